@@ -1,0 +1,237 @@
+//! One member's state: compact aggregates, never the whole history.
+//!
+//! The host stores the account (as JSON, or as this struct) and passes it
+//! back with the next event. Everything here is bounded: points are kept as
+//! lots (merged when they share an expiry), purchases only while they can be
+//! returned, event ids only for the idempotency window. The cost of applying
+//! an event therefore does not grow with the member's history.
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::time::Timestamp;
+
+/// One member's loyalty state.
+///
+/// ```
+/// let account = loyalty_core::Account::new("m-42");
+/// assert_eq!(account.points.balance, 0);
+/// assert!(account.enrolled_at.is_none());
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Account {
+    /// The member's id in the host's system.
+    pub member: String,
+    /// When the member enrolled; none until the enrol event.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enrolled_at: Option<Timestamp>,
+    /// Time of the last applied event; older events are refused.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_event_at: Option<Timestamp>,
+    /// Time of the last purchase or redemption (inactivity expiry counts from it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_activity_at: Option<Timestamp>,
+    /// Points balances and lots.
+    #[serde(default)]
+    pub points: Points,
+    /// The stamp card.
+    #[serde(default)]
+    pub stamps: Stamps,
+    /// Unspent vouchers, oldest first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub vouchers: Vec<Voucher>,
+    /// Open reservations, oldest first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub reservations: Vec<Reservation>,
+    /// Redemptions still inside the return window, not yet tied to a purchase.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub redemptions: Vec<Redemption>,
+    /// Purchases still inside the return window.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub purchases: Vec<PurchaseRecord>,
+    /// Ids and digests of the last events, newest last (idempotency).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub recent_events: Vec<SeenEvent>,
+}
+
+impl Account {
+    /// A new, not yet enrolled account for `member`.
+    pub fn new(member: impl Into<String>) -> Account {
+        Account { member: member.into(), ..Account::default() }
+    }
+}
+
+/// Points balances. Each balance equals the sum of the ledger entries on
+/// its asset since the account was created.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Points {
+    /// Points that can be spent now. Below zero only under the
+    /// `negative_balance` shortfall policy.
+    pub balance: i64,
+    /// Points earned but not yet available (pending period).
+    #[serde(default)]
+    pub pending: i64,
+    /// Points held by open reservations.
+    #[serde(default)]
+    pub reserved: i64,
+    /// Points taken back by returns after they were spent, repaid from
+    /// future earnings (`debt` shortfall policy).
+    #[serde(default)]
+    pub debt: i64,
+    /// The points behind `balance` and `pending`, oldest first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub lots: Vec<Lot>,
+}
+
+/// Points earned together, expiring together.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Lot {
+    /// Points left in the lot (> 0).
+    pub points: i64,
+    /// When the (first) points of the lot were earned.
+    pub earned_at: Timestamp,
+    /// While pending: when the points become available.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub available_at: Option<Timestamp>,
+    /// When the points expire; none means never (or by inactivity).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires_at: Option<Timestamp>,
+}
+
+impl Lot {
+    /// Whether the lot still waits for its pending period.
+    pub fn is_pending(&self) -> bool {
+        self.available_at.is_some()
+    }
+}
+
+/// The stamp card.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Stamps {
+    /// Stamps on the current card. Below zero when a return took back stamps
+    /// of a card already completed: the next stamps fill that gap first.
+    pub count: i64,
+    /// Cards completed so far.
+    #[serde(default)]
+    pub cards_completed: u64,
+}
+
+/// A reward the member holds, issued by a completed stamp card.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Voucher {
+    /// Unique id: the issuing event id, `/`, and a number.
+    pub id: String,
+    /// Reward id.
+    pub reward: String,
+    /// When issued.
+    pub issued_at: Timestamp,
+    /// When it expires; none means never.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires_at: Option<Timestamp>,
+}
+
+/// A reward held before payment.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Reservation {
+    /// The reserve event id.
+    pub id: String,
+    /// Reward id.
+    pub reward: String,
+    /// When it is released automatically.
+    pub expires_at: Timestamp,
+    /// Points held.
+    #[serde(default)]
+    pub points: i64,
+    /// The lots the points came from, given back as they were on release.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub lots: Vec<Lot>,
+    /// The voucher held.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub voucher: Option<Voucher>,
+}
+
+/// A completed redemption, remembered while it can still be tied to a
+/// purchase that may be returned.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Redemption {
+    /// The redeem (or reserve) event id.
+    pub id: String,
+    /// When it was completed.
+    pub at: Timestamp,
+    /// Reward id.
+    pub reward: String,
+    /// Points spent.
+    #[serde(default)]
+    pub points: i64,
+    /// Voucher spent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub voucher: Option<Voucher>,
+}
+
+/// What a return needs to know about a recent purchase.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PurchaseRecord {
+    /// The purchase event id.
+    pub id: String,
+    /// When.
+    pub at: Timestamp,
+    /// Per line: units, units returned, and what the line earned and gave back.
+    pub lines: Vec<LineRecord>,
+    /// Points earned by the purchase as a whole (per-visit rules).
+    #[serde(default)]
+    pub visit_points: i64,
+    /// Stamps earned by the purchase as a whole (per-visit rules).
+    #[serde(default)]
+    pub visit_stamps: i64,
+    /// Redemptions paid on this purchase.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub redemptions: Vec<Redemption>,
+}
+
+impl PurchaseRecord {
+    /// Whether every unit of every line has been returned.
+    pub fn fully_returned(&self) -> bool {
+        self.lines.iter().all(|l| l.returned == l.quantity)
+    }
+}
+
+/// One line of a recent purchase.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LineRecord {
+    /// Units bought.
+    pub quantity: u32,
+    /// Units returned so far.
+    #[serde(default)]
+    pub returned: u32,
+    /// Points the line earned.
+    #[serde(default)]
+    pub points: i64,
+    /// Points already taken back.
+    #[serde(default)]
+    pub points_back: i64,
+    /// Stamps the line earned.
+    #[serde(default)]
+    pub stamps: i64,
+    /// Stamps already taken back.
+    #[serde(default)]
+    pub stamps_back: i64,
+}
+
+/// An event the account remembers for idempotency.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SeenEvent {
+    /// Event id.
+    pub id: String,
+    /// 64-bit FNV-1a digest of the event's canonical JSON, in hex.
+    pub digest: String,
+}

@@ -1,0 +1,222 @@
+//! Exact decimal numbers as they travel in JSON, and the rounding modes that
+//! turn them into whole points.
+//!
+//! Money and rates are [`rust_decimal::Decimal`] values written as JSON
+//! *strings* (`"12.50"`), never JSON numbers: a JSON number passes through
+//! `f64` in most JavaScript and many C parsers and stops being exact. The
+//! accepted grammar is deliberately narrow so that every door (Rust, C, JS)
+//! agrees on what a string means: an optional `-`, one to
+//! [`MAX_INTEGER_DIGITS`](crate::limits::MAX_INTEGER_DIGITS) digits, and
+//! optionally a `.` followed by one to
+//! [`MAX_SCALE`](crate::limits::MAX_SCALE) digits. `+5`, `1_000`, `1e3`,
+//! `NaN`, `Infinity`, `.5` and `5.` are all rejected.
+
+use std::borrow::Cow;
+use std::fmt;
+use std::str::FromStr;
+
+use rust_decimal::prelude::ToPrimitive;
+use rust_decimal::{Decimal, RoundingStrategy};
+use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use crate::limits::{MAX_INTEGER_DIGITS, MAX_SCALE};
+
+/// A decimal number that serializes as a JSON string, e.g. `"12.50"`.
+///
+/// The value keeps the scale it was written with (`"1.50"` stays `"1.50"`),
+/// so what goes in comes out byte for byte.
+///
+/// ```
+/// use loyalty_core::Dec;
+/// let d: Dec = serde_json::from_str("\"12.50\"").unwrap();
+/// assert_eq!(d.to_string(), "12.50");
+/// assert!(serde_json::from_str::<Dec>("\"1_000\"").is_err());
+/// assert!(serde_json::from_str::<Dec>("12.5").is_err()); // a JSON number
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Dec(pub Decimal);
+
+impl Dec {
+    /// Zero, with no decimals.
+    pub const ZERO: Dec = Dec(Decimal::ZERO);
+
+    /// The wrapped decimal.
+    pub fn get(self) -> Decimal {
+        self.0
+    }
+
+    /// Number of digits after the decimal point as written.
+    pub fn scale(self) -> u32 {
+        self.0.scale()
+    }
+}
+
+impl From<Decimal> for Dec {
+    fn from(d: Decimal) -> Self {
+        Dec(d)
+    }
+}
+
+impl fmt::Display for Dec {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&self.0, f)
+    }
+}
+
+/// Why a string is not an acceptable decimal.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DecError {
+    /// The text does not follow the grammar.
+    #[error("`{0}` is not a decimal number (expected digits with an optional `-` and `.`, e.g. \"12.50\")")]
+    Syntax(String),
+    /// More integer digits than [`MAX_INTEGER_DIGITS`].
+    #[error("`{0}` has more than {MAX_INTEGER_DIGITS} digits before the decimal point")]
+    TooLarge(String),
+    /// More decimals than [`MAX_SCALE`].
+    #[error("`{0}` has more than {MAX_SCALE} digits after the decimal point")]
+    TooFine(String),
+}
+
+impl FromStr for Dec {
+    type Err = DecError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let shown = || crate::error::clip(s);
+        let body = s.strip_prefix('-').unwrap_or(s);
+        let (int, frac) = match body.split_once('.') {
+            Some((i, f)) => (i, Some(f)),
+            None => (body, None),
+        };
+        let digits = |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit());
+        if !digits(int) || frac.is_some_and(|f| !digits(f)) {
+            return Err(DecError::Syntax(shown()));
+        }
+        if int.len() > MAX_INTEGER_DIGITS as usize {
+            return Err(DecError::TooLarge(shown()));
+        }
+        if frac.is_some_and(|f| f.len() > MAX_SCALE as usize) {
+            return Err(DecError::TooFine(shown()));
+        }
+        Decimal::from_str_exact(s)
+            .map(Dec)
+            .map_err(|_| DecError::Syntax(shown()))
+    }
+}
+
+impl Serialize for Dec {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(&self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for Dec {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl serde::de::Visitor<'_> for Visitor {
+            type Value = Dec;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a decimal number written as a string, e.g. \"12.50\"")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Dec, E> {
+                v.parse().map_err(E::custom)
+            }
+        }
+        deserializer.deserialize_str(Visitor)
+    }
+}
+
+impl JsonSchema for Dec {
+    fn schema_name() -> Cow<'static, str> {
+        "Decimal".into()
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "type": "string",
+            "description": "An exact decimal number written as a string, e.g. \"12.50\".",
+            "pattern": "^-?[0-9]{1,15}(\\.[0-9]{1,8})?$"
+        })
+    }
+}
+
+/// How a fractional number of points (or a share of money) becomes whole.
+///
+/// Points are whole numbers; rates and proportions are not. The program
+/// chooses one mode and the engine uses it everywhere the same quantity is
+/// rounded, including when a return takes a share back.
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Rounding {
+    /// Round toward zero: 12.99 points become 12. The common choice.
+    #[default]
+    Floor,
+    /// Round to nearest, ties to even ("banker's rounding"): 12.5 -> 12, 13.5 -> 14.
+    HalfEven,
+    /// Round away from zero: 12.01 points become 13.
+    Ceiling,
+}
+
+impl Rounding {
+    fn strategy(self) -> RoundingStrategy {
+        match self {
+            Rounding::Floor => RoundingStrategy::ToZero,
+            Rounding::HalfEven => RoundingStrategy::MidpointNearestEven,
+            Rounding::Ceiling => RoundingStrategy::AwayFromZero,
+        }
+    }
+
+    /// Round `value` to a whole number, or `None` when it does not fit `i64`.
+    ///
+    /// ```
+    /// use loyalty_core::Rounding;
+    /// use rust_decimal::Decimal;
+    /// let x = Decimal::new(125, 1); // 12.5
+    /// assert_eq!(Rounding::Floor.whole(x), Some(12));
+    /// assert_eq!(Rounding::HalfEven.whole(x), Some(12));
+    /// assert_eq!(Rounding::Ceiling.whole(x), Some(13));
+    /// ```
+    pub fn whole(self, value: Decimal) -> Option<i64> {
+        value.round_dp_with_strategy(0, self.strategy()).to_i64()
+    }
+
+    /// Round `value` to `scale` decimal places.
+    pub fn to_scale(self, value: Decimal, scale: u32) -> Decimal {
+        value.round_dp_with_strategy(scale, self.strategy())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(s: &str) -> Result<Dec, DecError> {
+        s.parse()
+    }
+
+    #[test]
+    fn accepts_plain_decimals() {
+        for ok in ["0", "12", "12.50", "-3.1", "000.10", "999999999999999.99999999"] {
+            assert!(parse(ok).is_ok(), "{ok}");
+        }
+    }
+
+    #[test]
+    fn rejects_everything_else() {
+        for bad in [
+            "", "-", "+5", "1_000", "1e3", "NaN", "Infinity", ".5", "5.", " 5", "5 ", "1.2.3",
+            "0x10", "١٢",
+        ] {
+            assert!(matches!(parse(bad), Err(DecError::Syntax(_))), "{bad}");
+        }
+        assert!(matches!(parse("1234567890123456"), Err(DecError::TooLarge(_))));
+        assert!(matches!(parse("1.123456789"), Err(DecError::TooFine(_))));
+    }
+
+    #[test]
+    fn keeps_the_written_scale() {
+        assert_eq!(parse("1.50").map(|d| d.to_string()), Ok("1.50".into()));
+    }
+}

@@ -1,0 +1,340 @@
+//! The JSON interface: the one door every binding goes through.
+//!
+//! The C library and the npm package call these functions with the caller's
+//! bytes and hand back the strings they return, so every door gives the same
+//! answer, byte for byte, to the same input. Each call returns an envelope:
+//!
+//! - success: `{"ok":true,"outcome":{...},"account":{...}}` (apply) or
+//!   `{"ok":true,"quote":{...}}` (quote) or `{"ok":true,"program":{...}}` (load);
+//! - failure: `{"ok":false,"error":{"kind":"validation","code":"invalid_event",
+//!   "document":"event","path":"lines[0].quantity","message":"must be at least 1"}}`.
+//!
+//! ```
+//! use loyalty_core::{json, Engine};
+//! let engine = Engine::from_json(r#"{"name": "Demo", "currency": "USD",
+//!     "rules": [{"id": "base", "earn": {"type": "points_per_amount", "rate": "1"}}]}"#).unwrap();
+//! let r = json::apply(&engine, "null",
+//!     r#"{"type": "enrol", "id": "e1", "member": "m1", "time": "2026-03-14T09:00:00Z"}"#);
+//! assert!(r.starts_with(r#"{"ok":true,"outcome":{"event":"e1","status":"applied""#));
+//! let bad = json::apply(&engine, "null", r#"{"type": "enrol", "id": "e1"}"#);
+//! assert!(bad.contains(r#""code":"invalid_event_json""#));
+//! ```
+//!
+//! Before parsing, every document is checked against
+//! [`MAX_DOCUMENT_BYTES`](crate::limits::MAX_DOCUMENT_BYTES) and
+//! [`MAX_NESTING`](crate::limits::MAX_NESTING); parsing is strict (unknown
+//! fields, duplicate keys, trailing bytes and wrong types are errors naming
+//! the JSON path).
+
+use std::marker::PhantomData;
+
+use serde::de::value::MapAccessDeserializer;
+use serde::de::{DeserializeOwned, DeserializeSeed, IgnoredAny, IntoDeserializer, MapAccess, Visitor};
+use serde::{Deserialize, Deserializer, Serialize};
+
+use crate::account::Account;
+use crate::engine::Engine;
+use crate::error::{Document, Error, ErrorKind};
+use crate::event::{Event, EventKind};
+use crate::limits::{MAX_DOCUMENT_BYTES, MAX_NESTING};
+use crate::outcome::{Outcome, Quote};
+use crate::program::Program;
+
+/// Size and nesting checks that run before any parsing.
+fn precheck(json: &str, document: Document) -> Result<(), Error> {
+    if json.len() > MAX_DOCUMENT_BYTES {
+        return Err(Error::limit(
+            document,
+            "",
+            format!("the document is {} bytes; at most {MAX_DOCUMENT_BYTES} are accepted", json.len()),
+        ));
+    }
+    let (mut depth, mut in_string, mut escaped) = (0_usize, false, false);
+    for b in json.bytes() {
+        if in_string {
+            match (escaped, b) {
+                (true, _) => escaped = false,
+                (false, b'\\') => escaped = true,
+                (false, b'"') => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_string = true,
+            b'{' | b'[' => {
+                depth += 1;
+                if depth > MAX_NESTING {
+                    return Err(Error::limit(document, "", format!("the document nests deeper than {MAX_NESTING} levels")));
+                }
+            }
+            b'}' | b']' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+fn parse_error(document: Document, e: serde_path_to_error::Error<serde_json::Error>) -> Error {
+    let path = e.path().to_string();
+    let path = if path == "." { String::new() } else { path };
+    Error::Parse { document, path, message: e.into_inner().to_string() }
+}
+
+fn strict<T: DeserializeOwned>(json: &str, document: Document) -> Result<T, Error> {
+    precheck(json, document)?;
+    let mut de = serde_json::Deserializer::from_str(json);
+    let value: T = serde_path_to_error::deserialize(&mut de).map_err(|e| parse_error(document, e))?;
+    de.end().map_err(|e| Error::Parse { document, path: String::new(), message: e.to_string() })?;
+    Ok(value)
+}
+
+/// Parse a program (without validating it: see [`Engine::new`]).
+pub fn parse_program(json: &str) -> Result<Program, Error> {
+    strict(json, Document::Program)
+}
+
+/// Parse an account; `null` means "no account yet" (only an enrolment may
+/// follow). The account's internal consistency is checked.
+pub fn parse_account(json: &str) -> Result<Option<Account>, Error> {
+    let account: Option<Account> = strict(json, Document::Account)?;
+    if let Some(a) = &account {
+        crate::account_check::check(a)?;
+    }
+    Ok(account)
+}
+
+/// First pass over an event: only its `type`.
+#[derive(Deserialize)]
+struct Tag {
+    #[serde(rename = "type")]
+    kind: EventKind,
+}
+
+/// Parse an event strictly. The `type` is read first; then the variant's
+/// fields are read straight from the text, so paths in errors are exact and
+/// no intermediate tree is built.
+pub fn parse_event(json: &str) -> Result<Event, Error> {
+    let tag: Tag = strict(json, Document::Event)?;
+    Ok(match tag.kind {
+        EventKind::Enrol => Event::Enrol(variant(json)?),
+        EventKind::Purchase => Event::Purchase(variant(json)?),
+        EventKind::Return => Event::Return(variant(json)?),
+        EventKind::Redeem => Event::Redeem(variant(json)?),
+        EventKind::Reserve => Event::Reserve(variant(json)?),
+        EventKind::Commit => Event::Commit(variant(json)?),
+        EventKind::Release => Event::Release(variant(json)?),
+        EventKind::TimeAdvanced => Event::TimeAdvanced(variant(json)?),
+        EventKind::Adjust => Event::Adjust(variant(json)?),
+    })
+}
+
+fn variant<T: DeserializeOwned>(json: &str) -> Result<T, Error> {
+    let mut de = serde_json::Deserializer::from_str(json);
+    serde_path_to_error::deserialize::<_, SkipType<T>>(&mut de)
+        .map(|s| s.0)
+        .map_err(|e| parse_error(Document::Event, e))
+}
+
+/// Deserializes `T` from a JSON object, skipping its `type` key.
+struct SkipType<T>(T);
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for SkipType<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct ObjectVisitor<T>(PhantomData<T>);
+        impl<'de, T: Deserialize<'de>> Visitor<'de> for ObjectVisitor<T> {
+            type Value = T;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an event object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
+                T::deserialize(MapAccessDeserializer::new(WithoutType(map)))
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor(PhantomData)).map(SkipType)
+    }
+}
+
+struct WithoutType<A>(A);
+
+impl<'de, A: MapAccess<'de>> MapAccess<'de> for WithoutType<A> {
+    type Error = A::Error;
+
+    fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, A::Error> {
+        loop {
+            let Some(key) = self.0.next_key::<String>()? else { return Ok(None) };
+            if key == "type" {
+                self.0.next_value::<IgnoredAny>()?;
+                continue;
+            }
+            return seed.deserialize(key.into_deserializer()).map(Some);
+        }
+    }
+
+    fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, A::Error> {
+        self.0.next_value_seed(seed)
+    }
+}
+
+/// Parse both documents and apply: the typed result, for callers that want
+/// the values rather than the envelope.
+pub fn apply_typed(engine: &Engine, account: &str, event: &str) -> Result<(Account, Outcome), Error> {
+    let event = parse_event(event)?;
+    let account = match (parse_account(account)?, &event) {
+        (Some(a), _) => a,
+        (None, Event::Enrol(e)) => Account::new(e.member.clone()),
+        (None, _) => {
+            return Err(Error::rule("not_enrolled", "type", "no account was given, and only an enrolment can start one"))
+        }
+    };
+    engine.apply(&account, &event)
+}
+
+/// Apply an event (JSON) to an account (JSON, or `null` before enrolment)
+/// and return the envelope with the outcome and the new account.
+pub fn apply(engine: &Engine, account: &str, event: &str) -> String {
+    match apply_typed(engine, account, event) {
+        Ok((account, outcome)) => envelope(&Applied { ok: true, outcome: &outcome, account: &account }),
+        Err(e) => error_envelope(&e),
+    }
+}
+
+/// Quote a purchase event (JSON) for an account (JSON or `null`): what it
+/// would earn, changing nothing.
+pub fn quote(engine: &Engine, account: &str, event: &str) -> String {
+    match quote_typed(engine, account, event) {
+        Ok(q) => envelope(&Quoted { ok: true, quote: &q }),
+        Err(e) => error_envelope(&e),
+    }
+}
+
+/// Typed form of [`quote`].
+pub fn quote_typed(engine: &Engine, account: &str, event: &str) -> Result<Quote, Error> {
+    let account = parse_account(account)?.unwrap_or_default();
+    match parse_event(event)? {
+        Event::Purchase(p) => engine.quote(&account, &p),
+        other => Err(Error::invalid(Document::Event, "type", format!("only a purchase can be quoted, not `{}`", other.kind()))),
+    }
+}
+
+/// Parse and validate a program; the envelope echoes the program's name and currency.
+pub fn load_program(program: &str) -> Result<Engine, Error> {
+    Engine::from_json(program)
+}
+
+/// Validate a program and answer with an envelope.
+pub fn validate_program(program: &str) -> String {
+    match load_program(program) {
+        Ok(engine) => envelope(&Loaded {
+            ok: true,
+            program: ProgramSummary { name: &engine.program().name, currency: &engine.program().currency },
+        }),
+        Err(e) => error_envelope(&e),
+    }
+}
+
+#[derive(Serialize)]
+struct Applied<'a> {
+    ok: bool,
+    outcome: &'a Outcome,
+    account: &'a Account,
+}
+
+#[derive(Serialize)]
+struct Quoted<'a> {
+    ok: bool,
+    quote: &'a Quote,
+}
+
+#[derive(Serialize)]
+struct Loaded<'a> {
+    ok: bool,
+    program: ProgramSummary<'a>,
+}
+
+#[derive(Serialize)]
+struct ProgramSummary<'a> {
+    name: &'a str,
+    currency: &'a str,
+}
+
+/// The body of a failure envelope.
+#[derive(Serialize)]
+struct ErrorBody<'a> {
+    kind: ErrorKind,
+    code: &'a str,
+    document: Document,
+    path: &'a str,
+    message: String,
+}
+
+#[derive(Serialize)]
+struct Failed<'a> {
+    ok: bool,
+    error: ErrorBody<'a>,
+}
+
+fn envelope<T: Serialize>(value: &T) -> String {
+    serde_json::to_string(value).unwrap_or_else(|e| {
+        format!(
+            r#"{{"ok":false,"error":{{"kind":"internal","code":"internal","document":"event","path":"","message":{}}}}}"#,
+            serde_json::Value::String(e.to_string())
+        )
+    })
+}
+
+/// The failure envelope for `error`.
+pub fn error_envelope(error: &Error) -> String {
+    envelope(&Failed {
+        ok: false,
+        error: ErrorBody {
+            kind: error.kind(),
+            code: error.code(),
+            document: error.document(),
+            path: error.path(),
+            message: error.message(),
+        },
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn event_err(json: &str) -> (String, String) {
+        match parse_event(json) {
+            Ok(e) => ("ok".into(), format!("{e:?}")),
+            Err(e) => (e.path().to_owned(), e.message()),
+        }
+    }
+
+    #[test]
+    fn event_paths_are_exact() {
+        let (path, msg) = event_err(
+            r#"{"id": "p", "type": "purchase", "time": "2026-01-01T00:00:00Z",
+                "lines": [{"sku": "a", "quantity": 1, "unit_price": "1"},
+                          {"sku": "b", "quantity": 1, "unit_price": 2}]}"#,
+        );
+        assert_eq!(path, "lines[1].unit_price");
+        assert!(msg.starts_with("invalid type: integer `2`"), "{msg}");
+    }
+
+    #[test]
+    fn event_rejects_duplicate_and_unknown_keys() {
+        let (path, msg) = event_err(r#"{"type": "time_advanced", "id": "a", "id": "b", "time": "2026-01-01T00:00:00Z"}"#);
+        assert_eq!((path.as_str(), msg.starts_with("duplicate field `id`")), ("", true), "{msg}");
+        let (_, msg) = event_err(r#"{"type": "time_advanced", "id": "a", "when": 1, "time": "2026-01-01T00:00:00Z"}"#);
+        assert!(msg.starts_with("unknown field `when`"), "{msg}");
+        let (path, msg) = event_err(r#"{"type": "time_advanced", "type": "enrol", "id": "a"}"#);
+        assert_eq!((path.as_str(), msg.starts_with("duplicate field `type`")), ("", true), "{msg}");
+    }
+
+    #[test]
+    fn event_rejects_trailing_bytes_and_deep_nesting() {
+        let (_, msg) = event_err(r#"{"type": "time_advanced", "id": "a", "time": "2026-01-01T00:00:00Z"} x"#);
+        assert!(msg.starts_with("trailing characters"), "{msg}");
+        let deep = format!("{}{}", "[".repeat(40), "]".repeat(40));
+        let (_, msg) = event_err(&deep);
+        assert!(msg.contains("deeper than 32"), "{msg}");
+    }
+}

@@ -1,0 +1,182 @@
+//! What happened: the outcome of one event, and the quote of a basket.
+//!
+//! Every movement of points, stamps and vouchers is a [`LedgerEntry`] tied
+//! to its event id; the account's balances always equal the sum of the
+//! entries on each [`Asset`].
+
+use schemars::JsonSchema;
+use serde::Serialize;
+
+use crate::account::Voucher;
+use crate::decimal::Dec;
+use crate::time::Timestamp;
+
+/// The result of applying one event.
+#[derive(Clone, Debug, PartialEq, Serialize, JsonSchema)]
+pub struct Outcome {
+    /// The event id.
+    pub event: String,
+    /// Applied, or recognised as a duplicate (and then nothing changed).
+    pub status: Status,
+    /// What each rule gave, for the till to explain ("coffee stamp: +2").
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub awards: Vec<Award>,
+    /// Discount lines a redemption applies to the basket.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub discounts: Vec<Discount>,
+    /// The reservation a reserve event opened.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reservation: Option<ReservationInfo>,
+    /// Vouchers issued by this event.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub vouchers: Vec<Voucher>,
+    /// Every movement, in the order it happened.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub ledger: Vec<LedgerEntry>,
+    /// Balances after the event.
+    pub balances: Balances,
+}
+
+/// Whether the event changed the account.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// The event was applied.
+    Applied,
+    /// The same event (same id, same content) was applied before; nothing changed.
+    Duplicate,
+}
+
+/// What one rule gave on a purchase.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
+pub struct Award {
+    /// Rule id.
+    pub rule: String,
+    /// Points given (0 when the rule gives stamps).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub points: i64,
+    /// Stamps given.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub stamps: i64,
+}
+
+fn is_zero(n: &i64) -> bool {
+    *n == 0
+}
+
+/// A discount a reward applies to one basket line.
+#[derive(Clone, Debug, PartialEq, Serialize, JsonSchema)]
+pub struct Discount {
+    /// Index of the basket line.
+    pub line: u32,
+    /// Amount off the line; never more than the line's value.
+    pub amount: Dec,
+    /// Reward id.
+    pub reward: String,
+}
+
+/// A reservation opened by a reserve event.
+#[derive(Clone, Debug, PartialEq, Serialize, JsonSchema)]
+pub struct ReservationInfo {
+    /// Its id (the reserve event id): commit or release name it.
+    pub id: String,
+    /// When it is released automatically.
+    pub expires_at: Timestamp,
+}
+
+/// Balances after an event.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, JsonSchema)]
+pub struct Balances {
+    /// Spendable points.
+    pub points: i64,
+    /// Pending points.
+    pub pending: i64,
+    /// Points held by reservations.
+    pub reserved: i64,
+    /// Points owed after returns.
+    pub debt: i64,
+    /// Stamps on the current card.
+    pub stamps: i64,
+    /// Vouchers held.
+    pub vouchers: i64,
+}
+
+/// What a ledger entry moves.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Asset {
+    /// Spendable points (`balance`).
+    Points,
+    /// Pending points.
+    Pending,
+    /// Points held by reservations.
+    Reserved,
+    /// Points owed.
+    Debt,
+    /// Stamps on the card.
+    Stamps,
+    /// Vouchers held.
+    Vouchers,
+    /// Vouchers held by reservations.
+    ReservedVouchers,
+}
+
+/// Why a ledger entry happened.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum EntryKind {
+    /// Earned by a rule (or the welcome bonus).
+    Earn,
+    /// Pending points became available (a pair: pending -, points +).
+    Vest,
+    /// Spent on a reward.
+    Redeem,
+    /// Held by a reservation.
+    Reserve,
+    /// Given back by a released or expired reservation.
+    Release,
+    /// Expired.
+    Expire,
+    /// Taken back by a return.
+    Clawback,
+    /// Debt repaid from new earnings.
+    DebtRepaid,
+    /// Debt recorded because a return took back spent points.
+    DebtIncurred,
+    /// A completed stamp card (stamps -, vouchers +).
+    CardCompleted,
+    /// Reward cost given back after a full return.
+    Restore,
+    /// A manual adjustment by staff.
+    Adjust,
+}
+
+/// One movement on one asset.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
+pub struct LedgerEntry {
+    /// The event that caused it.
+    pub event: String,
+    /// What moved.
+    pub asset: Asset,
+    /// Why.
+    pub kind: EntryKind,
+    /// Signed amount.
+    pub amount: i64,
+    /// The rule, reward, voucher, purchase or reservation concerned.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
+}
+
+/// What a basket would earn, without changing anything.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, JsonSchema)]
+pub struct Quote {
+    /// What each rule would give.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub awards: Vec<Award>,
+    /// Total points.
+    pub points: i64,
+    /// Total stamps.
+    pub stamps: i64,
+    /// Stamp cards the basket would complete (vouchers issued).
+    pub vouchers: i64,
+}

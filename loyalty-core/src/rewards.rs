@@ -1,0 +1,85 @@
+//! Applying a reward's benefit to a basket: which lines get how much off.
+//!
+//! - free item: the dearest matching unit (ties: the first line), up to `max_value`;
+//! - fixed discount: the amount, capped at the eligible lines' value, shared
+//!   among them in proportion to their value, cent by cent;
+//! - percent discount: the percentage of the eligible (matching) lines'
+//!   value, rounded once with `money_rounding`, capped, then shared the same way.
+//!
+//! A discount line is never more than the line's value, and a reward that
+//! would give nothing is refused as not eligible.
+
+use rust_decimal::Decimal;
+
+use crate::basket::{minor, split, Valued};
+use crate::engine::Engine;
+use crate::error::Error;
+use crate::outcome::Discount;
+use crate::program::{Benefit, Reward};
+
+fn not_eligible(reward: &Reward, why: &str) -> Error {
+    Error::rule("not_eligible", "basket", format!("reward `{}` does not apply: {why}", reward.id))
+}
+
+fn line_index(i: usize) -> u32 {
+    u32::try_from(i).unwrap_or(u32::MAX)
+}
+
+/// The discount lines `reward` gives on `lines`.
+pub(crate) fn discounts(engine: &Engine, reward: &Reward, lines: &[Valued<'_>]) -> Result<Vec<Discount>, Error> {
+    let out = match &reward.benefit {
+        Benefit::FreeItem { matching, max_value } => {
+            let mut best: Option<(usize, Decimal)> = None;
+            for (i, l) in lines.iter().enumerate() {
+                if !matching.matches(l.line) || l.value <= Decimal::ZERO {
+                    continue;
+                }
+                let unit = l.line.unit_price.0.min(l.value);
+                if best.is_none_or(|(_, b)| unit > b) {
+                    best = Some((i, unit));
+                }
+            }
+            let (i, unit) = best.ok_or_else(|| not_eligible(reward, "no matching item in the basket"))?;
+            let amount = max_value.map_or(unit, |m| unit.min(m.0));
+            vec![Discount { line: line_index(i), amount: amount.into(), reward: reward.id.clone() }]
+        }
+        Benefit::FixedDiscount { amount } => {
+            let targets: Vec<bool> = lines.iter().map(|l| l.eligible).collect();
+            share(engine, reward, lines, &targets, amount.0)?
+        }
+        Benefit::PercentDiscount { percent, matching, cap } => {
+            let targets: Vec<bool> =
+                lines.iter().map(|l| l.eligible && matching.as_ref().is_none_or(|m| m.matches(l.line))).collect();
+            let base: Decimal = lines.iter().zip(&targets).filter(|(_, t)| **t).map(|(l, _)| l.value).sum();
+            let program = engine.program();
+            let mut total = program.money_rounding.to_scale(base * percent.0 / Decimal::ONE_HUNDRED, program.minor_units);
+            if let Some(cap) = cap {
+                total = total.min(cap.0);
+            }
+            share(engine, reward, lines, &targets, total)?
+        }
+    };
+    Ok(out)
+}
+
+/// Share `amount` (capped at the targets' value) among the target lines.
+fn share(engine: &Engine, reward: &Reward, lines: &[Valued<'_>], targets: &[bool], amount: Decimal) -> Result<Vec<Discount>, Error> {
+    let weights: Vec<i64> =
+        lines.iter().zip(targets).map(|(l, &t)| if t { minor(engine, l.value) } else { 0 }).collect();
+    let available: i64 = weights.iter().sum();
+    let wanted = minor(engine, amount).min(available);
+    if wanted <= 0 {
+        return Err(not_eligible(reward, "no eligible amount in the basket"));
+    }
+    let unit = engine.unit();
+    Ok(split(wanted, &weights)
+        .into_iter()
+        .enumerate()
+        .filter(|(_, cents)| *cents > 0)
+        .map(|(i, cents)| Discount {
+            line: line_index(i),
+            amount: (Decimal::from(cents) * unit).into(),
+            reward: reward.id.clone(),
+        })
+        .collect())
+}

@@ -1,0 +1,180 @@
+//! Instants as they travel in JSON: RFC 3339 with an explicit offset.
+//!
+//! The engine never reads a clock. Every event carries its own time, and the
+//! offset it is written with is the member's local time for that event (used
+//! by time windows). A timestamp without an offset is an error: a till in
+//! Montréal and a server in UTC must not disagree about which day it is.
+
+use std::borrow::Cow;
+use std::cmp::Ordering;
+use std::fmt;
+
+use chrono::{DateTime, Duration, FixedOffset, SecondsFormat};
+use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use crate::limits::{MAX_YEAR, MIN_YEAR};
+
+/// An instant with the offset it was written in, e.g. `2026-03-14T09:30:00-04:00`.
+///
+/// Two timestamps compare by instant; the offset only matters for local
+/// time (day of week, hour). Derived instants (expiry dates and the like)
+/// saturate at [`Timestamp::max`]: "after the end of time" means never.
+///
+/// ```
+/// use loyalty_core::Timestamp;
+/// let t: Timestamp = serde_json::from_str("\"2026-03-14T09:30:00-04:00\"").unwrap();
+/// assert_eq!(serde_json::to_string(&t).unwrap(), "\"2026-03-14T09:30:00-04:00\"");
+/// assert!(serde_json::from_str::<Timestamp>("\"2026-03-14T09:30:00\"").is_err());
+/// ```
+#[derive(Clone, Copy, Debug, Eq, Hash)]
+pub struct Timestamp(DateTime<FixedOffset>);
+
+impl PartialEq for Timestamp {
+    fn eq(&self, other: &Self) -> bool {
+        self.0 == other.0 && self.0.offset() == other.0.offset()
+    }
+}
+
+impl PartialOrd for Timestamp {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Timestamp {
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.0
+            .cmp(&other.0)
+            .then_with(|| self.0.offset().local_minus_utc().cmp(&other.0.offset().local_minus_utc()))
+    }
+}
+
+impl Timestamp {
+    /// The latest instant the engine represents: 9999-12-31T23:59:59Z.
+    pub fn max() -> Timestamp {
+        let last = chrono::NaiveDate::from_ymd_opt(9999, 12, 31)
+            .and_then(|d| d.and_hms_opt(23, 59, 59))
+            .unwrap_or(chrono::NaiveDateTime::MAX);
+        Timestamp(DateTime::<chrono::Utc>::from_naive_utc_and_offset(last, chrono::Utc).fixed_offset())
+    }
+
+    /// Parse strict RFC 3339 (`T` separator, explicit offset or `Z`).
+    pub fn parse(s: &str) -> Result<Timestamp, TimeError> {
+        if s.as_bytes().get(10) != Some(&b'T') {
+            return Err(TimeError::Syntax(crate::error::clip(s), "date and time must be separated by `T`".into()));
+        }
+        let t = DateTime::parse_from_rfc3339(s)
+            .map_err(|e| TimeError::Syntax(crate::error::clip(s), e.to_string()))?;
+        let year = chrono::Datelike::year(&t.naive_utc());
+        if !(MIN_YEAR..=MAX_YEAR).contains(&year) {
+            return Err(TimeError::OutOfRange(crate::error::clip(s)));
+        }
+        Ok(Timestamp(t))
+    }
+
+    /// The wrapped date-time, in the offset it was written with.
+    pub fn as_datetime(&self) -> DateTime<FixedOffset> {
+        self.0
+    }
+
+    /// This instant plus `days` whole days (of 24 hours), saturating at [`Timestamp::max`].
+    pub fn plus_days(self, days: u32) -> Timestamp {
+        self.plus(Duration::days(i64::from(days)))
+    }
+
+    /// This instant plus `minutes`, saturating at [`Timestamp::max`].
+    pub fn plus_minutes(self, minutes: u32) -> Timestamp {
+        self.plus(Duration::minutes(i64::from(minutes)))
+    }
+
+    fn plus(self, d: Duration) -> Timestamp {
+        match self.0.checked_add_signed(d) {
+            Some(t) if t <= Timestamp::max().0 => Timestamp(t),
+            _ => Timestamp::max(),
+        }
+    }
+
+    /// Same instant comparison, ignoring offsets.
+    pub fn same_instant(&self, other: &Timestamp) -> bool {
+        self.0 == other.0
+    }
+}
+
+impl fmt::Display for Timestamp {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0.to_rfc3339_opts(SecondsFormat::AutoSi, true))
+    }
+}
+
+/// Why a string is not an acceptable timestamp.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TimeError {
+    /// Not RFC 3339 with an offset.
+    #[error("`{0}` is not an RFC 3339 timestamp with an offset ({1}), e.g. \"2026-03-14T09:30:00-04:00\"")]
+    Syntax(String, String),
+    /// Outside the supported years.
+    #[error("`{0}` is outside the supported years {MIN_YEAR} to {MAX_YEAR}")]
+    OutOfRange(String),
+}
+
+impl Serialize for Timestamp {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Timestamp {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl serde::de::Visitor<'_> for Visitor {
+            type Value = Timestamp;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an RFC 3339 timestamp with an offset, e.g. \"2026-03-14T09:30:00-04:00\"")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Timestamp, E> {
+                Timestamp::parse(v).map_err(E::custom)
+            }
+        }
+        deserializer.deserialize_str(Visitor)
+    }
+}
+
+impl JsonSchema for Timestamp {
+    fn schema_name() -> Cow<'static, str> {
+        "Timestamp".into()
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "type": "string",
+            "format": "date-time",
+            "description": "An RFC 3339 timestamp with an explicit offset, e.g. \"2026-03-14T09:30:00-04:00\"."
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn requires_an_offset() {
+        assert!(Timestamp::parse("2026-01-01T10:00:00").is_err());
+        assert!(Timestamp::parse("2026-01-01 10:00:00+01:00").is_err());
+        assert!(Timestamp::parse("2026-02-30T10:00:00Z").is_err());
+        assert!(Timestamp::parse("2026-01-01T10:00:00Z").is_ok());
+    }
+
+    #[test]
+    fn saturates_at_the_end_of_time() {
+        let t = Timestamp::parse("9999-12-30T00:00:00Z").ok();
+        assert_eq!(t.map(|t| t.plus_days(10)), Some(Timestamp::max()));
+    }
+
+    #[test]
+    fn prints_z_for_utc() {
+        let t = Timestamp::parse("2026-01-01T10:00:00+00:00").ok();
+        assert_eq!(t.map(|t| t.to_string()), Some("2026-01-01T10:00:00Z".into()));
+    }
+}

@@ -1,0 +1,1 @@
+//! C ABI over loyalty-core (filled by its own issue).

@@ -1,0 +1,1 @@
+//! WebAssembly bindings of loyalty-core (filled by its own issue).
