@@ -193,10 +193,24 @@ pub fn apply_typed(engine: &Engine, account: &str, event: &str) -> Result<(Accou
 /// Apply an event (JSON) to an account (JSON, or `null` before enrolment)
 /// and return the envelope with the outcome and the new account.
 pub fn apply(engine: &Engine, account: &str, event: &str) -> String {
-    match apply_typed(engine, account, event) {
-        Ok((account, outcome)) => envelope(&Applied { ok: true, outcome: &outcome, account: &account }),
+    match apply_parts(engine, account, event) {
+        Ok((account, outcome)) => format!(r#"{{"ok":true,"outcome":{outcome},"account":{account}}}"#),
         Err(e) => error_envelope(&e),
     }
+}
+
+/// Apply and return the new account and the outcome as two JSON strings
+/// (compact, exactly the `account` and `outcome` members of [`apply`]'s
+/// envelope), for bindings that hand them out separately.
+pub fn apply_parts(engine: &Engine, account: &str, event: &str) -> Result<(String, String), Error> {
+    let (account, outcome) = apply_typed(engine, account, event)?;
+    Ok((to_json(&account), to_json(&outcome)))
+}
+
+/// Compact JSON of an engine value. Serializing these plain structs cannot
+/// fail (no maps with non-string keys, no failing `Serialize` impls).
+fn to_json<T: Serialize>(value: &T) -> String {
+    serde_json::to_string(value).unwrap_or_default()
 }
 
 /// Quote a purchase event (JSON) for an account (JSON or `null`): what it
@@ -231,13 +245,6 @@ pub fn validate_program(program: &str) -> String {
         }),
         Err(e) => error_envelope(&e),
     }
-}
-
-#[derive(Serialize)]
-struct Applied<'a> {
-    ok: bool,
-    outcome: &'a Outcome,
-    account: &'a Account,
 }
 
 #[derive(Serialize)]

@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# The one test command: installs what the tests need and runs every test of
+# every layer. CI (.ci/run) calls exactly this.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bash scripts/test-rust.sh
