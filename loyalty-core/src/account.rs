@@ -58,7 +58,10 @@ pub struct Account {
 impl Account {
     /// A new, not yet enrolled account for `member`.
     pub fn new(member: impl Into<String>) -> Account {
-        Account { member: member.into(), ..Account::default() }
+        Account {
+            member: member.into(),
+            ..Account::default()
+        }
     }
 }
 

@@ -23,14 +23,21 @@ fn range(path: &str, v: i64, min: i64, max: i64) -> Result<(), Error> {
 
 fn id(path: &str, s: &str) -> Result<(), Error> {
     if s.is_empty() || s.len() > MAX_ID_BYTES || s.chars().any(char::is_control) {
-        return Err(bad(path, format!("must be 1 to {MAX_ID_BYTES} bytes without control characters")));
+        return Err(bad(
+            path,
+            format!("must be 1 to {MAX_ID_BYTES} bytes without control characters"),
+        ));
     }
     Ok(())
 }
 
 fn count<T>(path: &str, list: &[T], max: usize) -> Result<(), Error> {
     if list.len() > max {
-        return Err(Error::limit(Document::Account, path, format!("has {} entries; at most {max} are allowed", list.len())));
+        return Err(Error::limit(
+            Document::Account,
+            path,
+            format!("has {} entries; at most {max} are allowed", list.len()),
+        ));
     }
     Ok(())
 }
@@ -48,21 +55,41 @@ pub(crate) fn check(a: &Account) -> Result<(), Error> {
     count("points.lots", &p.lots, MAX_ACCOUNT_LIST)?;
     let (mut available, mut pending) = (0_i64, 0_i64);
     for (i, lot) in p.lots.iter().enumerate() {
-        range(&format!("points.lots[{i}].points"), lot.points, 1, MAX_POINTS)?;
+        range(
+            &format!("points.lots[{i}].points"),
+            lot.points,
+            1,
+            MAX_POINTS,
+        )?;
         if lot.is_pending() {
             pending += lot.points;
         } else {
             available += lot.points;
         }
         if available > MAX_POINTS || pending > MAX_POINTS {
-            return Err(bad("points.lots", "lots add up to more than the largest balance"));
+            return Err(bad(
+                "points.lots",
+                "lots add up to more than the largest balance",
+            ));
         }
     }
     if available != p.balance.max(0) {
-        return Err(bad("points.balance", format!("`{}` does not match the {available} points of the spendable lots", p.balance)));
+        return Err(bad(
+            "points.balance",
+            format!(
+                "`{}` does not match the {available} points of the spendable lots",
+                p.balance
+            ),
+        ));
     }
     if pending != p.pending {
-        return Err(bad("points.pending", format!("`{}` does not match the {pending} points of the pending lots", p.pending)));
+        return Err(bad(
+            "points.pending",
+            format!(
+                "`{}` does not match the {pending} points of the pending lots",
+                p.pending
+            ),
+        ));
     }
     range("stamps.count", a.stamps.count, -MAX_STAMPS, MAX_STAMPS)?;
     count("vouchers", &a.vouchers, MAX_ACCOUNT_LIST)?;
@@ -72,15 +99,29 @@ pub(crate) fn check(a: &Account) -> Result<(), Error> {
     count("reservations", &a.reservations, MAX_ACCOUNT_LIST)?;
     let mut reserved = 0_i64;
     for (i, r) in a.reservations.iter().enumerate() {
-        range(&format!("reservations[{i}].points"), r.points, 0, MAX_POINTS)?;
+        range(
+            &format!("reservations[{i}].points"),
+            r.points,
+            0,
+            MAX_POINTS,
+        )?;
         let held: i64 = r.lots.iter().map(|l| l.points.clamp(0, MAX_POINTS)).sum();
         if held != r.points {
-            return Err(bad(format!("reservations[{i}].points"), "does not match the points of its lots"));
+            return Err(bad(
+                format!("reservations[{i}].points"),
+                "does not match the points of its lots",
+            ));
         }
         reserved += r.points;
     }
     if reserved != p.reserved {
-        return Err(bad("points.reserved", format!("`{}` does not match the {reserved} points held by reservations", p.reserved)));
+        return Err(bad(
+            "points.reserved",
+            format!(
+                "`{}` does not match the {reserved} points held by reservations",
+                p.reserved
+            ),
+        ));
     }
     count("redemptions", &a.redemptions, MAX_ACCOUNT_LIST)?;
     for (i, r) in a.redemptions.iter().enumerate() {
@@ -89,12 +130,25 @@ pub(crate) fn check(a: &Account) -> Result<(), Error> {
     count("purchases", &a.purchases, MAX_ACCOUNT_LIST)?;
     for (i, pr) in a.purchases.iter().enumerate() {
         count(&format!("purchases[{i}].lines"), &pr.lines, MAX_LINES)?;
-        range(&format!("purchases[{i}].visit_points"), pr.visit_points, 0, MAX_POINTS)?;
-        range(&format!("purchases[{i}].visit_stamps"), pr.visit_stamps, 0, MAX_STAMPS)?;
+        range(
+            &format!("purchases[{i}].visit_points"),
+            pr.visit_points,
+            0,
+            MAX_POINTS,
+        )?;
+        range(
+            &format!("purchases[{i}].visit_stamps"),
+            pr.visit_stamps,
+            0,
+            MAX_STAMPS,
+        )?;
         for (j, l) in pr.lines.iter().enumerate() {
             let at = |f: &str| format!("purchases[{i}].lines[{j}].{f}");
             if l.quantity == 0 || l.quantity > MAX_QUANTITY || l.returned > l.quantity {
-                return Err(bad(at("returned"), "units returned must be within the units bought (1 to 10000)"));
+                return Err(bad(
+                    at("returned"),
+                    "units returned must be within the units bought (1 to 10000)",
+                ));
             }
             range(&at("points"), l.points, 0, MAX_POINTS)?;
             range(&at("points_back"), l.points_back, 0, l.points)?;
@@ -102,16 +156,33 @@ pub(crate) fn check(a: &Account) -> Result<(), Error> {
             range(&at("stamps_back"), l.stamps_back, 0, l.stamps)?;
         }
         for (k, r) in pr.redemptions.iter().enumerate() {
-            range(&format!("purchases[{i}].redemptions[{k}].points"), r.points, 0, MAX_POINTS)?;
+            range(
+                &format!("purchases[{i}].redemptions[{k}].points"),
+                r.points,
+                0,
+                MAX_POINTS,
+            )?;
         }
     }
     if a.recent_events.len() > MAX_REMEMBERED_EVENTS as usize {
-        return Err(Error::limit(Document::Account, "recent_events", format!("at most {MAX_REMEMBERED_EVENTS} are kept")));
+        return Err(Error::limit(
+            Document::Account,
+            "recent_events",
+            format!("at most {MAX_REMEMBERED_EVENTS} are kept"),
+        ));
     }
     for (i, s) in a.recent_events.iter().enumerate() {
         id(&format!("recent_events[{i}].id"), &s.id)?;
-        if s.digest.len() != 16 || !s.digest.bytes().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase()) {
-            return Err(bad(format!("recent_events[{i}].digest"), "must be 16 lowercase hex digits"));
+        if s.digest.len() != 16
+            || !s
+                .digest
+                .bytes()
+                .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
+        {
+            return Err(bad(
+                format!("recent_events[{i}].digest"),
+                "must be 16 lowercase hex digits",
+            ));
         }
     }
     Ok(())

@@ -15,7 +15,9 @@
 //! The work happens on a copy of the account (see [`crate::Engine::apply`]),
 //! so an error at any step leaves the caller's account untouched.
 
-use crate::account::{Account, LineRecord, Lot, PurchaseRecord, Redemption, Reservation, SeenEvent, Voucher};
+use crate::account::{
+    Account, LineRecord, Lot, PurchaseRecord, Redemption, Reservation, SeenEvent, Voucher,
+};
 use crate::basket::{check_event_id, value_lines};
 use crate::earn::evaluate;
 use crate::engine::Engine;
@@ -23,7 +25,9 @@ use crate::error::{Document, Error};
 use crate::event::{Adjust, Enrol, Event, Purchase, Redeem, Return, Settle};
 use crate::idempotency::digest;
 use crate::limits::{MAX_POINTS, MAX_STAMPS, MAX_TEXT_BYTES};
-use crate::outcome::{Asset, Balances, EntryKind, LedgerEntry, Outcome, Quote, ReservationInfo, Status};
+use crate::outcome::{
+    Asset, Balances, EntryKind, LedgerEntry, Outcome, Quote, ReservationInfo, Status,
+};
 use crate::program::{Cost, Expiry, Shortfall};
 use crate::rewards::discounts;
 use crate::time::Timestamp;
@@ -79,19 +83,30 @@ pub(crate) fn apply(engine: &Engine, acc: &mut Account, event: &Event) -> Result
     match event {
         Event::Enrol(e) => {
             if acc.enrolled_at.is_some() {
-                return Err(Error::rule("already_enrolled", "member", format!("member `{}` is already enrolled", e.member)));
+                return Err(Error::rule(
+                    "already_enrolled",
+                    "member",
+                    format!("member `{}` is already enrolled", e.member),
+                ));
             }
             if !acc.member.is_empty() && acc.member != e.member {
                 return Err(Error::rule(
                     "member_mismatch",
                     "member",
-                    format!("event is for member `{}` but the account is `{}`", e.member, acc.member),
+                    format!(
+                        "event is for member `{}` but the account is `{}`",
+                        e.member, acc.member
+                    ),
                 ));
             }
         }
         _ => {
             if acc.enrolled_at.is_none() {
-                return Err(Error::rule("not_enrolled", "type", format!("member `{}` is not enrolled", acc.member)));
+                return Err(Error::rule(
+                    "not_enrolled",
+                    "type",
+                    format!("member `{}` is not enrolled", acc.member),
+                ));
             }
         }
     }
@@ -127,7 +142,10 @@ pub(crate) fn apply(engine: &Engine, acc: &mut Account, event: &Event) -> Result
     let remember = usize::try_from(engine.program().idempotency.remember).unwrap_or(usize::MAX);
     let acc = tx.acc;
     acc.last_event_at = Some(now);
-    acc.recent_events.push(SeenEvent { id: id.to_owned(), digest });
+    acc.recent_events.push(SeenEvent {
+        id: id.to_owned(),
+        digest,
+    });
     if acc.recent_events.len() > remember {
         let extra = acc.recent_events.len() - remember;
         acc.recent_events.drain(..extra);
@@ -137,15 +155,26 @@ pub(crate) fn apply(engine: &Engine, acc: &mut Account, event: &Event) -> Result
     Ok(out)
 }
 
-pub(crate) fn quote(engine: &Engine, account: &Account, purchase: &Purchase) -> Result<Quote, Error> {
+pub(crate) fn quote(
+    engine: &Engine,
+    account: &Account,
+    purchase: &Purchase,
+) -> Result<Quote, Error> {
     let lines = value_lines(engine, "lines", &purchase.lines)?;
     let ev = evaluate(engine, &lines)?;
     let (points, stamps) = (ev.points(), ev.stamps());
     let vouchers = match &engine.program().stamps {
-        Some(card) if stamps > 0 => (account.stamps.count + stamps).max(0) / i64::from(card.card_size),
+        Some(card) if stamps > 0 => {
+            (account.stamps.count + stamps).max(0) / i64::from(card.card_size)
+        }
         _ => 0,
     };
-    Ok(Quote { awards: ev.awards, points, stamps, vouchers })
+    Ok(Quote {
+        awards: ev.awards,
+        points,
+        stamps,
+        vouchers,
+    })
 }
 
 fn check_text(path: &str, text: &str) -> Result<(), Error> {
@@ -153,7 +182,11 @@ fn check_text(path: &str, text: &str) -> Result<(), Error> {
         return Err(Error::invalid(Document::Event, path, "must not be empty"));
     }
     if text.len() > MAX_TEXT_BYTES {
-        return Err(Error::limit(Document::Event, path, format!("must be at most {MAX_TEXT_BYTES} bytes")));
+        return Err(Error::limit(
+            Document::Event,
+            path,
+            format!("must be at most {MAX_TEXT_BYTES} bytes"),
+        ));
     }
     Ok(())
 }
@@ -172,7 +205,11 @@ fn check_event(engine: &Engine, event: &Event) -> Result<(), Error> {
             opt_id("staff", p.staff.as_deref())?;
             value_lines(engine, "lines", &p.lines)?;
             if p.lines.is_empty() {
-                return Err(Error::invalid(Document::Event, "lines", "a purchase needs at least one line"));
+                return Err(Error::invalid(
+                    Document::Event,
+                    "lines",
+                    "a purchase needs at least one line",
+                ));
             }
             for (i, r) in p.redemptions.iter().enumerate() {
                 check_event_id(&format!("redemptions[{i}]"), r)?;
@@ -182,14 +219,26 @@ fn check_event(engine: &Engine, event: &Event) -> Result<(), Error> {
             check_event_id("purchase", &r.purchase)?;
             if let Some(lines) = &r.lines {
                 if lines.is_empty() {
-                    return Err(Error::invalid(Document::Event, "lines", "list at least one line, or leave `lines` out to return everything"));
+                    return Err(Error::invalid(
+                        Document::Event,
+                        "lines",
+                        "list at least one line, or leave `lines` out to return everything",
+                    ));
                 }
                 if lines.len() > crate::limits::MAX_LINES {
-                    return Err(Error::limit(Document::Event, "lines", format!("at most {} lines are allowed", crate::limits::MAX_LINES)));
+                    return Err(Error::limit(
+                        Document::Event,
+                        "lines",
+                        format!("at most {} lines are allowed", crate::limits::MAX_LINES),
+                    ));
                 }
                 for (i, l) in lines.iter().enumerate() {
                     if l.quantity == 0 {
-                        return Err(Error::invalid(Document::Event, format!("lines[{i}].quantity"), "must be at least 1"));
+                        return Err(Error::invalid(
+                            Document::Event,
+                            format!("lines[{i}].quantity"),
+                            "must be at least 1",
+                        ));
                     }
                 }
             }
@@ -205,13 +254,25 @@ fn check_event(engine: &Engine, event: &Event) -> Result<(), Error> {
             check_event_id("staff", &a.staff)?;
             check_text("reason", &a.reason)?;
             if a.points == 0 && a.stamps == 0 {
-                return Err(Error::invalid(Document::Event, "points", "an adjustment must change points or stamps"));
+                return Err(Error::invalid(
+                    Document::Event,
+                    "points",
+                    "an adjustment must change points or stamps",
+                ));
             }
             if a.points.unsigned_abs() > MAX_POINTS.unsigned_abs() {
-                return Err(Error::limit(Document::Event, "points", format!("must be within ±{MAX_POINTS}")));
+                return Err(Error::limit(
+                    Document::Event,
+                    "points",
+                    format!("must be within ±{MAX_POINTS}"),
+                ));
             }
             if a.stamps.unsigned_abs() > MAX_STAMPS.unsigned_abs() {
-                return Err(Error::limit(Document::Event, "stamps", format!("must be within ±{MAX_STAMPS}")));
+                return Err(Error::limit(
+                    Document::Event,
+                    "stamps",
+                    format!("must be within ±{MAX_STAMPS}"),
+                ));
             }
         }
     }
@@ -223,7 +284,11 @@ fn opt_id(path: &str, id: Option<&str>) -> Result<(), Error> {
 }
 
 fn overflow(what: &str) -> Error {
-    Error::limit(Document::Account, what, format!("would exceed {MAX_POINTS}"))
+    Error::limit(
+        Document::Account,
+        what,
+        format!("would exceed {MAX_POINTS}"),
+    )
 }
 
 impl Tx<'_> {
@@ -244,8 +309,9 @@ impl Tx<'_> {
     fn pass_time(&mut self) {
         let now = self.now;
         // Reservations past their expiry go back first, so their points can vest or expire below.
-        let (expired, open): (Vec<_>, Vec<_>) =
-            std::mem::take(&mut self.acc.reservations).into_iter().partition(|r| r.expires_at <= now);
+        let (expired, open): (Vec<_>, Vec<_>) = std::mem::take(&mut self.acc.reservations)
+            .into_iter()
+            .partition(|r| r.expires_at <= now);
         self.acc.reservations = open;
         for r in expired {
             self.give_back(r);
@@ -261,14 +327,22 @@ impl Tx<'_> {
         }
         let window = self.engine.program().returns.window_days;
         self.acc.purchases.retain(|p| p.at.plus_days(window) > now);
-        self.acc.redemptions.retain(|r| r.at.plus_days(window) > now);
+        self.acc
+            .redemptions
+            .retain(|r| r.at.plus_days(window) > now);
     }
 
     fn vest(&mut self) {
         let now = self.now;
         let mut i = 0;
         while i < self.acc.points.lots.len() {
-            let due = self.acc.points.lots.get(i).and_then(|l| l.available_at).is_some_and(|t| t <= now);
+            let due = self
+                .acc
+                .points
+                .lots
+                .get(i)
+                .and_then(|l| l.available_at)
+                .is_some_and(|t| t <= now);
             if !due {
                 i += 1;
                 continue;
@@ -292,7 +366,10 @@ impl Tx<'_> {
 
     fn expire_lots(&mut self) {
         let now = self.now;
-        let inactive = match (&self.engine.program().points.expiry, self.acc.last_activity_at) {
+        let inactive = match (
+            &self.engine.program().points.expiry,
+            self.acc.last_activity_at,
+        ) {
             (Some(Expiry::Inactivity { days }), Some(last)) => last.plus_days(*days) <= now,
             _ => false,
         };
@@ -340,7 +417,13 @@ impl Tx<'_> {
         if total <= 0 {
             return Ok(());
         }
-        let limit = self.acc.points.balance.max(0).checked_add(self.acc.points.pending).and_then(|x| x.checked_add(total));
+        let limit = self
+            .acc
+            .points
+            .balance
+            .max(0)
+            .checked_add(self.acc.points.pending)
+            .and_then(|x| x.checked_add(total));
         if limit.is_none_or(|x| x > MAX_POINTS) {
             return Err(overflow("points.balance"));
         }
@@ -352,13 +435,23 @@ impl Tx<'_> {
                 self.entry(Asset::Pending, kind, *p, Some(reference));
             }
             self.acc.points.pending += total;
-            self.push_lot(Lot { points: total, earned_at: now, available_at: Some(now.plus_days(pending_days)), expires_at });
+            self.push_lot(Lot {
+                points: total,
+                earned_at: now,
+                available_at: Some(now.plus_days(pending_days)),
+                expires_at,
+            });
         } else {
             let mut kept = 0;
             for (reference, p) in parts {
                 kept += self.credit_available(*p, kind, Some(reference));
             }
-            self.push_lot(Lot { points: kept, earned_at: now, available_at: None, expires_at });
+            self.push_lot(Lot {
+                points: kept,
+                earned_at: now,
+                available_at: None,
+                expires_at,
+            });
         }
         Ok(())
     }
@@ -369,7 +462,9 @@ impl Tx<'_> {
         }
         let lots = &mut self.acc.points.lots;
         match lots.last_mut() {
-            Some(last) if last.available_at == lot.available_at && last.expires_at == lot.expires_at => {
+            Some(last)
+                if last.available_at == lot.available_at && last.expires_at == lot.expires_at =>
+            {
                 last.points += lot.points
             }
             _ => lots.push(lot),
@@ -391,7 +486,10 @@ impl Tx<'_> {
             let t = lot.points.min(left);
             lot.points -= t;
             left -= t;
-            taken.push(Lot { points: t, ..lot.clone() });
+            taken.push(Lot {
+                points: t,
+                ..lot.clone()
+            });
             if lot.points == 0 {
                 lots.remove(i);
             } else {
@@ -408,7 +506,10 @@ impl Tx<'_> {
             return Err(Error::rule(
                 "insufficient_points",
                 path,
-                format!("{what} needs {needed} points; {} are available", available.max(0)),
+                format!(
+                    "{what} needs {needed} points; {} are available",
+                    available.max(0)
+                ),
             ));
         }
         Ok(())
@@ -436,8 +537,18 @@ impl Tx<'_> {
         }
         self.acc.points.pending -= from_pending;
         self.acc.points.balance -= from_available;
-        self.entry(Asset::Pending, EntryKind::Clawback, -from_pending, Some(reference));
-        self.entry(Asset::Points, EntryKind::Clawback, -from_available, Some(reference));
+        self.entry(
+            Asset::Pending,
+            EntryKind::Clawback,
+            -from_pending,
+            Some(reference),
+        );
+        self.entry(
+            Asset::Points,
+            EntryKind::Clawback,
+            -from_available,
+            Some(reference),
+        );
         if left > 0 {
             match self.engine.shortfall() {
                 Shortfall::Debt => {
@@ -455,7 +566,9 @@ impl Tx<'_> {
     // ---- stamps and vouchers ---------------------------------------------
 
     fn add_stamps(&mut self, stamps: i64, kind: EntryKind, reference: &str) -> Result<(), Error> {
-        let Some(card) = self.engine.program().stamps.clone() else { return Ok(()) };
+        let Some(card) = self.engine.program().stamps.clone() else {
+            return Ok(());
+        };
         if stamps <= 0 {
             return Ok(());
         }
@@ -480,8 +593,18 @@ impl Tx<'_> {
                 issued_at: self.now,
                 expires_at: card.voucher_days.map(|d| self.now.plus_days(d)),
             };
-            self.entry(Asset::Stamps, EntryKind::CardCompleted, -size, Some(&voucher.id));
-            self.entry(Asset::Vouchers, EntryKind::CardCompleted, 1, Some(&voucher.id));
+            self.entry(
+                Asset::Stamps,
+                EntryKind::CardCompleted,
+                -size,
+                Some(&voucher.id),
+            );
+            self.entry(
+                Asset::Vouchers,
+                EntryKind::CardCompleted,
+                1,
+                Some(&voucher.id),
+            );
             self.acc.vouchers.push(voucher.clone());
             self.out.vouchers.push(voucher);
         }
@@ -513,8 +636,12 @@ impl Tx<'_> {
             };
             linked.push(self.acc.redemptions.remove(at));
         }
-        let parts: Vec<(String, i64)> =
-            ev.awards.iter().filter(|a| a.points > 0).map(|a| (a.rule.clone(), a.points)).collect();
+        let parts: Vec<(String, i64)> = ev
+            .awards
+            .iter()
+            .filter(|a| a.points > 0)
+            .map(|a| (a.rule.clone(), a.points))
+            .collect();
         self.earn(&parts, EntryKind::Earn)?;
         for award in ev.awards.iter().filter(|a| a.stamps > 0) {
             self.add_stamps(award.stamps, EntryKind::Earn, &award.rule)?;
@@ -554,11 +681,16 @@ impl Tx<'_> {
             return Err(Error::rule(
                 "unknown_purchase",
                 "purchase",
-                format!("purchase `{}` is unknown or outside the {window}-day return window", r.purchase),
+                format!(
+                    "purchase `{}` is unknown or outside the {window}-day return window",
+                    r.purchase
+                ),
             ));
         };
         let rounding = self.engine.program().points.rounding;
-        let Some(record) = self.acc.purchases.get_mut(at) else { return Ok(()) };
+        let Some(record) = self.acc.purchases.get_mut(at) else {
+            return Ok(());
+        };
         // Units to return per original line.
         let mut units = vec![0_u32; record.lines.len()];
         match &r.lines {
@@ -567,7 +699,11 @@ impl Tx<'_> {
                     *u = l.quantity - l.returned;
                 }
                 if units.iter().all(|u| *u == 0) {
-                    return Err(Error::rule("already_returned", "purchase", format!("purchase `{}` was already returned in full", r.purchase)));
+                    return Err(Error::rule(
+                        "already_returned",
+                        "purchase",
+                        format!("purchase `{}` was already returned in full", r.purchase),
+                    ));
                 }
             }
             Some(lines) => {
@@ -577,7 +713,12 @@ impl Tx<'_> {
                         return Err(Error::rule(
                             "unknown_line",
                             format!("lines[{i}].line"),
-                            format!("purchase `{}` has no line {} (it has {})", r.purchase, l.line, record.lines.len()),
+                            format!(
+                                "purchase `{}` has no line {} (it has {})",
+                                r.purchase,
+                                l.line,
+                                record.lines.len()
+                            ),
                         ));
                     };
                     *u = u.saturating_add(l.quantity);
@@ -586,7 +727,10 @@ impl Tx<'_> {
                         return Err(Error::rule(
                             "return_exceeds_purchase",
                             format!("lines[{i}].quantity"),
-                            format!("line {} of purchase `{}` has {left} unit(s) not yet returned", l.line, r.purchase),
+                            format!(
+                                "line {} of purchase `{}` has {left} unit(s) not yet returned",
+                                l.line, r.purchase
+                            ),
                         ));
                     }
                 }
@@ -602,7 +746,8 @@ impl Tx<'_> {
                 if rec.returned == rec.quantity {
                     earned
                 } else {
-                    let exact = rust_decimal::Decimal::from(earned) * rust_decimal::Decimal::from(rec.returned)
+                    let exact = rust_decimal::Decimal::from(earned)
+                        * rust_decimal::Decimal::from(rec.returned)
                         / rust_decimal::Decimal::from(rec.quantity);
                     rounding.whole(exact).unwrap_or(earned).clamp(0, earned)
                 }
@@ -624,7 +769,12 @@ impl Tx<'_> {
         self.take_back(points, &reference);
         if stamps > 0 {
             self.acc.stamps.count -= stamps;
-            self.entry(Asset::Stamps, EntryKind::Clawback, -stamps, Some(&reference));
+            self.entry(
+                Asset::Stamps,
+                EntryKind::Clawback,
+                -stamps,
+                Some(&reference),
+            );
         }
         if self.engine.program().returns.restore_rewards {
             for redemption in restore {
@@ -650,19 +800,31 @@ impl Tx<'_> {
     fn redeem(&mut self, r: &Redeem, reserve: bool) -> Result<(), Error> {
         let engine = self.engine;
         let reward = engine.reward(&r.reward).ok_or_else(|| {
-            Error::rule("unknown_reward", "reward", format!("`{}` is not a reward of this program", r.reward))
+            Error::rule(
+                "unknown_reward",
+                "reward",
+                format!("`{}` is not a reward of this program", r.reward),
+            )
         })?;
         let lines = value_lines(engine, "basket", &r.basket)?;
         let discounts = discounts(engine, reward, &lines)?;
         let mut reservation = Reservation {
             id: r.id.clone(),
             reward: reward.id.clone(),
-            expires_at: self.now.plus_minutes(engine.program().redemption.reservation_minutes),
+            expires_at: self
+                .now
+                .plus_minutes(engine.program().redemption.reservation_minutes),
             points: 0,
             lots: vec![],
             voucher: None,
         };
-        let mut done = Redemption { id: r.id.clone(), at: self.now, reward: reward.id.clone(), points: 0, voucher: None };
+        let mut done = Redemption {
+            id: r.id.clone(),
+            at: self.now,
+            reward: reward.id.clone(),
+            points: 0,
+            voucher: None,
+        };
         match reward.cost {
             Cost::Points { points } => {
                 let points = i64::from(points);
@@ -682,10 +844,24 @@ impl Tx<'_> {
             Cost::Voucher => {
                 let at = match &r.voucher {
                     Some(id) => {
-                        let at = self.acc.vouchers.iter().position(|v| v.id == *id).ok_or_else(|| {
-                            Error::rule("unknown_voucher", "voucher", format!("voucher `{id}` is not held by this member"))
-                        })?;
-                        if self.acc.vouchers.get(at).is_some_and(|v| v.reward != reward.id) {
+                        let at = self
+                            .acc
+                            .vouchers
+                            .iter()
+                            .position(|v| v.id == *id)
+                            .ok_or_else(|| {
+                                Error::rule(
+                                    "unknown_voucher",
+                                    "voucher",
+                                    format!("voucher `{id}` is not held by this member"),
+                                )
+                            })?;
+                        if self
+                            .acc
+                            .vouchers
+                            .get(at)
+                            .is_some_and(|v| v.reward != reward.id)
+                        {
                             return Err(Error::rule(
                                 "voucher_mismatch",
                                 "voucher",
@@ -694,14 +870,28 @@ impl Tx<'_> {
                         }
                         at
                     }
-                    None => self.acc.vouchers.iter().position(|v| v.reward == reward.id).ok_or_else(|| {
-                        Error::rule("no_voucher", "reward", format!("the member holds no voucher for reward `{}`", reward.id))
-                    })?,
+                    None => self
+                        .acc
+                        .vouchers
+                        .iter()
+                        .position(|v| v.reward == reward.id)
+                        .ok_or_else(|| {
+                            Error::rule(
+                                "no_voucher",
+                                "reward",
+                                format!("the member holds no voucher for reward `{}`", reward.id),
+                            )
+                        })?,
                 };
                 let voucher = self.acc.vouchers.remove(at);
                 if reserve {
                     self.entry(Asset::Vouchers, EntryKind::Reserve, -1, Some(&voucher.id));
-                    self.entry(Asset::ReservedVouchers, EntryKind::Reserve, 1, Some(&voucher.id));
+                    self.entry(
+                        Asset::ReservedVouchers,
+                        EntryKind::Reserve,
+                        1,
+                        Some(&voucher.id),
+                    );
                     reservation.voucher = Some(voucher);
                 } else {
                     self.entry(Asset::Vouchers, EntryKind::Redeem, -1, Some(&voucher.id));
@@ -711,7 +901,10 @@ impl Tx<'_> {
         }
         self.out.discounts = discounts;
         if reserve {
-            self.out.reservation = Some(ReservationInfo { id: reservation.id.clone(), expires_at: reservation.expires_at });
+            self.out.reservation = Some(ReservationInfo {
+                id: reservation.id.clone(),
+                expires_at: reservation.expires_at,
+            });
             self.acc.reservations.push(reservation);
         } else {
             self.remember_redemption(done);
@@ -727,24 +920,43 @@ impl Tx<'_> {
     }
 
     fn take_reservation(&mut self, s: &Settle) -> Result<Reservation, Error> {
-        let at = self.acc.reservations.iter().position(|r| r.id == s.reservation).ok_or_else(|| {
-            Error::rule(
-                "unknown_reservation",
-                "reservation",
-                format!("reservation `{}` is not open (unknown, expired, committed or released)", s.reservation),
-            )
-        })?;
+        let at = self
+            .acc
+            .reservations
+            .iter()
+            .position(|r| r.id == s.reservation)
+            .ok_or_else(|| {
+                Error::rule(
+                    "unknown_reservation",
+                    "reservation",
+                    format!(
+                        "reservation `{}` is not open (unknown, expired, committed or released)",
+                        s.reservation
+                    ),
+                )
+            })?;
         Ok(self.acc.reservations.remove(at))
     }
 
     fn commit(&mut self, s: &Settle) -> Result<(), Error> {
         let r = self.take_reservation(s)?;
         self.acc.points.reserved -= r.points;
-        self.entry(Asset::Reserved, EntryKind::Redeem, -r.points, Some(&r.reward));
+        self.entry(
+            Asset::Reserved,
+            EntryKind::Redeem,
+            -r.points,
+            Some(&r.reward),
+        );
         if let Some(v) = &r.voucher {
             self.entry(Asset::ReservedVouchers, EntryKind::Redeem, -1, Some(&v.id));
         }
-        self.remember_redemption(Redemption { id: r.id, at: self.now, reward: r.reward, points: r.points, voucher: r.voucher });
+        self.remember_redemption(Redemption {
+            id: r.id,
+            at: self.now,
+            reward: r.reward,
+            points: r.points,
+            voucher: r.voucher,
+        });
         self.acc.last_activity_at = Some(self.now);
         Ok(())
     }
@@ -779,7 +991,10 @@ impl Tx<'_> {
         if let Some(v) = r.voucher {
             self.entry(Asset::ReservedVouchers, EntryKind::Release, -1, Some(&v.id));
             self.entry(Asset::Vouchers, EntryKind::Release, 1, Some(&v.id));
-            let at = self.acc.vouchers.partition_point(|x| x.issued_at <= v.issued_at);
+            let at = self
+                .acc
+                .vouchers
+                .partition_point(|x| x.issued_at <= v.issued_at);
             self.acc.vouchers.insert(at, v);
         }
     }
@@ -795,7 +1010,11 @@ impl Tx<'_> {
         }
         if a.stamps > 0 {
             if self.engine.program().stamps.is_none() {
-                return Err(Error::rule("no_stamp_card", "stamps", "the program has no stamp card"));
+                return Err(Error::rule(
+                    "no_stamp_card",
+                    "stamps",
+                    "the program has no stamp card",
+                ));
             }
             self.add_stamps(a.stamps, EntryKind::Adjust, &a.staff)?;
         } else if a.stamps < 0 {
@@ -803,7 +1022,11 @@ impl Tx<'_> {
                 return Err(Error::rule(
                     "insufficient_stamps",
                     "stamps",
-                    format!("the card holds {} stamps; cannot remove {}", self.acc.stamps.count.max(0), -a.stamps),
+                    format!(
+                        "the card holds {} stamps; cannot remove {}",
+                        self.acc.stamps.count.max(0),
+                        -a.stamps
+                    ),
                 ));
             }
             self.acc.stamps.count += a.stamps;
@@ -818,7 +1041,9 @@ fn coalesce(lots: &mut Vec<Lot>) {
     let mut merged: Vec<Lot> = Vec::with_capacity(lots.len());
     for lot in lots.drain(..) {
         match merged.last_mut() {
-            Some(last) if !last.is_pending() && !lot.is_pending() && last.expires_at == lot.expires_at => {
+            Some(last)
+                if !last.is_pending() && !lot.is_pending() && last.expires_at == lot.expires_at =>
+            {
                 last.points += lot.points
             }
             _ => merged.push(lot),

@@ -33,7 +33,10 @@ impl Match {
     /// Whether `line` is one of the listed SKUs, categories or tags.
     pub(crate) fn matches(&self, line: &Line) -> bool {
         self.skus.iter().any(|s| *s == line.sku)
-            || line.category.as_ref().is_some_and(|c| self.categories.iter().any(|x| x == c))
+            || line
+                .category
+                .as_ref()
+                .is_some_and(|c| self.categories.iter().any(|x| x == c))
             || line.tags.iter().any(|t| self.tags.iter().any(|x| x == t))
     }
 }
@@ -42,32 +45,59 @@ pub(crate) fn check_event_id(path: &str, id: &str) -> Result<(), Error> {
     if id.is_empty() {
         Err(Error::invalid(Document::Event, path, "must not be empty"))
     } else if id.len() > MAX_ID_BYTES {
-        Err(Error::limit(Document::Event, path, format!("must be at most {MAX_ID_BYTES} bytes")))
+        Err(Error::limit(
+            Document::Event,
+            path,
+            format!("must be at most {MAX_ID_BYTES} bytes"),
+        ))
     } else if id.chars().any(char::is_control) {
-        Err(Error::invalid(Document::Event, path, "must not contain control characters"))
+        Err(Error::invalid(
+            Document::Event,
+            path,
+            "must not contain control characters",
+        ))
     } else {
         Ok(())
     }
 }
 
-
 fn check_money(path: &str, value: Decimal, minor_units: u32) -> Result<(), Error> {
     if value < Decimal::ZERO {
-        return Err(Error::invalid(Document::Event, path, format!("must not be negative, got `{value}`")));
+        return Err(Error::invalid(
+            Document::Event,
+            path,
+            format!("must not be negative, got `{value}`"),
+        ));
     }
     if value.scale() > minor_units {
-        return Err(Error::invalid(Document::Event, path, format!("`{value}` has more than {minor_units} decimals")));
+        return Err(Error::invalid(
+            Document::Event,
+            path,
+            format!("`{value}` has more than {minor_units} decimals"),
+        ));
     }
     if value > Decimal::from(MAX_AMOUNT_UNITS) {
-        return Err(Error::limit(Document::Event, path, format!("must be at most {MAX_AMOUNT_UNITS}")));
+        return Err(Error::limit(
+            Document::Event,
+            path,
+            format!("must be at most {MAX_AMOUNT_UNITS}"),
+        ));
     }
     Ok(())
 }
 
 /// Check every line of a basket at `path` (`lines` or `basket`) and value it.
-pub(crate) fn value_lines<'a>(engine: &Engine, path: &str, lines: &'a [Line]) -> Result<Vec<Valued<'a>>, Error> {
+pub(crate) fn value_lines<'a>(
+    engine: &Engine,
+    path: &str,
+    lines: &'a [Line],
+) -> Result<Vec<Valued<'a>>, Error> {
     if lines.len() > MAX_LINES {
-        return Err(Error::limit(Document::Event, path, format!("has {} lines; at most {MAX_LINES} are allowed", lines.len())));
+        return Err(Error::limit(
+            Document::Event,
+            path,
+            format!("has {} lines; at most {MAX_LINES} are allowed", lines.len()),
+        ));
     }
     let mu = engine.program().minor_units;
     let before_rewards = engine.program().points.earn_on == EarnBase::BeforeRewardDiscounts;
@@ -81,16 +111,28 @@ pub(crate) fn value_lines<'a>(engine: &Engine, path: &str, lines: &'a [Line]) ->
                 check_event_id(&at("category"), c)?;
             }
             if line.tags.len() > 32 {
-                return Err(Error::limit(Document::Event, at("tags"), "at most 32 tags are allowed"));
+                return Err(Error::limit(
+                    Document::Event,
+                    at("tags"),
+                    "at most 32 tags are allowed",
+                ));
             }
             for (t, tag) in line.tags.iter().enumerate() {
                 check_event_id(&format!("{path}[{i}].tags[{t}]"), tag)?;
             }
             if line.quantity == 0 {
-                return Err(Error::invalid(Document::Event, at("quantity"), "must be at least 1"));
+                return Err(Error::invalid(
+                    Document::Event,
+                    at("quantity"),
+                    "must be at least 1",
+                ));
             }
             if line.quantity > MAX_QUANTITY {
-                return Err(Error::limit(Document::Event, at("quantity"), format!("must be at most {MAX_QUANTITY}, got {}", line.quantity)));
+                return Err(Error::limit(
+                    Document::Event,
+                    at("quantity"),
+                    format!("must be at most {MAX_QUANTITY}, got {}", line.quantity),
+                ));
             }
             let price = line.unit_price.0;
             check_money(&at("unit_price"), price, mu)?;
@@ -104,24 +146,40 @@ pub(crate) fn value_lines<'a>(engine: &Engine, path: &str, lines: &'a [Line]) ->
                 return Err(Error::invalid(
                     Document::Event,
                     at("discount"),
-                    format!("discounts of `{}` exceed the line's `{gross}`", discount + reward),
+                    format!(
+                        "discounts of `{}` exceed the line's `{gross}`",
+                        discount + reward
+                    ),
                 ));
             }
-            let base = if before_rewards { gross - discount } else { value };
+            let base = if before_rewards {
+                gross - discount
+            } else {
+                value
+            };
             let earning_units = if before_rewards || reward.is_zero() || price.is_zero() {
                 line.quantity
             } else {
                 let free = (reward / price).ceil().to_u32().unwrap_or(line.quantity);
                 line.quantity.saturating_sub(free)
             };
-            Ok(Valued { line, value, base, eligible: !engine.is_excluded(line.category.as_deref()), earning_units })
+            Ok(Valued {
+                line,
+                value,
+                base,
+                eligible: !engine.is_excluded(line.category.as_deref()),
+                earning_units,
+            })
         })
         .collect()
 }
 
 /// Amount in minor units (cents) as an integer; exact because scales are checked.
 pub(crate) fn minor(engine: &Engine, amount: Decimal) -> i64 {
-    (amount / engine.unit()).trunc().to_i64().unwrap_or(i64::MAX)
+    (amount / engine.unit())
+        .trunc()
+        .to_i64()
+        .unwrap_or(i64::MAX)
 }
 
 /// Split `total` into integer shares proportional to `weights` (largest

@@ -145,9 +145,7 @@ impl JsonSchema for Dec {
 /// Points are whole numbers; rates and proportions are not. The program
 /// chooses one mode and the engine uses it everywhere the same quantity is
 /// rounded, including when a return takes a share back.
-#[derive(
-    Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema,
-)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Rounding {
     /// Round toward zero: 12.99 points become 12. The common choice.
@@ -198,7 +196,14 @@ mod tests {
 
     #[test]
     fn accepts_plain_decimals() {
-        for ok in ["0", "12", "12.50", "-3.1", "000.10", "999999999999999.99999999"] {
+        for ok in [
+            "0",
+            "12",
+            "12.50",
+            "-3.1",
+            "000.10",
+            "999999999999999.99999999",
+        ] {
             assert!(parse(ok).is_ok(), "{ok}");
         }
     }
@@ -211,7 +216,10 @@ mod tests {
         ] {
             assert!(matches!(parse(bad), Err(DecError::Syntax(_))), "{bad}");
         }
-        assert!(matches!(parse("1234567890123456"), Err(DecError::TooLarge(_))));
+        assert!(matches!(
+            parse("1234567890123456"),
+            Err(DecError::TooLarge(_))
+        ));
         assert!(matches!(parse("1.123456789"), Err(DecError::TooFine(_))));
     }
 

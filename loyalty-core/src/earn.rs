@@ -50,15 +50,26 @@ fn holds(c: &Condition, lines: &[Valued<'_>], subtotal: Decimal) -> bool {
         Condition::Any { of } => of.iter().any(|c| holds(c, lines, subtotal)),
         Condition::Not { condition } => !holds(condition, lines, subtotal),
         Condition::SubtotalAtLeast { amount } => subtotal >= amount.0,
-        Condition::Contains { matching, min_quantity } => {
-            let units: u64 = lines.iter().filter(|l| matching.matches(l.line)).map(|l| u64::from(l.line.quantity)).sum();
+        Condition::Contains {
+            matching,
+            min_quantity,
+        } => {
+            let units: u64 = lines
+                .iter()
+                .filter(|l| matching.matches(l.line))
+                .map(|l| u64::from(l.line.quantity))
+                .sum();
             units >= u64::from(*min_quantity)
         }
     }
 }
 
 fn too_many(what: &str, max: i64) -> Error {
-    Error::limit(Document::Event, "lines", format!("the basket would earn more than {max} {what}"))
+    Error::limit(
+        Document::Event,
+        "lines",
+        format!("the basket would earn more than {max} {what}"),
+    )
 }
 
 /// Run every rule of the program on `lines`.
@@ -80,15 +91,19 @@ pub(crate) fn evaluate(engine: &Engine, lines: &[Valued<'_>]) -> Result<Evaluati
         }
         let (points, stamps) = match &rule.earn {
             Earn::PointsPerAmount { rate, matching } => {
-                let counted = |l: &Valued<'_>| l.eligible && matching.as_ref().is_none_or(|m| m.matches(l.line));
+                let counted = |l: &Valued<'_>| {
+                    l.eligible && matching.as_ref().is_none_or(|m| m.matches(l.line))
+                };
                 let amount: Decimal = lines.iter().filter(|l| counted(l)).map(|l| l.base).sum();
                 let points = amount
                     .checked_mul(rate.0)
                     .and_then(|x| program.points.rounding.whole(x))
                     .filter(|p| *p <= MAX_POINTS)
                     .ok_or_else(|| too_many("points", MAX_POINTS))?;
-                let weights: Vec<i64> =
-                    lines.iter().map(|l| if counted(l) { minor(engine, l.base) } else { 0 }).collect();
+                let weights: Vec<i64> = lines
+                    .iter()
+                    .map(|l| if counted(l) { minor(engine, l.base) } else { 0 })
+                    .collect();
                 for (slot, share) in ev.line_points.iter_mut().zip(split(points, &weights)) {
                     *slot += share;
                 }
@@ -125,10 +140,20 @@ pub(crate) fn evaluate(engine: &Engine, lines: &[Valued<'_>]) -> Result<Evaluati
                 (0, i64::from(*stamps))
             }
         };
-        points_total = points_total.checked_add(points).filter(|p| *p <= MAX_POINTS).ok_or_else(|| too_many("points", MAX_POINTS))?;
-        stamps_total = stamps_total.checked_add(stamps).filter(|s| *s <= MAX_STAMPS).ok_or_else(|| too_many("stamps", MAX_STAMPS))?;
+        points_total = points_total
+            .checked_add(points)
+            .filter(|p| *p <= MAX_POINTS)
+            .ok_or_else(|| too_many("points", MAX_POINTS))?;
+        stamps_total = stamps_total
+            .checked_add(stamps)
+            .filter(|s| *s <= MAX_STAMPS)
+            .ok_or_else(|| too_many("stamps", MAX_STAMPS))?;
         if points != 0 || stamps != 0 {
-            ev.awards.push(Award { rule: rule.id.clone(), points, stamps });
+            ev.awards.push(Award {
+                rule: rule.id.clone(),
+                points,
+                stamps,
+            });
         }
     }
     Ok(ev)

@@ -11,11 +11,9 @@ use rust_decimal::Decimal;
 use crate::account::Account;
 use crate::error::{Document, Error};
 use crate::event::{Event, Purchase};
-use crate::outcome::{Outcome, Quote};
-use crate::program::{
-    Benefit, Condition, Cost, Earn, Expiry, Match, Program, Reward, Shortfall,
-};
 use crate::limits::*;
+use crate::outcome::{Outcome, Quote};
+use crate::program::{Benefit, Condition, Cost, Earn, Expiry, Match, Program, Reward, Shortfall};
 use crate::time::Timestamp;
 
 /// A validated program, ready to apply events.
@@ -48,7 +46,11 @@ impl Engine {
     pub fn new(program: Program) -> Result<Engine, Error> {
         let rewards = validate(&program)?;
         let unit = Decimal::new(1, program.minor_units);
-        Ok(Engine { program, rewards, unit })
+        Ok(Engine {
+            program,
+            rewards,
+            unit,
+        })
     }
 
     /// Parse and validate a program from JSON.
@@ -86,7 +88,9 @@ impl Engine {
     }
 
     pub(crate) fn reward(&self, id: &str) -> Option<&Reward> {
-        self.rewards.get(id).and_then(|&i| self.program.rewards.get(i))
+        self.rewards
+            .get(id)
+            .and_then(|&i| self.program.rewards.get(i))
     }
 
     /// One minor currency unit (0.01 for two decimals).
@@ -135,7 +139,10 @@ impl Checker {
 
     fn list<T>(&mut self, path: &str, list: &[T]) {
         if list.len() > MAX_LIST {
-            self.fail(path, format!("has {} entries; at most {MAX_LIST} are allowed", list.len()));
+            self.fail(
+                path,
+                format!("has {} entries; at most {MAX_LIST} are allowed", list.len()),
+            );
         }
     }
 
@@ -145,7 +152,10 @@ impl Checker {
         } else if value < Decimal::ZERO {
             self.fail(path, format!("must not be negative, got `{value}`"));
         } else if value.scale() > minor_units {
-            self.fail(path, format!("`{value}` has more than {minor_units} decimals"));
+            self.fail(
+                path,
+                format!("`{value}` has more than {minor_units} decimals"),
+            );
         } else if value > Decimal::from(MAX_AMOUNT_UNITS) {
             self.fail(path, format!("must be at most {MAX_AMOUNT_UNITS}"));
         }
@@ -171,7 +181,11 @@ impl Checker {
         if m.skus.is_empty() && m.categories.is_empty() && m.tags.is_empty() {
             self.fail(path, "must list at least one sku, category or tag");
         }
-        for (field, list) in [("skus", &m.skus), ("categories", &m.categories), ("tags", &m.tags)] {
+        for (field, list) in [
+            ("skus", &m.skus),
+            ("categories", &m.categories),
+            ("tags", &m.tags),
+        ] {
             self.list(&format!("{path}.{field}"), list);
             for (i, s) in list.iter().enumerate() {
                 self.id(&format!("{path}.{field}[{i}]"), s);
@@ -181,7 +195,10 @@ impl Checker {
 
     fn condition(&mut self, path: &str, c: &Condition, minor_units: u32, depth: usize) {
         if depth > MAX_CONDITION_DEPTH {
-            self.fail(path, format!("conditions nest deeper than {MAX_CONDITION_DEPTH} levels"));
+            self.fail(
+                path,
+                format!("conditions nest deeper than {MAX_CONDITION_DEPTH} levels"),
+            );
             return;
         }
         match c {
@@ -191,15 +208,25 @@ impl Checker {
                     self.condition(&format!("{path}.of[{i}]"), c, minor_units, depth + 1);
                 }
             }
-            Condition::Not { condition } => {
-                self.condition(&format!("{path}.condition"), condition, minor_units, depth + 1)
-            }
+            Condition::Not { condition } => self.condition(
+                &format!("{path}.condition"),
+                condition,
+                minor_units,
+                depth + 1,
+            ),
             Condition::SubtotalAtLeast { amount } => {
                 self.money(&format!("{path}.amount"), amount.0, minor_units, false)
             }
-            Condition::Contains { matching, min_quantity } => {
+            Condition::Contains {
+                matching,
+                min_quantity,
+            } => {
                 self.matching(&format!("{path}.matching"), matching);
-                self.count(&format!("{path}.min_quantity"), *min_quantity, i64::from(MAX_QUANTITY) * MAX_LINES as i64);
+                self.count(
+                    &format!("{path}.min_quantity"),
+                    *min_quantity,
+                    i64::from(MAX_QUANTITY) * MAX_LINES as i64,
+                );
             }
         }
     }
@@ -213,23 +240,41 @@ fn validate(p: &Program) -> Result<BTreeMap<String, usize>, Error> {
         c.fail("name", format!("must be at most {MAX_TEXT_BYTES} bytes"));
     }
     if p.currency.len() != 3 || !p.currency.bytes().all(|b| b.is_ascii_uppercase()) {
-        c.fail("currency", format!("`{}` is not a three-letter ISO 4217 code such as `USD`", crate::error::clip(&p.currency)));
+        c.fail(
+            "currency",
+            format!(
+                "`{}` is not a three-letter ISO 4217 code such as `USD`",
+                crate::error::clip(&p.currency)
+            ),
+        );
     }
     if p.minor_units > 4 {
-        c.fail("minor_units", format!("must be 0 to 4, got {}", p.minor_units));
+        c.fail(
+            "minor_units",
+            format!("must be 0 to 4, got {}", p.minor_units),
+        );
     }
     let mu = p.minor_units;
 
     let pts = &p.points;
     c.days("points.pending_days", pts.pending_days, true);
     if i64::from(pts.welcome_points) > MAX_POINTS {
-        c.fail("points.welcome_points", format!("must be at most {MAX_POINTS}"));
+        c.fail(
+            "points.welcome_points",
+            format!("must be at most {MAX_POINTS}"),
+        );
     }
     match &pts.expiry {
         Some(Expiry::Rolling { days }) | Some(Expiry::Inactivity { days }) => {
             c.days("points.expiry.days", *days, false);
             if pts.pending_days >= *days {
-                c.fail("points.pending_days", format!("must be shorter than the {days}-day expiry, got {}", pts.pending_days));
+                c.fail(
+                    "points.pending_days",
+                    format!(
+                        "must be shorter than the {days}-day expiry, got {}",
+                        pts.pending_days
+                    ),
+                );
             }
         }
         Some(Expiry::FixedDate { .. }) | None => {}
@@ -246,7 +291,10 @@ fn validate(p: &Program) -> Result<BTreeMap<String, usize>, Error> {
         let path = format!("rules[{i}]");
         c.id(&format!("{path}.id"), &rule.id);
         if let Some(first) = rule_ids.insert(rule.id.as_str(), i) {
-            c.fail(format!("{path}.id"), format!("`{}` is already the id of rules[{first}]", rule.id));
+            c.fail(
+                format!("{path}.id"),
+                format!("`{}` is already the id of rules[{first}]", rule.id),
+            );
         }
         if let Some(when) = &rule.when {
             c.condition(&format!("{path}.when"), when, mu, 1);
@@ -257,7 +305,10 @@ fn validate(p: &Program) -> Result<BTreeMap<String, usize>, Error> {
                 if rate.0 <= Decimal::ZERO {
                     c.fail(format!("{earn}.rate"), format!("must be > 0, got `{rate}`"));
                 } else if rate.0 > Decimal::from(1_000_000) {
-                    c.fail(format!("{earn}.rate"), "must be at most 1000000 points per currency unit");
+                    c.fail(
+                        format!("{earn}.rate"),
+                        "must be at most 1000000 points per currency unit",
+                    );
                 }
                 if let Some(m) = matching {
                     c.matching(&format!("{earn}.matching"), m);
@@ -267,14 +318,20 @@ fn validate(p: &Program) -> Result<BTreeMap<String, usize>, Error> {
                 c.count(&format!("{earn}.points"), *points, 1_000_000);
                 c.matching(&format!("{earn}.matching"), matching);
             }
-            Earn::PointsPerVisit { points } => c.count(&format!("{earn}.points"), *points, 1_000_000),
+            Earn::PointsPerVisit { points } => {
+                c.count(&format!("{earn}.points"), *points, 1_000_000)
+            }
             Earn::StampsPerUnit { stamps, matching } => {
                 c.count(&format!("{earn}.stamps"), *stamps, 1_000);
                 c.matching(&format!("{earn}.matching"), matching);
             }
             Earn::StampsPerVisit { stamps } => c.count(&format!("{earn}.stamps"), *stamps, 1_000),
         }
-        if matches!(rule.earn, Earn::StampsPerUnit { .. } | Earn::StampsPerVisit { .. }) && p.stamps.is_none() {
+        if matches!(
+            rule.earn,
+            Earn::StampsPerUnit { .. } | Earn::StampsPerVisit { .. }
+        ) && p.stamps.is_none()
+        {
             c.fail(earn, "gives stamps but the program has no `stamps` card");
         }
     }
@@ -286,32 +343,56 @@ fn validate(p: &Program) -> Result<BTreeMap<String, usize>, Error> {
         c.id(&format!("{path}.id"), &reward.id);
         if let Some(name) = &reward.name {
             if name.len() > MAX_TEXT_BYTES {
-                c.fail(format!("{path}.name"), format!("must be at most {MAX_TEXT_BYTES} bytes"));
+                c.fail(
+                    format!("{path}.name"),
+                    format!("must be at most {MAX_TEXT_BYTES} bytes"),
+                );
             }
         }
         if let Some(first) = rewards.insert(reward.id.clone(), i) {
-            c.fail(format!("{path}.id"), format!("`{}` is already the id of rewards[{first}]", reward.id));
+            c.fail(
+                format!("{path}.id"),
+                format!("`{}` is already the id of rewards[{first}]", reward.id),
+            );
         }
         match reward.cost {
             Cost::Points { points } => c.count(&format!("{path}.cost.points"), points, MAX_POINTS),
             Cost::Voucher => {
                 if p.stamps.as_ref().is_none_or(|s| s.reward != reward.id) {
-                    c.fail(format!("{path}.cost"), format!("costs a voucher but no stamp card issues vouchers for `{}`", reward.id));
+                    c.fail(
+                        format!("{path}.cost"),
+                        format!(
+                            "costs a voucher but no stamp card issues vouchers for `{}`",
+                            reward.id
+                        ),
+                    );
                 }
             }
         }
         let b = format!("{path}.benefit");
         match &reward.benefit {
-            Benefit::FreeItem { matching, max_value } => {
+            Benefit::FreeItem {
+                matching,
+                max_value,
+            } => {
                 c.matching(&format!("{b}.matching"), matching);
                 if let Some(v) = max_value {
                     c.money(&format!("{b}.max_value"), v.0, mu, true);
                 }
             }
-            Benefit::FixedDiscount { amount } => c.money(&format!("{b}.amount"), amount.0, mu, true),
-            Benefit::PercentDiscount { percent, matching, cap } => {
+            Benefit::FixedDiscount { amount } => {
+                c.money(&format!("{b}.amount"), amount.0, mu, true)
+            }
+            Benefit::PercentDiscount {
+                percent,
+                matching,
+                cap,
+            } => {
                 if percent.0 <= Decimal::ZERO || percent.0 > Decimal::ONE_HUNDRED {
-                    c.fail(format!("{b}.percent"), format!("must be > 0 and <= 100, got `{percent}`"));
+                    c.fail(
+                        format!("{b}.percent"),
+                        format!("must be > 0 and <= 100, got `{percent}`"),
+                    );
                 }
                 if let Some(m) = matching {
                     c.matching(&format!("{b}.matching"), m);
@@ -325,13 +406,26 @@ fn validate(p: &Program) -> Result<BTreeMap<String, usize>, Error> {
 
     if let Some(card) = &p.stamps {
         if !(2..=1000).contains(&card.card_size) {
-            c.fail("stamps.card_size", format!("must be 2 to 1000, got {}", card.card_size));
+            c.fail(
+                "stamps.card_size",
+                format!("must be 2 to 1000, got {}", card.card_size),
+            );
         }
         match rewards.get(&card.reward).and_then(|&i| p.rewards.get(i)) {
-            None => c.fail("stamps.reward", format!("`{}` is not a reward of the catalog", crate::error::clip(&card.reward))),
-            Some(r) if r.cost != Cost::Voucher => {
-                c.fail("stamps.reward", format!("reward `{}` must cost a voucher to be issued by the card", r.id))
-            }
+            None => c.fail(
+                "stamps.reward",
+                format!(
+                    "`{}` is not a reward of the catalog",
+                    crate::error::clip(&card.reward)
+                ),
+            ),
+            Some(r) if r.cost != Cost::Voucher => c.fail(
+                "stamps.reward",
+                format!(
+                    "reward `{}` must cost a voucher to be issued by the card",
+                    r.id
+                ),
+            ),
             Some(_) => {}
         }
         if let Some(days) = card.voucher_days {
@@ -342,11 +436,17 @@ fn validate(p: &Program) -> Result<BTreeMap<String, usize>, Error> {
     c.days("returns.window_days", p.returns.window_days, true);
     let minutes = p.redemption.reservation_minutes;
     if minutes == 0 || minutes > 10_080 {
-        c.fail("redemption.reservation_minutes", format!("must be 1 to 10080 (a week), got {minutes}"));
+        c.fail(
+            "redemption.reservation_minutes",
+            format!("must be 1 to 10080 (a week), got {minutes}"),
+        );
     }
     let remember = p.idempotency.remember;
     if remember == 0 || remember > MAX_REMEMBERED_EVENTS {
-        c.fail("idempotency.remember", format!("must be 1 to {MAX_REMEMBERED_EVENTS}, got {remember}"));
+        c.fail(
+            "idempotency.remember",
+            format!("must be 1 to {MAX_REMEMBERED_EVENTS}, got {remember}"),
+        );
     }
 
     match c.errors {
@@ -372,13 +472,19 @@ mod tests {
             {"id": "a", "earn": {"type": "points_per_visit", "points": 1}},
             {"id": "b", "earn": {"type": "points_per_visit", "points": 1}},
             {"id": "c", "earn": {"type": "points_per_amount", "rate": "0"}}]}"#);
-        assert_eq!(e, "invalid_program program rules[2].earn.rate: must be > 0, got `0`");
+        assert_eq!(
+            e,
+            "invalid_program program rules[2].earn.rate: must be > 0, got `0`"
+        );
     }
 
     #[test]
     fn rejects_unknown_fields() {
         let e = err(r#"{"name": "x", "currency": "USD", "rulez": []}"#);
-        assert!(e.starts_with("invalid_program_json program rulez: unknown field `rulez`"), "{e}");
+        assert!(
+            e.starts_with("invalid_program_json program rulez: unknown field `rulez`"),
+            "{e}"
+        );
     }
 
     #[test]

@@ -170,9 +170,9 @@ impl Error {
     /// What is wrong, without the document and path (the `message` of a JSON error).
     pub fn message(&self) -> String {
         match self {
-            Error::Parse { message, .. } | Error::Invalid { message, .. } | Error::Limit { message, .. } => {
-                message.clone()
-            }
+            Error::Parse { message, .. }
+            | Error::Invalid { message, .. }
+            | Error::Limit { message, .. } => message.clone(),
             Error::Rule { reason, .. } => reason.clone(),
             Error::Conflict { id } => format!("`{id}` was already applied with different content"),
             Error::OutOfOrder { time, last } => {
@@ -193,16 +193,40 @@ impl Error {
         }
     }
 
-    pub(crate) fn invalid(document: Document, path: impl Into<String>, message: impl Into<String>) -> Error {
-        Error::Invalid { document, path: path.into(), message: message.into() }
+    pub(crate) fn invalid(
+        document: Document,
+        path: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Error {
+        Error::Invalid {
+            document,
+            path: path.into(),
+            message: message.into(),
+        }
     }
 
-    pub(crate) fn limit(document: Document, path: impl Into<String>, message: impl Into<String>) -> Error {
-        Error::Limit { document, path: path.into(), message: message.into() }
+    pub(crate) fn limit(
+        document: Document,
+        path: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Error {
+        Error::Limit {
+            document,
+            path: path.into(),
+            message: message.into(),
+        }
     }
 
-    pub(crate) fn rule(code: &'static str, path: impl Into<String>, reason: impl Into<String>) -> Error {
-        Error::Rule { code, path: path.into(), reason: reason.into() }
+    pub(crate) fn rule(
+        code: &'static str,
+        path: impl Into<String>,
+        reason: impl Into<String>,
+    ) -> Error {
+        Error::Rule {
+            code,
+            path: path.into(),
+            reason: reason.into(),
+        }
     }
 }
 

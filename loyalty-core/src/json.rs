@@ -29,7 +29,9 @@
 use std::marker::PhantomData;
 
 use serde::de::value::MapAccessDeserializer;
-use serde::de::{DeserializeOwned, DeserializeSeed, IgnoredAny, IntoDeserializer, MapAccess, Visitor};
+use serde::de::{
+    DeserializeOwned, DeserializeSeed, IgnoredAny, IntoDeserializer, MapAccess, Visitor,
+};
 use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::account::Account;
@@ -46,7 +48,10 @@ fn precheck(json: &str, document: Document) -> Result<(), Error> {
         return Err(Error::limit(
             document,
             "",
-            format!("the document is {} bytes; at most {MAX_DOCUMENT_BYTES} are accepted", json.len()),
+            format!(
+                "the document is {} bytes; at most {MAX_DOCUMENT_BYTES} are accepted",
+                json.len()
+            ),
         ));
     }
     let (mut depth, mut in_string, mut escaped) = (0_usize, false, false);
@@ -65,7 +70,11 @@ fn precheck(json: &str, document: Document) -> Result<(), Error> {
             b'{' | b'[' => {
                 depth += 1;
                 if depth > MAX_NESTING {
-                    return Err(Error::limit(document, "", format!("the document nests deeper than {MAX_NESTING} levels")));
+                    return Err(Error::limit(
+                        document,
+                        "",
+                        format!("the document nests deeper than {MAX_NESTING} levels"),
+                    ));
                 }
             }
             b'}' | b']' => depth = depth.saturating_sub(1),
@@ -78,14 +87,23 @@ fn precheck(json: &str, document: Document) -> Result<(), Error> {
 fn parse_error(document: Document, e: serde_path_to_error::Error<serde_json::Error>) -> Error {
     let path = e.path().to_string();
     let path = if path == "." { String::new() } else { path };
-    Error::Parse { document, path, message: e.into_inner().to_string() }
+    Error::Parse {
+        document,
+        path,
+        message: e.into_inner().to_string(),
+    }
 }
 
 fn strict<T: DeserializeOwned>(json: &str, document: Document) -> Result<T, Error> {
     precheck(json, document)?;
     let mut de = serde_json::Deserializer::from_str(json);
-    let value: T = serde_path_to_error::deserialize(&mut de).map_err(|e| parse_error(document, e))?;
-    de.end().map_err(|e| Error::Parse { document, path: String::new(), message: e.to_string() })?;
+    let value: T =
+        serde_path_to_error::deserialize(&mut de).map_err(|e| parse_error(document, e))?;
+    de.end().map_err(|e| Error::Parse {
+        document,
+        path: String::new(),
+        message: e.to_string(),
+    })?;
     Ok(value)
 }
 
@@ -151,7 +169,9 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for SkipType<T> {
                 T::deserialize(MapAccessDeserializer::new(WithoutType(map)))
             }
         }
-        deserializer.deserialize_map(ObjectVisitor(PhantomData)).map(SkipType)
+        deserializer
+            .deserialize_map(ObjectVisitor(PhantomData))
+            .map(SkipType)
     }
 }
 
@@ -160,9 +180,14 @@ struct WithoutType<A>(A);
 impl<'de, A: MapAccess<'de>> MapAccess<'de> for WithoutType<A> {
     type Error = A::Error;
 
-    fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, A::Error> {
+    fn next_key_seed<K: DeserializeSeed<'de>>(
+        &mut self,
+        seed: K,
+    ) -> Result<Option<K::Value>, A::Error> {
         loop {
-            let Some(key) = self.0.next_key::<String>()? else { return Ok(None) };
+            let Some(key) = self.0.next_key::<String>()? else {
+                return Ok(None);
+            };
             if key == "type" {
                 self.0.next_value::<IgnoredAny>()?;
                 continue;
@@ -178,13 +203,21 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for WithoutType<A> {
 
 /// Parse both documents and apply: the typed result, for callers that want
 /// the values rather than the envelope.
-pub fn apply_typed(engine: &Engine, account: &str, event: &str) -> Result<(Account, Outcome), Error> {
+pub fn apply_typed(
+    engine: &Engine,
+    account: &str,
+    event: &str,
+) -> Result<(Account, Outcome), Error> {
     let event = parse_event(event)?;
     let account = match (parse_account(account)?, &event) {
         (Some(a), _) => a,
         (None, Event::Enrol(e)) => Account::new(e.member.clone()),
         (None, _) => {
-            return Err(Error::rule("not_enrolled", "type", "no account was given, and only an enrolment can start one"))
+            return Err(Error::rule(
+                "not_enrolled",
+                "type",
+                "no account was given, and only an enrolment can start one",
+            ))
         }
     };
     engine.apply(&account, &event)
@@ -194,7 +227,9 @@ pub fn apply_typed(engine: &Engine, account: &str, event: &str) -> Result<(Accou
 /// and return the envelope with the outcome and the new account.
 pub fn apply(engine: &Engine, account: &str, event: &str) -> String {
     match apply_parts(engine, account, event) {
-        Ok((account, outcome)) => format!(r#"{{"ok":true,"outcome":{outcome},"account":{account}}}"#),
+        Ok((account, outcome)) => {
+            format!(r#"{{"ok":true,"outcome":{outcome},"account":{account}}}"#)
+        }
         Err(e) => error_envelope(&e),
     }
 }
@@ -217,7 +252,10 @@ fn to_json<T: Serialize>(value: &T) -> String {
 /// would earn, changing nothing.
 pub fn quote(engine: &Engine, account: &str, event: &str) -> String {
     match quote_typed(engine, account, event) {
-        Ok(q) => envelope(&Quoted { ok: true, quote: &q }),
+        Ok(q) => envelope(&Quoted {
+            ok: true,
+            quote: &q,
+        }),
         Err(e) => error_envelope(&e),
     }
 }
@@ -227,7 +265,11 @@ pub fn quote_typed(engine: &Engine, account: &str, event: &str) -> Result<Quote,
     let account = parse_account(account)?.unwrap_or_default();
     match parse_event(event)? {
         Event::Purchase(p) => engine.quote(&account, &p),
-        other => Err(Error::invalid(Document::Event, "type", format!("only a purchase can be quoted, not `{}`", other.kind()))),
+        other => Err(Error::invalid(
+            Document::Event,
+            "type",
+            format!("only a purchase can be quoted, not `{}`", other.kind()),
+        )),
     }
 }
 
@@ -241,7 +283,10 @@ pub fn validate_program(program: &str) -> String {
     match load_program(program) {
         Ok(engine) => envelope(&Loaded {
             ok: true,
-            program: ProgramSummary { name: &engine.program().name, currency: &engine.program().currency },
+            program: ProgramSummary {
+                name: &engine.program().name,
+                currency: &engine.program().currency,
+            },
         }),
         Err(e) => error_envelope(&e),
     }
@@ -328,17 +373,30 @@ mod tests {
 
     #[test]
     fn event_rejects_duplicate_and_unknown_keys() {
-        let (path, msg) = event_err(r#"{"type": "time_advanced", "id": "a", "id": "b", "time": "2026-01-01T00:00:00Z"}"#);
-        assert_eq!((path.as_str(), msg.starts_with("duplicate field `id`")), ("", true), "{msg}");
-        let (_, msg) = event_err(r#"{"type": "time_advanced", "id": "a", "when": 1, "time": "2026-01-01T00:00:00Z"}"#);
+        let (path, msg) = event_err(
+            r#"{"type": "time_advanced", "id": "a", "id": "b", "time": "2026-01-01T00:00:00Z"}"#,
+        );
+        assert_eq!(
+            (path.as_str(), msg.starts_with("duplicate field `id`")),
+            ("", true),
+            "{msg}"
+        );
+        let (_, msg) = event_err(
+            r#"{"type": "time_advanced", "id": "a", "when": 1, "time": "2026-01-01T00:00:00Z"}"#,
+        );
         assert!(msg.starts_with("unknown field `when`"), "{msg}");
         let (path, msg) = event_err(r#"{"type": "time_advanced", "type": "enrol", "id": "a"}"#);
-        assert_eq!((path.as_str(), msg.starts_with("duplicate field `type`")), ("", true), "{msg}");
+        assert_eq!(
+            (path.as_str(), msg.starts_with("duplicate field `type`")),
+            ("", true),
+            "{msg}"
+        );
     }
 
     #[test]
     fn event_rejects_trailing_bytes_and_deep_nesting() {
-        let (_, msg) = event_err(r#"{"type": "time_advanced", "id": "a", "time": "2026-01-01T00:00:00Z"} x"#);
+        let (_, msg) =
+            event_err(r#"{"type": "time_advanced", "id": "a", "time": "2026-01-01T00:00:00Z"} x"#);
         assert!(msg.starts_with("trailing characters"), "{msg}");
         let deep = format!("{}{}", "[".repeat(40), "]".repeat(40));
         let (_, msg) = event_err(&deep);

@@ -385,7 +385,9 @@ pub struct RedemptionPolicy {
 
 impl Default for RedemptionPolicy {
     fn default() -> Self {
-        RedemptionPolicy { reservation_minutes: defaults::reservation_minutes() }
+        RedemptionPolicy {
+            reservation_minutes: defaults::reservation_minutes(),
+        }
     }
 }
 
@@ -402,6 +404,8 @@ pub struct IdempotencyPolicy {
 
 impl Default for IdempotencyPolicy {
     fn default() -> Self {
-        IdempotencyPolicy { remember: defaults::remember() }
+        IdempotencyPolicy {
+            remember: defaults::remember(),
+        }
     }
 }

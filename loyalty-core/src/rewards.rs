@@ -18,7 +18,11 @@ use crate::outcome::Discount;
 use crate::program::{Benefit, Reward};
 
 fn not_eligible(reward: &Reward, why: &str) -> Error {
-    Error::rule("not_eligible", "basket", format!("reward `{}` does not apply: {why}", reward.id))
+    Error::rule(
+        "not_eligible",
+        "basket",
+        format!("reward `{}` does not apply: {why}", reward.id),
+    )
 }
 
 fn line_index(i: usize) -> u32 {
@@ -26,9 +30,16 @@ fn line_index(i: usize) -> u32 {
 }
 
 /// The discount lines `reward` gives on `lines`.
-pub(crate) fn discounts(engine: &Engine, reward: &Reward, lines: &[Valued<'_>]) -> Result<Vec<Discount>, Error> {
+pub(crate) fn discounts(
+    engine: &Engine,
+    reward: &Reward,
+    lines: &[Valued<'_>],
+) -> Result<Vec<Discount>, Error> {
     let out = match &reward.benefit {
-        Benefit::FreeItem { matching, max_value } => {
+        Benefit::FreeItem {
+            matching,
+            max_value,
+        } => {
             let mut best: Option<(usize, Decimal)> = None;
             for (i, l) in lines.iter().enumerate() {
                 if !matching.matches(l.line) || l.value <= Decimal::ZERO {
@@ -39,20 +50,38 @@ pub(crate) fn discounts(engine: &Engine, reward: &Reward, lines: &[Valued<'_>]) 
                     best = Some((i, unit));
                 }
             }
-            let (i, unit) = best.ok_or_else(|| not_eligible(reward, "no matching item in the basket"))?;
+            let (i, unit) =
+                best.ok_or_else(|| not_eligible(reward, "no matching item in the basket"))?;
             let amount = max_value.map_or(unit, |m| unit.min(m.0));
-            vec![Discount { line: line_index(i), amount: amount.into(), reward: reward.id.clone() }]
+            vec![Discount {
+                line: line_index(i),
+                amount: amount.into(),
+                reward: reward.id.clone(),
+            }]
         }
         Benefit::FixedDiscount { amount } => {
             let targets: Vec<bool> = lines.iter().map(|l| l.eligible).collect();
             share(engine, reward, lines, &targets, amount.0)?
         }
-        Benefit::PercentDiscount { percent, matching, cap } => {
-            let targets: Vec<bool> =
-                lines.iter().map(|l| l.eligible && matching.as_ref().is_none_or(|m| m.matches(l.line))).collect();
-            let base: Decimal = lines.iter().zip(&targets).filter(|(_, t)| **t).map(|(l, _)| l.value).sum();
+        Benefit::PercentDiscount {
+            percent,
+            matching,
+            cap,
+        } => {
+            let targets: Vec<bool> = lines
+                .iter()
+                .map(|l| l.eligible && matching.as_ref().is_none_or(|m| m.matches(l.line)))
+                .collect();
+            let base: Decimal = lines
+                .iter()
+                .zip(&targets)
+                .filter(|(_, t)| **t)
+                .map(|(l, _)| l.value)
+                .sum();
             let program = engine.program();
-            let mut total = program.money_rounding.to_scale(base * percent.0 / Decimal::ONE_HUNDRED, program.minor_units);
+            let mut total = program
+                .money_rounding
+                .to_scale(base * percent.0 / Decimal::ONE_HUNDRED, program.minor_units);
             if let Some(cap) = cap {
                 total = total.min(cap.0);
             }
@@ -63,9 +92,18 @@ pub(crate) fn discounts(engine: &Engine, reward: &Reward, lines: &[Valued<'_>]) 
 }
 
 /// Share `amount` (capped at the targets' value) among the target lines.
-fn share(engine: &Engine, reward: &Reward, lines: &[Valued<'_>], targets: &[bool], amount: Decimal) -> Result<Vec<Discount>, Error> {
-    let weights: Vec<i64> =
-        lines.iter().zip(targets).map(|(l, &t)| if t { minor(engine, l.value) } else { 0 }).collect();
+fn share(
+    engine: &Engine,
+    reward: &Reward,
+    lines: &[Valued<'_>],
+    targets: &[bool],
+    amount: Decimal,
+) -> Result<Vec<Discount>, Error> {
+    let weights: Vec<i64> = lines
+        .iter()
+        .zip(targets)
+        .map(|(l, &t)| if t { minor(engine, l.value) } else { 0 })
+        .collect();
     let available: i64 = weights.iter().sum();
     let wanted = minor(engine, amount).min(available);
     if wanted <= 0 {

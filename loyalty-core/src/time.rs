@@ -44,9 +44,12 @@ impl PartialOrd for Timestamp {
 
 impl Ord for Timestamp {
     fn cmp(&self, other: &Self) -> Ordering {
-        self.0
-            .cmp(&other.0)
-            .then_with(|| self.0.offset().local_minus_utc().cmp(&other.0.offset().local_minus_utc()))
+        self.0.cmp(&other.0).then_with(|| {
+            self.0
+                .offset()
+                .local_minus_utc()
+                .cmp(&other.0.offset().local_minus_utc())
+        })
     }
 }
 
@@ -56,13 +59,18 @@ impl Timestamp {
         let last = chrono::NaiveDate::from_ymd_opt(9999, 12, 31)
             .and_then(|d| d.and_hms_opt(23, 59, 59))
             .unwrap_or(chrono::NaiveDateTime::MAX);
-        Timestamp(DateTime::<chrono::Utc>::from_naive_utc_and_offset(last, chrono::Utc).fixed_offset())
+        Timestamp(
+            DateTime::<chrono::Utc>::from_naive_utc_and_offset(last, chrono::Utc).fixed_offset(),
+        )
     }
 
     /// Parse strict RFC 3339 (`T` separator, explicit offset or `Z`).
     pub fn parse(s: &str) -> Result<Timestamp, TimeError> {
         if s.as_bytes().get(10) != Some(&b'T') {
-            return Err(TimeError::Syntax(crate::error::clip(s), "date and time must be separated by `T`".into()));
+            return Err(TimeError::Syntax(
+                crate::error::clip(s),
+                "date and time must be separated by `T`".into(),
+            ));
         }
         let t = DateTime::parse_from_rfc3339(s)
             .map_err(|e| TimeError::Syntax(crate::error::clip(s), e.to_string()))?;
@@ -130,7 +138,9 @@ impl<'de> Deserialize<'de> for Timestamp {
         impl serde::de::Visitor<'_> for Visitor {
             type Value = Timestamp;
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("an RFC 3339 timestamp with an offset, e.g. \"2026-03-14T09:30:00-04:00\"")
+                f.write_str(
+                    "an RFC 3339 timestamp with an offset, e.g. \"2026-03-14T09:30:00-04:00\"",
+                )
             }
             fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Timestamp, E> {
                 Timestamp::parse(v).map_err(E::custom)
@@ -175,6 +185,9 @@ mod tests {
     #[test]
     fn prints_z_for_utc() {
         let t = Timestamp::parse("2026-01-01T10:00:00+00:00").ok();
-        assert_eq!(t.map(|t| t.to_string()), Some("2026-01-01T10:00:00Z".into()));
+        assert_eq!(
+            t.map(|t| t.to_string()),
+            Some("2026-01-01T10:00:00Z".into())
+        );
     }
 }

@@ -47,7 +47,11 @@ fn conformance_vectors() {
         .filter(|p| p.is_dir())
         .collect();
     dirs.sort();
-    assert!(dirs.len() >= 40, "expected at least 40 vectors, found {}", dirs.len());
+    assert!(
+        dirs.len() >= 40,
+        "expected at least 40 vectors, found {}",
+        dirs.len()
+    );
     let mut failures = Vec::new();
     for dir in &dirs {
         let got = run(dir);
@@ -59,7 +63,11 @@ fn conformance_vectors() {
         }
         let want = fs::read_to_string(&path).unwrap_or_default();
         if want != text {
-            let line = want.lines().zip(text.lines()).position(|(a, b)| a != b).unwrap_or(0);
+            let line = want
+                .lines()
+                .zip(text.lines())
+                .position(|(a, b)| a != b)
+                .unwrap_or(0);
             failures.push(format!(
                 "{}: line {}\n  want: {}\n  got:  {}",
                 dir.display(),
@@ -69,5 +77,10 @@ fn conformance_vectors() {
             ));
         }
     }
-    assert!(failures.is_empty(), "{} vector(s) differ:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} vector(s) differ:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
