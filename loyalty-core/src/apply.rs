@@ -515,14 +515,19 @@ impl Tx<'_> {
         Ok(())
     }
 
-    /// Take back `points` for a return: newest lots first (pending ones
+    /// Take back `points` for a return: first from the lot the purchase
+    /// created (earned at `earned_at`), then newest lots first (pending ones
     /// included), then by the program's shortfall policy.
-    fn take_back(&mut self, points: i64, reference: &str) {
+    fn take_back(&mut self, points: i64, reference: &str, earned_at: Timestamp) {
         let mut left = points;
         let (mut from_pending, mut from_available) = (0, 0);
         let lots = &mut self.acc.points.lots;
-        while left > 0 {
-            let Some(lot) = lots.last_mut() else { break };
+        let own = lots.iter().rposition(|l| l.earned_at == earned_at);
+        let order = own
+            .into_iter()
+            .chain((0..lots.len()).rev().filter(|i| Some(*i) != own));
+        for i in order.collect::<Vec<_>>() {
+            let Some(lot) = lots.get_mut(i) else { continue };
             let t = lot.points.min(left);
             lot.points -= t;
             left -= t;
@@ -531,10 +536,11 @@ impl Tx<'_> {
             } else {
                 from_available += t;
             }
-            if lot.points == 0 {
-                lots.pop();
+            if left == 0 {
+                break;
             }
         }
+        lots.retain(|l| l.points > 0);
         self.acc.points.pending -= from_pending;
         self.acc.points.balance -= from_available;
         self.entry(
@@ -765,8 +771,8 @@ impl Tx<'_> {
             stamps += std::mem::take(&mut record.visit_stamps);
             restore = std::mem::take(&mut record.redemptions);
         }
-        let reference = r.purchase.clone();
-        self.take_back(points, &reference);
+        let (reference, earned_at) = (r.purchase.clone(), record.at);
+        self.take_back(points, &reference, earned_at);
         if stamps > 0 {
             self.acc.stamps.count -= stamps;
             self.entry(
