@@ -1,1 +1,553 @@
-//! C ABI over loyalty-core (filled by its own issue).
+//! # loyalty-ffi: the C library
+//!
+//! A C ABI over `loyalty_core()` for point-of-sale vendors: `libloyalty.so`,
+//! `libloyalty.a` and the header `include/loyalty.h` (generated from this
+//! crate by cbindgen). Every call translates bytes to and from
+//! [`loyalty_core::json`]; no loyalty logic lives here, so a result from C is
+//! byte for byte what Rust returns for the same input.
+//!
+//! The contract, for every export:
+//! - it returns a `LoyaltyStatus`; when it has a `LoyaltyResult **out`
+//!   and `out` is not null, `*out` receives a result (also on failure) that
+//!   the caller frees with `loyalty_result_free()`;
+//! - null pointers, lengths above `PTRDIFF_MAX` and invalid UTF-8 are
+//!   reported as statuses, never undefined behaviour;
+//! - a panic is caught at the export (`catch_unwind`) and reported as
+//!   `LOYALTY_PANIC`: nothing unwinds into C.
+
+// This crate is the C boundary: it must dereference the raw pointers C
+// passes and export unmangled symbols, which needs `unsafe`. Every unsafe
+// block says why it is sound in a `// SAFETY:` comment.
+#![allow(unsafe_code)]
+#![deny(
+    unsafe_op_in_unsafe_fn,
+    clippy::undocumented_unsafe_blocks,
+    clippy::missing_safety_doc
+)]
+
+mod result;
+
+use std::ffi::{c_char, c_int};
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::ptr;
+
+use loyalty_core::error::Document;
+use loyalty_core::{json, Engine, Error};
+
+use result::Answer;
+pub use result::{LoyaltyResult, LoyaltyStatus};
+
+/// Major version of the library this header belongs to.
+pub const LOYALTY_VERSION_MAJOR: u32 = 0;
+/// Minor version of the library this header belongs to.
+pub const LOYALTY_VERSION_MINOR: u32 = 1;
+/// Patch version of the library this header belongs to.
+pub const LOYALTY_VERSION_PATCH: u32 = 0;
+
+/// A loaded, validated program: the engine every call runs against.
+///
+/// Made by `loyalty_engine_new()`, freed by `loyalty_engine_free()`. It is
+/// immutable: one engine may be used by any number of threads at the same
+/// time without locking, for as long as it is not freed.
+pub struct LoyaltyEngine {
+    engine: Engine,
+}
+
+/// The library's version, e.g. `"0.1.0"`: a static NUL-terminated string
+/// (never free it). Compare with `LOYALTY_VERSION_MAJOR`/`MINOR`/`PATCH` to
+/// check that the header and the library agree.
+#[no_mangle]
+pub extern "C" fn loyalty_version() -> *const c_char {
+    concat!(env!("CARGO_PKG_VERSION"), "\0").as_ptr().cast()
+}
+
+/// The name of a status (`"LOYALTY_RULE"`), or `"LOYALTY_UNKNOWN_STATUS"` for
+/// a value that is not one: a static NUL-terminated string (never free it).
+/// Takes an `int` so any value is safe to pass.
+#[no_mangle]
+pub extern "C" fn loyalty_status_name(status: c_int) -> *const c_char {
+    LoyaltyStatus::name(status).as_ptr().cast()
+}
+
+/// Validate a program (JSON) without keeping it. The result's `json` is the
+/// envelope `{"ok":true,"program":{"name":...,"currency":...}}` or the error,
+/// as `loyalty_core::json::validate_program` returns it.
+///
+/// # Safety
+/// `program` is null or points to `program_len` readable bytes; `out` is
+/// null or points to writable storage for one pointer.
+#[no_mangle]
+pub unsafe extern "C" fn loyalty_program_validate(
+    program: *const u8,
+    program_len: usize,
+    out: *mut *mut LoyaltyResult,
+) -> LoyaltyStatus {
+    guard(out, || {
+        // SAFETY: the caller's contract on `program` and `program_len`.
+        let program = match unsafe { text(program, program_len, "program", Document::Program) } {
+            Ok(p) => p,
+            Err(answer) => return answer,
+        };
+        match json::load_program(program) {
+            Ok(_) => Answer::ok(json::validate_program(program)),
+            Err(e) => Answer::error(&e),
+        }
+    })
+}
+
+/// Load and validate a program (JSON) into an engine.
+///
+/// On success `*engine_out` receives the engine (free it with
+/// `loyalty_engine_free()`) and `*error_out`, when `error_out` is not null,
+/// is set to `NULL`. On failure `*engine_out` is set to `NULL` and
+/// `*error_out`, when `error_out` is not null, receives the error (free it
+/// with `loyalty_result_free()`).
+///
+/// # Safety
+/// `program` is null or points to `program_len` readable bytes;
+/// `engine_out` and `error_out` are null or point to writable storage for
+/// one pointer.
+#[no_mangle]
+pub unsafe extern "C" fn loyalty_engine_new(
+    program: *const u8,
+    program_len: usize,
+    engine_out: *mut *mut LoyaltyEngine,
+    error_out: *mut *mut LoyaltyResult,
+) -> LoyaltyStatus {
+    if !engine_out.is_null() {
+        // SAFETY: `engine_out` is not null and, by the caller's contract,
+        // writable.
+        unsafe { engine_out.write(ptr::null_mut()) };
+    }
+    let mut engine = ptr::null_mut();
+    let mut error = ptr::null_mut();
+    let status = guard(&mut error, || {
+        if engine_out.is_null() {
+            return Answer::invalid_argument(
+                "null_pointer",
+                "program",
+                "`engine_out` is a null pointer",
+            );
+        }
+        // SAFETY: the caller's contract on `program` and `program_len`.
+        let program = match unsafe { text(program, program_len, "program", Document::Program) } {
+            Ok(p) => p,
+            Err(answer) => return answer,
+        };
+        match Engine::from_json(program) {
+            Ok(e) => {
+                engine = Box::into_raw(Box::new(LoyaltyEngine { engine: e }));
+                Answer::ok(String::new())
+            }
+            Err(e) => Answer::error(&e),
+        }
+    });
+    if status == LoyaltyStatus::LOYALTY_OK {
+        // SAFETY: `error` was made by `guard` and is freed once, here.
+        unsafe { result::free(error) };
+        error = ptr::null_mut();
+        // SAFETY: the engine was made only after `engine_out` was checked
+        // non-null; it is writable by the caller's contract.
+        unsafe { engine_out.write(engine) };
+    } else if !engine.is_null() {
+        // Unreachable (an engine is made only on success), but never leak.
+        // SAFETY: `engine` came from `Box::into_raw` just above.
+        drop(unsafe { Box::from_raw(engine) });
+    }
+    if error_out.is_null() {
+        // SAFETY: `error` is null or was made by `guard`; freed once, here.
+        unsafe { result::free(error) };
+    } else {
+        // SAFETY: `error_out` is not null and writable by the caller's contract.
+        unsafe { error_out.write(error) };
+    }
+    status
+}
+
+/// Free an engine. `NULL` is accepted and ignored.
+///
+/// # Safety
+/// `engine` is null or came from `loyalty_engine_new()`, is not freed yet,
+/// and no other thread is still using it.
+#[no_mangle]
+pub unsafe extern "C" fn loyalty_engine_free(engine: *mut LoyaltyEngine) {
+    if engine.is_null() {
+        return;
+    }
+    let _ = catch_unwind(AssertUnwindSafe(|| {
+        // SAFETY: by the caller's contract `engine` came from
+        // `Box::into_raw` in `loyalty_engine_new` and is freed only once.
+        drop(unsafe { Box::from_raw(engine) });
+    }));
+}
+
+/// Apply an event (JSON) to an account (JSON; the four bytes `null` for a
+/// member not enrolled yet, when only an `enrol` event may follow).
+///
+/// The result's `json` is the envelope of `loyalty_core::json::apply`; on
+/// success `account` is the new account to store and `outcome` what
+/// happened. A retry of an event already applied returns
+/// `LOYALTY_DUPLICATE` with the outcome and the (unchanged) account.
+///
+/// # Safety
+/// `engine` is null or a live engine from `loyalty_engine_new()`;
+/// `account` and `event` are null or point to `account_len` and `event_len`
+/// readable bytes; `out` is null or points to writable storage for one
+/// pointer.
+#[no_mangle]
+pub unsafe extern "C" fn loyalty_apply(
+    engine: *const LoyaltyEngine,
+    account: *const u8,
+    account_len: usize,
+    event: *const u8,
+    event_len: usize,
+    out: *mut *mut LoyaltyResult,
+) -> LoyaltyStatus {
+    // SAFETY: the caller's contract, passed on.
+    guard(out, || unsafe {
+        apply(engine, account, account_len, event, event_len, None)
+    })
+}
+
+/// Reserve a reward before payment (two-phase redemption, step one): an
+/// `loyalty_apply()` that also checks the event's `type` is `reserve`
+/// (otherwise `LOYALTY_INVALID_ARGUMENT`, code `wrong_event_type`). The
+/// outcome's `reservation.id` names the reservation to commit or release.
+///
+/// # Safety
+/// As for `loyalty_apply()`.
+#[no_mangle]
+pub unsafe extern "C" fn loyalty_reserve(
+    engine: *const LoyaltyEngine,
+    account: *const u8,
+    account_len: usize,
+    event: *const u8,
+    event_len: usize,
+    out: *mut *mut LoyaltyResult,
+) -> LoyaltyStatus {
+    // SAFETY: the caller's contract, passed on.
+    guard(out, || unsafe {
+        apply(
+            engine,
+            account,
+            account_len,
+            event,
+            event_len,
+            Some("reserve"),
+        )
+    })
+}
+
+/// Payment succeeded: spend what a reservation holds. An `loyalty_apply()`
+/// that also checks the event's `type` is `commit`.
+///
+/// # Safety
+/// As for `loyalty_apply()`.
+#[no_mangle]
+pub unsafe extern "C" fn loyalty_commit(
+    engine: *const LoyaltyEngine,
+    account: *const u8,
+    account_len: usize,
+    event: *const u8,
+    event_len: usize,
+    out: *mut *mut LoyaltyResult,
+) -> LoyaltyStatus {
+    // SAFETY: the caller's contract, passed on.
+    guard(out, || unsafe {
+        apply(
+            engine,
+            account,
+            account_len,
+            event,
+            event_len,
+            Some("commit"),
+        )
+    })
+}
+
+/// Payment failed: give back what a reservation holds. An `loyalty_apply()`
+/// that also checks the event's `type` is `release`.
+///
+/// # Safety
+/// As for `loyalty_apply()`.
+#[no_mangle]
+pub unsafe extern "C" fn loyalty_release(
+    engine: *const LoyaltyEngine,
+    account: *const u8,
+    account_len: usize,
+    event: *const u8,
+    event_len: usize,
+    out: *mut *mut LoyaltyResult,
+) -> LoyaltyStatus {
+    // SAFETY: the caller's contract, passed on.
+    guard(out, || unsafe {
+        apply(
+            engine,
+            account,
+            account_len,
+            event,
+            event_len,
+            Some("release"),
+        )
+    })
+}
+
+/// Quote a purchase event (JSON) for an account (JSON or `null`): what it
+/// would earn, changing nothing. The result's `json` is the envelope of
+/// `loyalty_core::json::quote`; on success `quote` is its `quote` member.
+///
+/// # Safety
+/// As for `loyalty_apply()`.
+#[no_mangle]
+pub unsafe extern "C" fn loyalty_quote(
+    engine: *const LoyaltyEngine,
+    account: *const u8,
+    account_len: usize,
+    purchase: *const u8,
+    purchase_len: usize,
+    out: *mut *mut LoyaltyResult,
+) -> LoyaltyStatus {
+    guard(out, || {
+        // SAFETY: the caller's contract, passed on.
+        let (engine, account, purchase) =
+            match unsafe { inputs(engine, account, account_len, purchase, purchase_len) } {
+                Ok(inputs) => inputs,
+                Err(answer) => return answer,
+            };
+        match json::quote_typed(engine, account, purchase) {
+            Ok(quote) => Answer::quoted(&quote),
+            Err(e) => Answer::error(&e),
+        }
+    })
+}
+
+/// Free a result. `NULL` is accepted and ignored. Every pointer inside the
+/// result becomes invalid.
+///
+/// # Safety
+/// `result` is null or came from this library and is not freed yet.
+#[no_mangle]
+pub unsafe extern "C" fn loyalty_result_free(result: *mut LoyaltyResult) {
+    let _ = catch_unwind(AssertUnwindSafe(|| {
+        // SAFETY: the caller's contract.
+        unsafe { result::free(result) }
+    }));
+}
+
+/// Run `body` behind the panic guard and hand its answer to C through `out`.
+fn guard(out: *mut *mut LoyaltyResult, body: impl FnOnce() -> Answer) -> LoyaltyStatus {
+    if out.is_null() {
+        return LoyaltyStatus::LOYALTY_INVALID_ARGUMENT;
+    }
+    let made = catch_unwind(AssertUnwindSafe(|| {
+        let answer = body();
+        (answer.status(), answer.into_raw())
+    }));
+    let (status, result) = match made {
+        Ok(made) => made,
+        Err(_) => {
+            // Building the panic answer only allocates; if even that panics
+            // there is nothing left to report but the status.
+            catch_unwind(|| {
+                let answer = Answer::panic();
+                (answer.status(), answer.into_raw())
+            })
+            .unwrap_or((LoyaltyStatus::LOYALTY_PANIC, ptr::null_mut()))
+        }
+    };
+    // SAFETY: `out` is not null and, by the caller's contract, writable.
+    unsafe { out.write(result) };
+    status
+}
+
+/// Borrow a document from C as text.
+///
+/// # Safety
+/// `ptr` is null or points to `len` readable bytes that stay unchanged for `'a`.
+unsafe fn text<'a>(
+    ptr: *const u8,
+    len: usize,
+    name: &'static str,
+    document: Document,
+) -> Result<&'a str, Answer> {
+    if ptr.is_null() {
+        let message = match name {
+            "program" => "`program` is a null pointer",
+            "account" => "`account` is a null pointer",
+            _ => "`event` is a null pointer",
+        };
+        return Err(Answer::invalid_argument("null_pointer", name, message));
+    }
+    if len > isize::MAX as usize {
+        return Err(Answer::invalid_argument(
+            "length_too_large",
+            name,
+            "the length is larger than `PTRDIFF_MAX`",
+        ));
+    }
+    // SAFETY: `ptr` is not null, `len` fits in `isize`, and the caller
+    // guarantees `len` readable bytes that outlive `'a`.
+    let bytes = unsafe { std::slice::from_raw_parts(ptr, len) };
+    std::str::from_utf8(bytes).map_err(|e| {
+        Answer::error(&Error::Parse {
+            document,
+            path: String::new(),
+            message: format!(
+                "the document is not UTF-8: invalid byte at offset {}",
+                e.valid_up_to()
+            ),
+        })
+    })
+}
+
+/// Check the engine, account and event arguments of a call.
+///
+/// # Safety
+/// As for `loyalty_apply()`.
+unsafe fn inputs<'a>(
+    engine: *const LoyaltyEngine,
+    account: *const u8,
+    account_len: usize,
+    event: *const u8,
+    event_len: usize,
+) -> Result<(&'a Engine, &'a str, &'a str), Answer> {
+    // SAFETY: by the caller's contract `engine` is null or a live engine,
+    // which is never mutated.
+    let Some(engine) = (unsafe { engine.as_ref() }) else {
+        return Err(Answer::invalid_argument(
+            "null_pointer",
+            "program",
+            "`engine` is a null pointer",
+        ));
+    };
+    // SAFETY: the caller's contract on `account`.
+    let account = unsafe { text(account, account_len, "account", Document::Account) }?;
+    // SAFETY: the caller's contract on `event`.
+    let event = unsafe { text(event, event_len, "event", Document::Event) }?;
+    Ok((&engine.engine, account, event))
+}
+
+/// The body of every apply-like export; `kind` is the event type a
+/// convenience export requires.
+///
+/// # Safety
+/// As for `loyalty_apply()`.
+unsafe fn apply(
+    engine: *const LoyaltyEngine,
+    account: *const u8,
+    account_len: usize,
+    event: *const u8,
+    event_len: usize,
+    kind: Option<&'static str>,
+) -> Answer {
+    // SAFETY: the caller's contract, passed on.
+    let (engine, account, event) =
+        match unsafe { inputs(engine, account, account_len, event, event_len) } {
+            Ok(inputs) => inputs,
+            Err(answer) => return answer,
+        };
+    if let Some(kind) = kind {
+        // A malformed event is left to `apply_parts`, which reports it.
+        if let Ok(parsed) = json::parse_event(event) {
+            if parsed.kind() != kind {
+                let message = match kind {
+                    "reserve" => "`loyalty_reserve` takes only a `reserve` event",
+                    "commit" => "`loyalty_commit` takes only a `commit` event",
+                    _ => "`loyalty_release` takes only a `release` event",
+                };
+                return Answer::invalid_argument("wrong_event_type", "event", message);
+            }
+        }
+    }
+    match json::apply_parts(engine, account, event) {
+        Ok((account, outcome)) => Answer::applied(account, outcome),
+        Err(e) => Answer::error(&e),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::indexing_slicing
+    )]
+
+    use super::*;
+    use std::ffi::CStr;
+
+    #[test]
+    fn version_constants_match_the_crate() {
+        assert_eq!(
+            LOYALTY_VERSION_MAJOR.to_string(),
+            env!("CARGO_PKG_VERSION_MAJOR")
+        );
+        assert_eq!(
+            LOYALTY_VERSION_MINOR.to_string(),
+            env!("CARGO_PKG_VERSION_MINOR")
+        );
+        assert_eq!(
+            LOYALTY_VERSION_PATCH.to_string(),
+            env!("CARGO_PKG_VERSION_PATCH")
+        );
+        // SAFETY: a static NUL-terminated string.
+        let v = unsafe { CStr::from_ptr(loyalty_version()) };
+        assert_eq!(v.to_str().unwrap(), env!("CARGO_PKG_VERSION"));
+    }
+
+    #[test]
+    fn the_header_carries_the_crate_version() {
+        let header =
+            std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../include/loyalty.h"))
+                .unwrap();
+        let major = format!("#define LOYALTY_VERSION_MAJOR {LOYALTY_VERSION_MAJOR}\n");
+        let string = format!(
+            "#define LOYALTY_VERSION \"{}\"\n",
+            env!("CARGO_PKG_VERSION")
+        );
+        assert!(
+            header.contains(&major),
+            "include/loyalty.h is stale: regenerate it"
+        );
+        assert!(
+            header.contains(&string),
+            "update LOYALTY_VERSION in loyalty-ffi/cbindgen.toml"
+        );
+    }
+
+    #[test]
+    fn a_panic_becomes_a_status() {
+        let mut out = ptr::null_mut();
+        let status = guard(&mut out, || panic!("boom"));
+        assert_eq!(status, LoyaltyStatus::LOYALTY_PANIC);
+        assert!(!out.is_null());
+        // SAFETY: `out` was just made by `guard`.
+        let r = unsafe { &*out };
+        assert_eq!(r.status, LoyaltyStatus::LOYALTY_PANIC);
+        // SAFETY: NUL-terminated strings owned by the result.
+        let kind = unsafe { CStr::from_ptr(r.error_kind) };
+        assert_eq!(kind.to_str().unwrap(), "internal");
+        // SAFETY: as above.
+        let json = unsafe { CStr::from_ptr(r.json) }.to_str().unwrap();
+        assert!(
+            json.starts_with(r#"{"ok":false,"error":{"kind":"internal","code":"internal""#),
+            "{json}"
+        );
+        looks_like_envelope(json);
+        // SAFETY: made by `guard`, freed once.
+        unsafe { loyalty_result_free(out) };
+    }
+
+    /// The binding's own envelopes must be valid JSON of the core's shape.
+    fn looks_like_envelope(json: &str) {
+        assert!(json.ends_with("\"}}"), "{json}");
+        assert_eq!(json.matches('"').count() % 2, 0, "{json}");
+    }
+
+    #[test]
+    fn a_null_out_is_reported_without_a_result() {
+        let status = guard(ptr::null_mut(), || unreachable!());
+        assert_eq!(status, LoyaltyStatus::LOYALTY_INVALID_ARGUMENT);
+    }
+}

@@ -1,0 +1,376 @@
+//! The result every call hands back: a `#[repr(C)]` struct C reads, owned
+//! by the library, freed by `loyalty_result_free`.
+
+use std::ffi::c_char;
+use std::ptr;
+
+use loyalty_core::{json, Error, ErrorKind, Quote};
+
+/// The status of a call. `LOYALTY_OK` and `LOYALTY_DUPLICATE` are the two
+/// successes (`status <= LOYALTY_DUPLICATE`); every other value is a failure
+/// whose details are in the result's `error_*` fields.
+///
+/// New statuses may be added at the end in a minor version: treat an unknown
+/// value as a failure.
+#[repr(C)]
+#[allow(non_camel_case_types)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LoyaltyStatus {
+    /// Success.
+    LOYALTY_OK = 0,
+    /// Success: the event was a retry of one already applied (same id, same
+    /// content). Nothing changed; the result holds the outcome and the
+    /// account all the same, and the account is the one to keep.
+    LOYALTY_DUPLICATE = 1,
+    /// A null pointer, or a length larger than `PTRDIFF_MAX`, or a call that
+    /// does not fit the event (e.g. a `commit` event given to
+    /// `loyalty_reserve`). Error kind `invalid_argument`.
+    LOYALTY_INVALID_ARGUMENT = 2,
+    /// A document is not UTF-8, not JSON, or JSON of the wrong shape
+    /// (unknown field, wrong type, missing field). Error kind `invalid_json`.
+    LOYALTY_INVALID_JSON = 3,
+    /// A document is well-formed but a value is not acceptable (negative
+    /// price, unknown reward...). Error kind `validation`.
+    LOYALTY_VALIDATION = 4,
+    /// The program's rules refuse a valid event (not enough points, no
+    /// voucher...). Error kind `rule`; `error_code` says which rule.
+    LOYALTY_RULE = 5,
+    /// The event id was already applied with different content.
+    /// Error kind `conflict`.
+    LOYALTY_CONFLICT = 6,
+    /// The event is older than the account's last event.
+    /// Error kind `out_of_order`.
+    LOYALTY_OUT_OF_ORDER = 7,
+    /// A documented limit was exceeded (document size, nesting, number
+    /// range). Error kind `limit`.
+    LOYALTY_LIMIT = 8,
+    /// A bug: the library panicked. The panic was caught and nothing was
+    /// changed; please report the input. Error kind `internal`.
+    LOYALTY_PANIC = 9,
+}
+
+impl LoyaltyStatus {
+    /// The status of a core error.
+    pub(crate) fn of(kind: ErrorKind) -> LoyaltyStatus {
+        match kind {
+            ErrorKind::InvalidJson => LoyaltyStatus::LOYALTY_INVALID_JSON,
+            ErrorKind::Validation => LoyaltyStatus::LOYALTY_VALIDATION,
+            ErrorKind::Rule => LoyaltyStatus::LOYALTY_RULE,
+            ErrorKind::Conflict => LoyaltyStatus::LOYALTY_CONFLICT,
+            ErrorKind::OutOfOrder => LoyaltyStatus::LOYALTY_OUT_OF_ORDER,
+            ErrorKind::Limit => LoyaltyStatus::LOYALTY_LIMIT,
+        }
+    }
+
+    /// The status's name as a NUL-terminated static string.
+    pub(crate) fn name(code: std::ffi::c_int) -> &'static str {
+        match code {
+            0 => "LOYALTY_OK\0",
+            1 => "LOYALTY_DUPLICATE\0",
+            2 => "LOYALTY_INVALID_ARGUMENT\0",
+            3 => "LOYALTY_INVALID_JSON\0",
+            4 => "LOYALTY_VALIDATION\0",
+            5 => "LOYALTY_RULE\0",
+            6 => "LOYALTY_CONFLICT\0",
+            7 => "LOYALTY_OUT_OF_ORDER\0",
+            8 => "LOYALTY_LIMIT\0",
+            9 => "LOYALTY_PANIC\0",
+            _ => "LOYALTY_UNKNOWN_STATUS\0",
+        }
+    }
+}
+
+/// The answer to a call. Every string is owned by the library, valid until
+/// the result is given to `loyalty_result_free`, UTF-8, and NUL-terminated
+/// with its length (in bytes, without the NUL) beside it. The fields are
+/// read-only: change none of them.
+///
+/// `json` is always set: it is the envelope, byte for byte what the Rust
+/// JSON interface (`loyalty_core::json`) returns for the same input:
+/// `{"ok":true,...}` or `{"ok":false,"error":{...}}`. The other string fields
+/// are conveniences cut from the same answer and are `NULL` (length 0) when
+/// they do not apply.
+///
+/// `error_message` and `error_path` may quote the caller's input, so they can
+/// contain a NUL byte of the input's: use their lengths to read them whole.
+#[repr(C)]
+#[derive(Debug)]
+pub struct LoyaltyResult {
+    /// The status the call returned.
+    pub status: LoyaltyStatus,
+    /// The envelope (always set).
+    pub json: *const c_char,
+    /// Length of `json` in bytes.
+    pub json_len: usize,
+    /// After an apply that succeeded: the new account, compact JSON, exactly
+    /// the envelope's `account` member. Store it; pass it to the next call.
+    pub account: *const c_char,
+    /// Length of `account` in bytes.
+    pub account_len: usize,
+    /// After an apply that succeeded: the outcome, exactly the envelope's
+    /// `outcome` member.
+    pub outcome: *const c_char,
+    /// Length of `outcome` in bytes.
+    pub outcome_len: usize,
+    /// After a quote that succeeded: the quote, exactly the envelope's
+    /// `quote` member.
+    pub quote: *const c_char,
+    /// Length of `quote` in bytes.
+    pub quote_len: usize,
+    /// On failure: the error kind (`invalid_argument`, `invalid_json`,
+    /// `validation`, `rule`, `conflict`, `out_of_order`, `limit`, `internal`).
+    pub error_kind: *const c_char,
+    /// On failure: the stable machine code, finer than the kind
+    /// (`invalid_event_json`, `insufficient_points`, `null_pointer`...).
+    pub error_code: *const c_char,
+    /// On failure: the document at fault (`program`, `account` or `event`).
+    pub error_document: *const c_char,
+    /// On failure: the JSON path in that document (`lines[0].quantity`;
+    /// the empty string for the whole document).
+    pub error_path: *const c_char,
+    /// Length of `error_path` in bytes.
+    pub error_path_len: usize,
+    /// On failure: what is wrong, in lowercase English, without the path.
+    pub error_message: *const c_char,
+    /// Length of `error_message` in bytes.
+    pub error_message_len: usize,
+}
+
+/// What a call produced, before it is laid out for C.
+pub(crate) struct Answer {
+    status: LoyaltyStatus,
+    json: String,
+    account: Option<String>,
+    outcome: Option<String>,
+    quote: Option<String>,
+    error: Option<Box<ErrorFields>>,
+}
+
+struct ErrorFields {
+    kind: &'static str,
+    code: String,
+    document: String,
+    path: String,
+    message: String,
+}
+
+impl Answer {
+    /// The status this answer carries.
+    pub(crate) fn status(&self) -> LoyaltyStatus {
+        self.status
+    }
+
+    /// A failure from the core.
+    pub(crate) fn error(error: &Error) -> Answer {
+        let kind = match error.kind() {
+            ErrorKind::InvalidJson => "invalid_json",
+            ErrorKind::Validation => "validation",
+            ErrorKind::Rule => "rule",
+            ErrorKind::Conflict => "conflict",
+            ErrorKind::OutOfOrder => "out_of_order",
+            ErrorKind::Limit => "limit",
+        };
+        Answer {
+            status: LoyaltyStatus::of(error.kind()),
+            json: json::error_envelope(error),
+            account: None,
+            outcome: None,
+            quote: None,
+            error: Some(Box::new(ErrorFields {
+                kind,
+                code: error.code().to_owned(),
+                document: error.document().to_string(),
+                path: error.path().to_owned(),
+                message: error.message(),
+            })),
+        }
+    }
+
+    /// A failure found by the binding itself, before the core is called.
+    /// `code`, `document` and `message` are static ASCII with no `"` or `\`,
+    /// so they go into the envelope as they are.
+    pub(crate) fn binding_error(
+        status: LoyaltyStatus,
+        kind: &'static str,
+        code: &'static str,
+        document: &'static str,
+        message: &'static str,
+    ) -> Answer {
+        Answer {
+            status,
+            json: format!(
+                r#"{{"ok":false,"error":{{"kind":"{kind}","code":"{code}","document":"{document}","path":"","message":"{message}"}}}}"#
+            ),
+            account: None,
+            outcome: None,
+            quote: None,
+            error: Some(Box::new(ErrorFields {
+                kind,
+                code: code.to_owned(),
+                document: document.to_owned(),
+                path: String::new(),
+                message: message.to_owned(),
+            })),
+        }
+    }
+
+    /// An invalid argument (null pointer, bad length, wrong call).
+    pub(crate) fn invalid_argument(
+        code: &'static str,
+        document: &'static str,
+        message: &'static str,
+    ) -> Answer {
+        Answer::binding_error(
+            LoyaltyStatus::LOYALTY_INVALID_ARGUMENT,
+            "invalid_argument",
+            code,
+            document,
+            message,
+        )
+    }
+
+    /// The answer after a caught panic.
+    pub(crate) fn panic() -> Answer {
+        Answer::binding_error(
+            LoyaltyStatus::LOYALTY_PANIC,
+            "internal",
+            "internal",
+            "event",
+            "internal error: the library panicked; nothing was changed (please report the input)",
+        )
+    }
+
+    /// A successful apply, from the core's account and outcome.
+    pub(crate) fn applied(account: String, outcome: String) -> Answer {
+        // The outcome's first member is the event id, a JSON string in which
+        // every `"` is escaped, so the first `"status":"` is the outcome's own.
+        let duplicate = outcome
+            .find(r#""status":""#)
+            .and_then(|at| outcome.get(at..))
+            .is_some_and(|rest| rest.starts_with(r#""status":"duplicate""#));
+        Answer {
+            status: if duplicate {
+                LoyaltyStatus::LOYALTY_DUPLICATE
+            } else {
+                LoyaltyStatus::LOYALTY_OK
+            },
+            // The same envelope as `loyalty_core::json::apply`; the C suite
+            // replays the conformance vectors to hold the two equal.
+            json: format!(r#"{{"ok":true,"outcome":{outcome},"account":{account}}}"#),
+            account: Some(account),
+            outcome: Some(outcome),
+            quote: None,
+            error: None,
+        }
+    }
+
+    /// A successful envelope with no parts (program validation).
+    pub(crate) fn ok(json: String) -> Answer {
+        Answer {
+            status: LoyaltyStatus::LOYALTY_OK,
+            json,
+            account: None,
+            outcome: None,
+            quote: None,
+            error: None,
+        }
+    }
+
+    /// A successful quote. The envelope is the one of
+    /// `loyalty_core::json::quote` (serde's compact form of `{ok, quote}`);
+    /// the C suite replays the conformance vectors to hold the two equal.
+    pub(crate) fn quoted(quote: &Quote) -> Answer {
+        match serde_json::to_string(quote) {
+            Ok(quote) => Answer {
+                status: LoyaltyStatus::LOYALTY_OK,
+                json: format!(r#"{{"ok":true,"quote":{quote}}}"#),
+                account: None,
+                outcome: None,
+                quote: Some(quote),
+                error: None,
+            },
+            // A quote is plain data; serializing it cannot fail.
+            Err(_) => Answer::panic(),
+        }
+    }
+
+    /// Lay the answer out for C; the caller owns the pointer and gives it
+    /// back to [`free`].
+    pub(crate) fn into_raw(self) -> *mut LoyaltyResult {
+        let mut bufs: Vec<Vec<u8>> = Vec::new();
+        let (json, json_len) = keep(&mut bufs, Some(self.json));
+        let (account, account_len) = keep(&mut bufs, self.account);
+        let (outcome, outcome_len) = keep(&mut bufs, self.outcome);
+        let (quote, quote_len) = keep(&mut bufs, self.quote);
+        let (mut kind, mut code, mut document, mut path, mut message) =
+            (None, None, None, None, None);
+        if let Some(e) = self.error {
+            kind = Some(e.kind.to_owned());
+            code = Some(e.code);
+            document = Some(e.document);
+            path = Some(e.path);
+            message = Some(e.message);
+        }
+        let (error_kind, _) = keep(&mut bufs, kind);
+        let (error_code, _) = keep(&mut bufs, code);
+        let (error_document, _) = keep(&mut bufs, document);
+        let (error_path, error_path_len) = keep(&mut bufs, path);
+        let (error_message, error_message_len) = keep(&mut bufs, message);
+        let owned = Box::new(Owned {
+            public: LoyaltyResult {
+                status: self.status,
+                json,
+                json_len,
+                account,
+                account_len,
+                outcome,
+                outcome_len,
+                quote,
+                quote_len,
+                error_kind,
+                error_code,
+                error_document,
+                error_path,
+                error_path_len,
+                error_message,
+                error_message_len,
+            },
+            _bufs: bufs,
+        });
+        // `Owned` is `repr(C)` with the public part first, so a pointer to
+        // it is a pointer to its `LoyaltyResult`.
+        Box::into_raw(owned).cast::<LoyaltyResult>()
+    }
+}
+
+/// A result and the buffers its pointers point into. The buffers' heap
+/// memory never moves: they are not touched again until the result is freed.
+#[repr(C)]
+struct Owned {
+    public: LoyaltyResult,
+    _bufs: Vec<Vec<u8>>,
+}
+
+/// Copy `s` into a NUL-terminated buffer kept in `bufs`; `NULL` and 0 for `None`.
+fn keep(bufs: &mut Vec<Vec<u8>>, s: Option<String>) -> (*const c_char, usize) {
+    let Some(s) = s else { return (ptr::null(), 0) };
+    let len = s.len();
+    let mut bytes = s.into_bytes();
+    bytes.push(0);
+    let at = bytes.as_ptr().cast::<c_char>();
+    bufs.push(bytes);
+    (at, len)
+}
+
+/// Free a result made by [`Answer::into_raw`].
+///
+/// # Safety
+/// `result` is null or was returned by [`Answer::into_raw`] and not freed yet.
+pub(crate) unsafe fn free(result: *mut LoyaltyResult) {
+    if result.is_null() {
+        return;
+    }
+    // SAFETY: the pointer came from `Box::<Owned>::into_raw` (see `into_raw`)
+    // and, by this function's contract, was not freed before.
+    drop(unsafe { Box::from_raw(result.cast::<Owned>()) });
+}
