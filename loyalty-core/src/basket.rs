@@ -32,7 +32,7 @@ pub(crate) struct Valued<'a> {
 impl Match {
     /// Whether `line` is one of the listed SKUs, categories or tags.
     pub(crate) fn matches(&self, line: &Line) -> bool {
-        self.skus.iter().any(|s| *s == line.sku)
+        self.skus.contains(&line.sku)
             || line
                 .category
                 .as_ref()

@@ -27,12 +27,19 @@ use crate::limits::{MAX_YEAR, MIN_YEAR};
 /// assert_eq!(serde_json::to_string(&t).unwrap(), "\"2026-03-14T09:30:00-04:00\"");
 /// assert!(serde_json::from_str::<Timestamp>("\"2026-03-14T09:30:00\"").is_err());
 /// ```
-#[derive(Clone, Copy, Debug, Eq, Hash)]
+#[derive(Clone, Copy, Debug, Eq)]
 pub struct Timestamp(DateTime<FixedOffset>);
 
 impl PartialEq for Timestamp {
     fn eq(&self, other: &Self) -> bool {
         self.0 == other.0 && self.0.offset() == other.0.offset()
+    }
+}
+
+impl std::hash::Hash for Timestamp {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.0.hash(state);
+        self.0.offset().local_minus_utc().hash(state);
     }
 }
 

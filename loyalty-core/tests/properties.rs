@@ -13,6 +13,13 @@
 //!
 //! `PROPTEST_CASES` sets the number of cases (256 by default here).
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
+
 use std::collections::BTreeMap;
 
 use loyalty_core::account::Account;

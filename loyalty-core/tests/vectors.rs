@@ -2,6 +2,13 @@
 //! interface and compares every answer byte for byte.
 //! `BLESS=1` rewrites the expected files instead.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
+
 use std::fs;
 use std::path::{Path, PathBuf};
 
