@@ -139,11 +139,18 @@ pub struct LoyaltyResult {
 /// What a call produced, before it is laid out for C.
 pub(crate) struct Answer {
     status: LoyaltyStatus,
-    json: String,
-    account: Option<String>,
-    outcome: Option<String>,
-    quote: Option<String>,
+    json: Json,
     error: Option<Box<ErrorFields>>,
+}
+
+/// The envelope, and the members C also gets on their own.
+enum Json {
+    /// An envelope with no member handed out separately.
+    Plain(String),
+    /// `{"ok":true,"outcome":O,"account":A}`.
+    Applied { outcome: String, account: String },
+    /// `{"ok":true,"quote":Q}`.
+    Quoted(String),
 }
 
 struct ErrorFields {
@@ -153,6 +160,13 @@ struct ErrorFields {
     path: String,
     message: String,
 }
+
+/// The pieces of the apply and quote envelopes around their members: the
+/// same bytes as `loyalty_core::json::apply` and `json::quote` (serde's
+/// compact form); the C suite replays the conformance vectors to hold them
+/// equal.
+const APPLIED: [&str; 3] = [r#"{"ok":true,"outcome":"#, r#","account":"#, "}"];
+const QUOTED: [&str; 2] = [r#"{"ok":true,"quote":"#, "}"];
 
 impl Answer {
     /// The status this answer carries.
@@ -172,10 +186,7 @@ impl Answer {
         };
         Answer {
             status: LoyaltyStatus::of(error.kind()),
-            json: json::error_envelope(error),
-            account: None,
-            outcome: None,
-            quote: None,
+            json: Json::Plain(json::error_envelope(error)),
             error: Some(Box::new(ErrorFields {
                 kind,
                 code: error.code().to_owned(),
@@ -189,7 +200,7 @@ impl Answer {
     /// A failure found by the binding itself, before the core is called.
     /// `code`, `document` and `message` are static ASCII with no `"` or `\`,
     /// so they go into the envelope as they are.
-    pub(crate) fn binding_error(
+    fn binding_error(
         status: LoyaltyStatus,
         kind: &'static str,
         code: &'static str,
@@ -198,12 +209,9 @@ impl Answer {
     ) -> Answer {
         Answer {
             status,
-            json: format!(
+            json: Json::Plain(format!(
                 r#"{{"ok":false,"error":{{"kind":"{kind}","code":"{code}","document":"{document}","path":"","message":"{message}"}}}}"#
-            ),
-            account: None,
-            outcome: None,
-            quote: None,
+            )),
             error: Some(Box::new(ErrorFields {
                 kind,
                 code: code.to_owned(),
@@ -254,12 +262,7 @@ impl Answer {
             } else {
                 LoyaltyStatus::LOYALTY_OK
             },
-            // The same envelope as `loyalty_core::json::apply`; the C suite
-            // replays the conformance vectors to hold the two equal.
-            json: format!(r#"{{"ok":true,"outcome":{outcome},"account":{account}}}"#),
-            account: Some(account),
-            outcome: Some(outcome),
-            quote: None,
+            json: Json::Applied { outcome, account },
             error: None,
         }
     }
@@ -268,25 +271,17 @@ impl Answer {
     pub(crate) fn ok(json: String) -> Answer {
         Answer {
             status: LoyaltyStatus::LOYALTY_OK,
-            json,
-            account: None,
-            outcome: None,
-            quote: None,
+            json: Json::Plain(json),
             error: None,
         }
     }
 
-    /// A successful quote. The envelope is the one of
-    /// `loyalty_core::json::quote` (serde's compact form of `{ok, quote}`);
-    /// the C suite replays the conformance vectors to hold the two equal.
+    /// A successful quote.
     pub(crate) fn quoted(quote: &Quote) -> Answer {
         match serde_json::to_string(quote) {
             Ok(quote) => Answer {
                 status: LoyaltyStatus::LOYALTY_OK,
-                json: format!(r#"{{"ok":true,"quote":{quote}}}"#),
-                account: None,
-                outcome: None,
-                quote: Some(quote),
+                json: Json::Quoted(quote),
                 error: None,
             },
             // A quote is plain data; serializing it cannot fail.
@@ -294,28 +289,66 @@ impl Answer {
         }
     }
 
-    /// Lay the answer out for C; the caller owns the pointer and gives it
-    /// back to [`free`].
+    /// Lay the answer out for C in one buffer (every string followed by a
+    /// NUL); the caller owns the pointer and gives it back to [`free`].
     pub(crate) fn into_raw(self) -> *mut LoyaltyResult {
-        let mut bufs: Vec<Vec<u8>> = Vec::new();
-        let (json, json_len) = keep(&mut bufs, Some(self.json));
-        let (account, account_len) = keep(&mut bufs, self.account);
-        let (outcome, outcome_len) = keep(&mut bufs, self.outcome);
-        let (quote, quote_len) = keep(&mut bufs, self.quote);
-        let (mut kind, mut code, mut document, mut path, mut message) =
-            (None, None, None, None, None);
-        if let Some(e) = self.error {
-            kind = Some(e.kind.to_owned());
-            code = Some(e.code);
-            document = Some(e.document);
-            path = Some(e.path);
-            message = Some(e.message);
-        }
-        let (error_kind, _) = keep(&mut bufs, kind);
-        let (error_code, _) = keep(&mut bufs, code);
-        let (error_document, _) = keep(&mut bufs, document);
-        let (error_path, error_path_len) = keep(&mut bufs, path);
-        let (error_message, error_message_len) = keep(&mut bufs, message);
+        let size = match &self.json {
+            Json::Plain(text) => text.len() + 1,
+            Json::Applied { outcome, account } => 2 * (outcome.len() + account.len()) + 40,
+            Json::Quoted(quote) => 2 * quote.len() + 24,
+        } + self
+            .error
+            .as_ref()
+            .map_or(0, |e| e.code.len() + e.path.len() + e.message.len() + 40);
+        let mut buf = Vec::with_capacity(size);
+        let (json, account, outcome, quote) = match &self.json {
+            Json::Plain(text) => (put(&mut buf, &[text]), None, None, None),
+            Json::Applied { outcome, account } => {
+                let [head, middle, tail] = APPLIED;
+                let json = put(&mut buf, &[head, outcome, middle, account, tail]);
+                (
+                    json,
+                    Some(put(&mut buf, &[account])),
+                    Some(put(&mut buf, &[outcome])),
+                    None,
+                )
+            }
+            Json::Quoted(quote) => {
+                let [head, tail] = QUOTED;
+                (
+                    put(&mut buf, &[head, quote, tail]),
+                    None,
+                    None,
+                    Some(put(&mut buf, &[quote])),
+                )
+            }
+        };
+        let error = self.error.map(|e| {
+            [
+                put(&mut buf, &[e.kind]),
+                put(&mut buf, &[&e.code]),
+                put(&mut buf, &[&e.document]),
+                put(&mut buf, &[&e.path]),
+                put(&mut buf, &[&e.message]),
+            ]
+        });
+        let [kind, code, document, path, message] = match error {
+            Some(fields) => fields.map(Some),
+            None => [None; 5],
+        };
+        // Pointers are taken only now that the buffer is complete: it is
+        // never touched again until the result is freed, so they stay valid.
+        let base = buf.as_ptr();
+        let at = |span: Option<(usize, usize)>| match span {
+            Some((offset, len)) => (base.wrapping_add(offset).cast::<c_char>(), len),
+            None => (ptr::null(), 0),
+        };
+        let (json, json_len) = at(Some(json));
+        let (account, account_len) = at(account);
+        let (outcome, outcome_len) = at(outcome);
+        let (quote, quote_len) = at(quote);
+        let (error_path, error_path_len) = at(path);
+        let (error_message, error_message_len) = at(message);
         let owned = Box::new(Owned {
             public: LoyaltyResult {
                 status: self.status,
@@ -327,15 +360,15 @@ impl Answer {
                 outcome_len,
                 quote,
                 quote_len,
-                error_kind,
-                error_code,
-                error_document,
+                error_kind: at(kind).0,
+                error_code: at(code).0,
+                error_document: at(document).0,
                 error_path,
                 error_path_len,
                 error_message,
                 error_message_len,
             },
-            _bufs: bufs,
+            _buf: buf,
         });
         // `Owned` is `repr(C)` with the public part first, so a pointer to
         // it is a pointer to its `LoyaltyResult`.
@@ -343,23 +376,24 @@ impl Answer {
     }
 }
 
-/// A result and the buffers its pointers point into. The buffers' heap
-/// memory never moves: they are not touched again until the result is freed.
+/// A result and the buffer its pointers point into.
 #[repr(C)]
 struct Owned {
     public: LoyaltyResult,
-    _bufs: Vec<Vec<u8>>,
+    _buf: Vec<u8>,
 }
 
-/// Copy `s` into a NUL-terminated buffer kept in `bufs`; `NULL` and 0 for `None`.
-fn keep(bufs: &mut Vec<Vec<u8>>, s: Option<String>) -> (*const c_char, usize) {
-    let Some(s) = s else { return (ptr::null(), 0) };
-    let len = s.len();
-    let mut bytes = s.into_bytes();
-    bytes.push(0);
-    let at = bytes.as_ptr().cast::<c_char>();
-    bufs.push(bytes);
-    (at, len)
+/// Append the pieces and a NUL to `buf`; the offset and length (without the
+/// NUL) of what was appended.
+fn put(buf: &mut Vec<u8>, pieces: &[&str]) -> (usize, usize) {
+    let offset = buf.len();
+    let len = pieces.iter().map(|p| p.len()).sum::<usize>();
+    buf.reserve(len + 1);
+    for piece in pieces {
+        buf.extend_from_slice(piece.as_bytes());
+    }
+    buf.push(0);
+    (offset, len)
 }
 
 /// Free a result made by [`Answer::into_raw`].
