@@ -5,3 +5,4 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 bash scripts/test-rust.sh
+bash scripts/test-c.sh
