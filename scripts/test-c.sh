@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # C layer: the header is current, pos.c builds as C99 and C++ against the
 # installed library and runs, and the C suite (every export, every error
-# path, every conformance vector) passes plainly, under valgrind and under
-# AddressSanitizer + UndefinedBehaviorSanitizer. Installs what it needs.
+# path, every conformance vector) passes as C and as C++, under valgrind and
+# under AddressSanitizer + UndefinedBehaviorSanitizer. Installs what it needs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -91,7 +91,12 @@ gcc "${posix[@]}" "${strict[@]}" -g $cflags "${suite[@]}" $libs -o "$work/test_l
 gcc "${posix[@]}" "${strict[@]}" -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=all \
     -fno-omit-frame-pointer $cflags "${suite[@]}" $static -o "$work/test_loyalty_asan"
 
+# shellcheck disable=SC2086
+g++ -x c++ -std=c++11 -D_POSIX_C_SOURCE=200809L -pthread "${strict[@]}" $cflags "${suite[@]}" -x none \
+    $static -o "$work/test_loyalty++"
+
 run_suite plain "$work/test_loyalty" "${args[@]}"
+run_suite c++ "$work/test_loyalty++" "${args[@]}"
 run_suite valgrind valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect,possible \
     --error-exitcode=1 "$work/test_loyalty" "${args[@]}"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_checks=1 \

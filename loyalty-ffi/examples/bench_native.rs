@@ -42,26 +42,31 @@ fn main() -> ExitCode {
     };
     let mut errors = 0;
 
-    let start = Instant::now();
-    for event in &events {
-        let envelope = json::apply(&engine, &enrolled, event);
-        errors += usize::from(!envelope.starts_with(r#"{"ok":true"#));
-        std::hint::black_box(envelope);
-    }
-    let fresh = start.elapsed().as_secs_f64();
-
+    // Each figure is the best of three runs, as in the C benchmark.
+    let (mut fresh, mut chained) = (f64::MAX, f64::MAX);
     let mut account = enrolled.clone();
-    let start = Instant::now();
-    for event in &events {
-        match json::apply_parts(&engine, &account, event) {
-            Ok((next, outcome)) => {
-                account = next;
-                std::hint::black_box(outcome);
-            }
-            Err(_) => errors += 1,
+    for _ in 0..3 {
+        let start = Instant::now();
+        for event in &events {
+            let envelope = json::apply(&engine, &enrolled, event);
+            errors += usize::from(!envelope.starts_with(r#"{"ok":true"#));
+            std::hint::black_box(envelope);
         }
+        fresh = fresh.min(start.elapsed().as_secs_f64());
+
+        account = enrolled.clone();
+        let start = Instant::now();
+        for event in &events {
+            match json::apply_parts(&engine, &account, event) {
+                Ok((next, outcome)) => {
+                    account = next;
+                    std::hint::black_box(outcome);
+                }
+                Err(_) => errors += 1,
+            }
+        }
+        chained = chained.min(start.elapsed().as_secs_f64());
     }
-    let chained = start.elapsed().as_secs_f64();
 
     let n = events.len() as f64;
     println!(
