@@ -79,7 +79,7 @@ function renderCard() {
   const count = account.stamps.count;
   $("stamp-count").textContent = size ? `${count} / ${size}` : String(count);
   $("stamp-grid").replaceChildren(
-    ...Array.from({ length: size }, (_, i) => el("li", { className: i < count ? "filled" : "", textContent: i < count ? "☕" : "" })),
+    ...Array.from({ length: size }, (_, i) => el("li", { className: i < count ? "filled" : "", textContent: i < count ? "✓" : "" })),
   );
   const done = account.stamps.cards_completed;
   $("stamp-note").textContent = program.stamps

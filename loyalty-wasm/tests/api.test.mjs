@@ -86,8 +86,9 @@ test("errors carry code and path", () => {
   throwsLoyalty(() => engine.apply(account, bad), { kind: "invalid_json", code: "invalid_event_json", path: "lines[1].quantity" });
   throwsLoyalty(() => engine.apply(null, purchase), { kind: "rule", code: "not_enrolled", path: "type" });
   throwsLoyalty(() => engine.apply({ ...account, extra: 1 }, purchase), { code: "invalid_account_json", document: "account" });
-  throwsLoyalty(() => engine.apply(account, { type: "redeem", id: "r1", time: "2026-03-03T08:00:00-05:00", reward: "five_off" }), {
+  throwsLoyalty(() => engine.apply(account, { type: "redeem", id: "r1", time: "2026-03-03T08:00:00-05:00", reward: "five_off", basket: purchase.lines }), {
     kind: "rule",
+    path: "reward",
   });
   throwsLoyalty(() => engine.reserve(account, purchase), { code: "invalid_event", path: "type" });
   throwsLoyalty(() => engine.quote(account, enrol), { code: "invalid_event", path: "type" });

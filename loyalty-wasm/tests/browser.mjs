@@ -21,7 +21,7 @@ try {
   context = await chromium.launchPersistentContext(profile, {
     executablePath,
     headless: true,
-    viewport: { width: 900, height: 760 },
+    viewport: { width: 1000, height: 720 },
     args: [
       "--headless",
       "--no-sandbox",
@@ -71,7 +71,11 @@ try {
   assert.match(await text("#rewards"), /A free pastry: 60 pts/);
   assert.equal(await page.isHidden("#error"), true, await text("#error"));
 
-  // One more latte for the picture.
+  // One more visit, and a basket waiting, for the picture.
+  for (const sku of ["latte", "latte", "cappuccino", "muffin"]) await page.click(`button[data-sku="${sku}"]`);
+  await page.click("#pay");
+  await page.waitForFunction((before) => document.getElementById("points-balance").textContent !== before, String(balance));
+  assert.equal(await text("#stamp-count"), "3 / 10");
   await page.click('button[data-sku="latte"]');
   await page.click('button[data-sku="croissant"]');
   mkdirSync(dirname(screenshot), { recursive: true });

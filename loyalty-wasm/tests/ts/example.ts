@@ -47,8 +47,9 @@ const joined: Applied = engine.apply(account, enrol);
 account = joined.account;
 const quote: Quote = engine.quote(account, latte);
 const { account: next, outcome }: { account: Account; outcome: Outcome } = engine.apply(account, latte);
-const points: number = next.points.balance + quote.points;
-const stamps: number = next.stamps.count;
+// Fields with a default are optional in the (input) schema the types come from.
+const points: number = (next.points?.balance ?? 0) + quote.points;
+const stamps: number = next.stamps?.count ?? 0;
 const status: "applied" | "duplicate" | string = outcome.status;
 
 try {
