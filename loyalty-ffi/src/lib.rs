@@ -53,6 +53,12 @@ pub struct LoyaltyEngine {
     engine: Engine,
 }
 
+// The header promises that one engine may be shared across threads.
+const _: () = {
+    const fn shareable<T: Send + Sync>() {}
+    shareable::<LoyaltyEngine>()
+};
+
 /// The library's version, e.g. `"0.1.0"`: a static NUL-terminated string
 /// (never free it). Compare with `LOYALTY_VERSION_MAJOR`/`MINOR`/`PATCH` to
 /// check that the header and the library agree.
