@@ -69,6 +69,7 @@ pub fn purchases(seed: u64, n: usize) -> Vec<Purchase> {
                 time: start.plus_minutes(minute),
                 location: None,
                 staff: None,
+                channel: None,
                 lines: basket(&mut rng),
                 redemptions: vec![],
             }

@@ -32,9 +32,18 @@ pub struct Account {
     /// Time of the last purchase or redemption (inactivity expiry counts from it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_activity_at: Option<Timestamp>,
+    /// Profile facts rules may test: tags, birthday, cause, referrer.
+    #[serde(default, skip_serializing_if = "Profile::is_empty")]
+    pub profile: Profile,
+    /// Purchases made (for `nth_visit` conditions).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub visits: u64,
     /// Points balances and lots.
     #[serde(default)]
     pub points: Points,
+    /// The cashback wallet, in minor currency units (cents).
+    #[serde(default, skip_serializing_if = "Points::is_empty")]
+    pub wallet: Points,
     /// The stamp card.
     #[serde(default)]
     pub stamps: Stamps,
@@ -50,9 +59,141 @@ pub struct Account {
     /// Purchases still inside the return window.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub purchases: Vec<PurchaseRecord>,
+    /// Tier level and qualifying aggregates.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tier: Option<TierState>,
+    /// Counters behind per-period limits (rule limits, cashback caps, allowances).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub usage: Vec<Usage>,
+    /// The paid plan, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subscription: Option<Subscription>,
+    /// Donations given to causes, per cause, in minor units.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub donations: Vec<CauseTotal>,
+    /// Year of the last birthday reward.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub birthday_year: Option<i32>,
+    /// Whether this member's first qualifying purchase already produced its referral effect.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub referral_done: bool,
+    /// Members this member referred who earned them a reward (each at most once).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub referrals: Vec<String>,
     /// Ids and digests of the last events, newest last (idempotency).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub recent_events: Vec<SeenEvent>,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
+}
+
+fn is_zero_i64(n: &i64) -> bool {
+    *n == 0
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
+}
+
+/// Facts about the member that rules may test.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Profile {
+    /// Tags (segments).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<String>,
+    /// Birthday, `MM-DD`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub birthday: Option<String>,
+    /// Chosen cause.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cause: Option<String>,
+    /// Who referred the member.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub referrer: Option<String>,
+}
+
+impl Profile {
+    /// Whether nothing is set.
+    pub fn is_empty(&self) -> bool {
+        self.tags.is_empty()
+            && self.birthday.is_none()
+            && self.cause.is_none()
+            && self.referrer.is_none()
+    }
+}
+
+/// The member's tier and what qualifies them.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TierState {
+    /// Current level id; none below the first threshold.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub level: Option<String>,
+    /// When the current level was reached.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub since: Option<Timestamp>,
+    /// Next review (downgrades happen only at reviews).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub review_at: Option<Timestamp>,
+    /// Set after a failed review: the level is kept until then.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub grace_until: Option<Timestamp>,
+    /// Qualifying value per bucket (minor units for spend), oldest first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub buckets: Vec<Bucket>,
+}
+
+/// The qualifying value gathered in one bucket of the tier window.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Bucket {
+    /// Bucket key: day index divided by the bucket width (rolling), the
+    /// year (calendar year) or 0 (lifetime).
+    pub key: i64,
+    /// Qualifying value.
+    pub value: i64,
+}
+
+/// A usage counter for one period.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Usage {
+    /// What is counted: `rule:ID`, `cashback` or `allowance:REWARD`.
+    pub key: String,
+    /// The period it counts in.
+    pub period: i64,
+    /// Amount used (times, minor units or units).
+    pub used: i64,
+}
+
+/// A paid plan.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Subscription {
+    /// Plan id.
+    pub plan: String,
+    /// When the current membership started.
+    pub started_at: Timestamp,
+    /// Start of the current paid period.
+    pub period_start: Timestamp,
+    /// End of the paid time: perks stop then (or after the plan's grace).
+    pub paid_until: Timestamp,
+    /// Cancelled: it will not be renewed.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub cancelled: bool,
+}
+
+/// Donations to one cause.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CauseTotal {
+    /// The cause.
+    pub cause: String,
+    /// Total given, in minor units.
+    pub amount: i64,
 }
 
 impl Account {
@@ -102,6 +243,13 @@ pub struct Lot {
     /// When the points expire; none means never (or by inactivity).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<Timestamp>,
+}
+
+impl Points {
+    /// Whether nothing was ever held (used to leave an unused wallet out of JSON).
+    pub fn is_empty(&self) -> bool {
+        *self == Points::default()
+    }
 }
 
 impl Lot {
@@ -157,6 +305,15 @@ pub struct Reservation {
     /// The voucher held.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub voucher: Option<Voucher>,
+    /// Wallet money held (minor units).
+    #[serde(default, skip_serializing_if = "is_zero_i64")]
+    pub wallet: i64,
+    /// The wallet lots the money came from.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub wallet_lots: Vec<Lot>,
+    /// Allowance units held, and the period they count in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allowance: Option<Usage>,
 }
 
 /// A completed redemption, remembered while it can still be tied to a
@@ -176,6 +333,9 @@ pub struct Redemption {
     /// Voucher spent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub voucher: Option<Voucher>,
+    /// Wallet money spent (minor units).
+    #[serde(default, skip_serializing_if = "is_zero_i64")]
+    pub wallet: i64,
 }
 
 /// What a return needs to know about a recent purchase.
@@ -197,6 +357,15 @@ pub struct PurchaseRecord {
     /// Redemptions paid on this purchase.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub redemptions: Vec<Redemption>,
+    /// Tier bucket the purchase counted in, if tiers are on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tier_bucket: Option<i64>,
+    /// Cause its donations went to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cause: Option<String>,
+    /// Vouchers the purchase issued through rules (revoked, if unspent, by a full return).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub vouchers: Vec<String>,
 }
 
 impl PurchaseRecord {
@@ -227,6 +396,24 @@ pub struct LineRecord {
     /// Stamps already taken back.
     #[serde(default)]
     pub stamps_back: i64,
+    /// Cashback the line earned (minor units).
+    #[serde(default, skip_serializing_if = "is_zero_i64")]
+    pub cashback: i64,
+    /// Cashback already taken back.
+    #[serde(default, skip_serializing_if = "is_zero_i64")]
+    pub cashback_back: i64,
+    /// Donation matched on the line (minor units).
+    #[serde(default, skip_serializing_if = "is_zero_i64")]
+    pub donation: i64,
+    /// Donation already taken back.
+    #[serde(default, skip_serializing_if = "is_zero_i64")]
+    pub donation_back: i64,
+    /// Qualifying tier spend of the line (minor units).
+    #[serde(default, skip_serializing_if = "is_zero_i64")]
+    pub spend: i64,
+    /// Qualifying spend already taken back.
+    #[serde(default, skip_serializing_if = "is_zero_i64")]
+    pub spend_back: i64,
 }
 
 /// An event the account remembers for idempotency.

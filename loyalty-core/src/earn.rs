@@ -1,41 +1,121 @@
 //! Evaluating the earning rules on a basket.
 //!
-//! Rules run in program order. Each rule that applies produces an
-//! [`Award`]; its points and stamps are also attributed to the lines that
-//! earned them, so a later return can take back exactly what the returned
-//! lines earned:
-//! - per-amount points are rounded once on the rule's total, then shared
-//!   among the counted lines in proportion to their earning base (largest
-//!   remainder, so the shares sum to the total);
+//! Rules run by priority (highest first), then in program order (the order
+//! is computed once when the program is loaded). Each rule whose condition
+//! holds produces a result; inside an exclusive group only the best result
+//! so far is kept. Every result is also attributed to the lines that earned
+//! it, so a later return can take back exactly what the returned lines
+//! earned:
+//! - per-amount points, cashback and donations are rounded once on the
+//!   rule's total, then shared among the counted lines in proportion to their
+//!   earning base (largest remainder, so the shares sum to the total);
 //! - per-unit points and stamps belong to their lines;
-//! - per-visit points and stamps belong to the purchase as a whole.
+//! - per-visit points and stamps belong to the purchase as a whole;
+//! - a multiplier's extra points are shared like its targets' points.
 
 use rust_decimal::Decimal;
 
+use crate::account::Usage;
 use crate::basket::{minor, split, Valued};
 use crate::engine::Engine;
 use crate::error::{Document, Error};
 use crate::limits::{MAX_POINTS, MAX_STAMPS};
 use crate::outcome::Award;
-use crate::program::{Condition, Earn};
+use crate::period;
+use crate::program::{Condition, Earn, Rule};
+use crate::time::Timestamp;
+
+/// What the rules may know about the member and the moment.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Facts<'a> {
+    pub time: Timestamp,
+    pub location: Option<&'a str>,
+    pub channel: Option<&'a str>,
+    /// Tier level index (into the program's levels) before this purchase.
+    pub tier: Option<usize>,
+    pub tags: &'a [String],
+    pub enrolled_at: Option<Timestamp>,
+    pub birthday: Option<&'a str>,
+    /// The number this purchase would have among the member's purchases.
+    pub visit: u64,
+    /// Plan in force, if any.
+    pub plan: Option<&'a str>,
+    pub usage: &'a [Usage],
+    pub cause: Option<&'a str>,
+}
+
+/// One rule's contribution.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Result {
+    pub rule: usize,
+    pub points: i64,
+    pub stamps: i64,
+    pub cashback: i64,
+    pub donation: i64,
+    pub line_points: Vec<i64>,
+    pub line_stamps: Vec<i64>,
+    pub line_cashback: Vec<i64>,
+    pub line_donation: Vec<i64>,
+    pub visit_points: i64,
+    pub visit_stamps: i64,
+    pub voucher: Option<String>,
+}
+
+impl Result {
+    fn new(rule: usize, lines: usize) -> Result {
+        Result {
+            rule,
+            line_points: vec![0; lines],
+            line_stamps: vec![0; lines],
+            line_cashback: vec![0; lines],
+            line_donation: vec![0; lines],
+            ..Result::default()
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.points == 0
+            && self.stamps == 0
+            && self.cashback == 0
+            && self.donation == 0
+            && self.voucher.is_none()
+    }
+
+    /// "Best" inside an exclusive group.
+    fn value(&self) -> (i64, i64, i64, i64) {
+        (self.points, self.stamps, self.cashback, self.donation)
+    }
+}
 
 /// What a basket earns, rule by rule and line by line.
 #[derive(Debug, Default)]
 pub(crate) struct Evaluation {
+    pub results: Vec<Result>,
     pub awards: Vec<Award>,
-    pub line_points: Vec<i64>,
-    pub line_stamps: Vec<i64>,
-    pub visit_points: i64,
-    pub visit_stamps: i64,
 }
 
 impl Evaluation {
     pub fn points(&self) -> i64 {
-        self.awards.iter().map(|a| a.points).sum()
+        self.results.iter().map(|r| r.points).sum()
     }
 
     pub fn stamps(&self) -> i64 {
-        self.awards.iter().map(|a| a.stamps).sum()
+        self.results.iter().map(|r| r.stamps).sum()
+    }
+
+    pub fn cashback(&self) -> i64 {
+        self.results.iter().map(|r| r.cashback).sum()
+    }
+
+    /// Sum one per-line quantity over all results.
+    pub fn per_line(&self, lines: usize, pick: impl Fn(&Result) -> &Vec<i64>) -> Vec<i64> {
+        let mut out = vec![0; lines];
+        for r in &self.results {
+            for (o, v) in out.iter_mut().zip(pick(r)) {
+                *o += v;
+            }
+        }
+        out
     }
 }
 
@@ -44,23 +124,98 @@ pub(crate) fn eligible_subtotal(lines: &[Valued<'_>]) -> Decimal {
     lines.iter().filter(|l| l.eligible).map(|l| l.base).sum()
 }
 
-fn holds(c: &Condition, lines: &[Valued<'_>], subtotal: Decimal) -> bool {
-    match c {
-        Condition::All { of } => of.iter().all(|c| holds(c, lines, subtotal)),
-        Condition::Any { of } => of.iter().any(|c| holds(c, lines, subtotal)),
-        Condition::Not { condition } => !holds(condition, lines, subtotal),
-        Condition::SubtotalAtLeast { amount } => subtotal >= amount.0,
-        Condition::Contains {
-            matching,
-            min_quantity,
-        } => {
-            let units: u64 = lines
-                .iter()
-                .filter(|l| matching.matches(l.line))
-                .map(|l| u64::from(l.line.quantity))
-                .sum();
-            units >= u64::from(*min_quantity)
+struct Ctx<'a, 'b> {
+    engine: &'a Engine,
+    lines: &'a [Valued<'b>],
+    subtotal: Decimal,
+    facts: &'a Facts<'a>,
+}
+
+impl Ctx<'_, '_> {
+    fn holds(&self, c: &Condition) -> bool {
+        let f = self.facts;
+        match c {
+            Condition::All { of } => of.iter().all(|c| self.holds(c)),
+            Condition::Any { of } => of.iter().any(|c| self.holds(c)),
+            Condition::Not { condition } => !self.holds(condition),
+            Condition::SubtotalAtLeast { amount } => self.subtotal >= amount.0,
+            Condition::Contains {
+                matching,
+                min_quantity,
+            } => {
+                let units: u64 = self
+                    .lines
+                    .iter()
+                    .filter(|l| matching.matches(l.line))
+                    .map(|l| u64::from(l.line.quantity))
+                    .sum();
+                units >= u64::from(*min_quantity)
+            }
+            Condition::TimeWindow { days, from, to } => period::in_window(f.time, days, *from, *to),
+            Condition::DateRange { from, to } => {
+                from.is_none_or(|from| f.time >= from) && to.is_none_or(|to| f.time < to)
+            }
+            Condition::Tier { tiers } => f
+                .tier
+                .and_then(|i| self.engine.tier_id(i))
+                .is_some_and(|t| tiers.iter().any(|x| x == t)),
+            Condition::MemberTag { tags } => f.tags.iter().any(|t| tags.contains(t)),
+            Condition::EnrolledDays { at_least, at_most } => f.enrolled_at.is_some_and(|since| {
+                let days = period::whole_days(since, f.time);
+                at_least.is_none_or(|n| days >= i64::from(n))
+                    && at_most.is_none_or(|n| days <= i64::from(n))
+            }),
+            Condition::BirthdayWindow {
+                days_before,
+                days_after,
+            } => f.birthday.is_some_and(|b| {
+                period::birthday_in_window(b, f.time, *days_before, *days_after).is_some()
+            }),
+            Condition::NthVisit { n, repeat } => {
+                let n = u64::from(*n);
+                if *repeat {
+                    n > 0 && f.visit % n == 0
+                } else {
+                    f.visit == n
+                }
+            }
+            Condition::SubscriptionActive { plans } => f
+                .plan
+                .is_some_and(|p| plans.is_empty() || plans.iter().any(|x| x == p)),
+            Condition::Location { locations } => {
+                f.location.is_some_and(|l| locations.iter().any(|x| x == l))
+            }
+            Condition::Channel { channels } => {
+                f.channel.is_some_and(|c| channels.iter().any(|x| x == c))
+            }
         }
+    }
+
+    /// Eligible lines, optionally only the matching ones, as weights.
+    fn weights(&self, matching: Option<&crate::program::Match>) -> (Decimal, Vec<i64>) {
+        let mut amount = Decimal::ZERO;
+        let weights = self
+            .lines
+            .iter()
+            .map(|l| {
+                if l.eligible && matching.is_none_or(|m| m.matches(l.line)) {
+                    amount += l.base;
+                    minor(self.engine, l.base)
+                } else {
+                    0
+                }
+            })
+            .collect();
+        (amount, weights)
+    }
+
+    /// Money (`amount x percent / 100`) rounded down to the minor unit.
+    fn percent_of(&self, amount: Decimal, percent: Decimal) -> i64 {
+        let money = (amount * percent / Decimal::ONE_HUNDRED).round_dp_with_strategy(
+            self.engine.program().minor_units,
+            rust_decimal::RoundingStrategy::ToZero,
+        );
+        minor(self.engine, money)
     }
 }
 
@@ -72,89 +227,238 @@ fn too_many(what: &str, max: i64) -> Error {
     )
 }
 
-/// Run every rule of the program on `lines`.
-pub(crate) fn evaluate(engine: &Engine, lines: &[Valued<'_>]) -> Result<Evaluation, Error> {
+/// Run the program's rules on `lines` for a member described by `facts`.
+pub(crate) fn evaluate(
+    engine: &Engine,
+    lines: &[Valued<'_>],
+    facts: &Facts<'_>,
+) -> std::result::Result<Evaluation, Error> {
     let program = engine.program();
-    let subtotal = eligible_subtotal(lines);
-    let mut ev = Evaluation {
-        line_points: vec![0; lines.len()],
-        line_stamps: vec![0; lines.len()],
-        ..Evaluation::default()
+    let ctx = Ctx {
+        engine,
+        lines,
+        subtotal: eligible_subtotal(lines),
+        facts,
     };
-    let mut points_total: i64 = 0;
-    let mut stamps_total: i64 = 0;
-    for rule in &program.rules {
-        if let Some(when) = &rule.when {
-            if !holds(when, lines, subtotal) {
-                continue;
-            }
+    let mut results: Vec<Result> = Vec::new();
+    let mut cashback_left = engine.cashback_room(facts.usage, facts.time);
+    for &index in engine.rule_order() {
+        let Some(rule) = program.rules.get(index) else {
+            continue;
+        };
+        if !applies(engine, &ctx, rule) {
+            continue;
         }
-        let (points, stamps) = match &rule.earn {
+        let mut r = Result::new(index, lines.len());
+        match &rule.earn {
             Earn::PointsPerAmount { rate, matching } => {
-                let counted = |l: &Valued<'_>| {
-                    l.eligible && matching.as_ref().is_none_or(|m| m.matches(l.line))
-                };
-                let amount: Decimal = lines.iter().filter(|l| counted(l)).map(|l| l.base).sum();
-                let points = amount
+                let (amount, weights) = ctx.weights(matching.as_ref());
+                r.points = amount
                     .checked_mul(rate.0)
                     .and_then(|x| program.points.rounding.whole(x))
                     .filter(|p| *p <= MAX_POINTS)
                     .ok_or_else(|| too_many("points", MAX_POINTS))?;
-                let weights: Vec<i64> = lines
-                    .iter()
-                    .map(|l| if counted(l) { minor(engine, l.base) } else { 0 })
-                    .collect();
-                for (slot, share) in ev.line_points.iter_mut().zip(split(points, &weights)) {
-                    *slot += share;
-                }
-                (points, 0)
+                r.line_points = split(r.points, &weights);
             }
             Earn::PointsPerUnit { points, matching } => {
-                let mut total = 0;
-                for (slot, l) in ev.line_points.iter_mut().zip(lines) {
+                for (slot, l) in r.line_points.iter_mut().zip(lines) {
                     if matching.matches(l.line) {
-                        let p = i64::from(*points) * i64::from(l.earning_units);
-                        *slot += p;
-                        total += p;
+                        *slot = i64::from(*points) * i64::from(l.earning_units);
                     }
                 }
-                (total, 0)
+                r.points = r.line_points.iter().sum();
             }
             Earn::PointsPerVisit { points } => {
-                ev.visit_points += i64::from(*points);
-                (i64::from(*points), 0)
+                r.visit_points = i64::from(*points);
+                r.points = r.visit_points;
             }
             Earn::StampsPerUnit { stamps, matching } => {
-                let mut total = 0;
-                for (slot, l) in ev.line_stamps.iter_mut().zip(lines) {
+                for (slot, l) in r.line_stamps.iter_mut().zip(lines) {
                     if matching.matches(l.line) {
-                        let s = i64::from(*stamps) * i64::from(l.earning_units);
-                        *slot += s;
-                        total += s;
+                        *slot = i64::from(*stamps) * i64::from(l.earning_units);
                     }
                 }
-                (0, total)
+                r.stamps = r.line_stamps.iter().sum();
             }
             Earn::StampsPerVisit { stamps } => {
-                ev.visit_stamps += i64::from(*stamps);
-                (0, i64::from(*stamps))
+                r.visit_stamps = i64::from(*stamps);
+                r.stamps = r.visit_stamps;
             }
-        };
-        points_total = points_total
-            .checked_add(points)
-            .filter(|p| *p <= MAX_POINTS)
-            .ok_or_else(|| too_many("points", MAX_POINTS))?;
-        stamps_total = stamps_total
-            .checked_add(stamps)
-            .filter(|s| *s <= MAX_STAMPS)
-            .ok_or_else(|| too_many("stamps", MAX_STAMPS))?;
-        if points != 0 || stamps != 0 {
-            ev.awards.push(Award {
-                rule: rule.id.clone(),
-                points,
-                stamps,
-            });
+            Earn::PointsMultiplier { factor, rules } => {
+                multiply(engine, &mut r, &results, rules, factor.0)?
+            }
+            Earn::TierMultiplier { rules } => {
+                let factor = facts
+                    .tier
+                    .map_or(Decimal::ONE, |t| engine.tier_multiplier(t));
+                multiply(engine, &mut r, &results, rules, factor)?;
+            }
+            Earn::CashbackPercent {
+                percent,
+                matching,
+                by_tier,
+            } => {
+                let rate = facts
+                    .tier
+                    .and_then(|t| engine.tier_id(t))
+                    .and_then(|t| by_tier.get(t))
+                    .map_or(percent.0, |d| d.0);
+                let (amount, weights) = ctx.weights(matching.as_ref());
+                r.cashback = ctx.percent_of(amount, rate);
+                r.line_cashback = split(r.cashback, &weights);
+            }
+            Earn::CashbackStep { every, amount } => {
+                let (spend, weights) = ctx.weights(None);
+                let steps = (spend / every.0).trunc();
+                r.cashback = minor(engine, steps * amount.0);
+                r.line_cashback = split(r.cashback, &weights);
+            }
+            Earn::IssueReward { reward } => r.voucher = Some(reward.clone()),
+            Earn::DonationMatch { percent } => {
+                if facts.cause.is_some() {
+                    let (amount, weights) = ctx.weights(None);
+                    r.donation = ctx.percent_of(amount, percent.0);
+                    r.line_donation = split(r.donation, &weights);
+                }
+            }
+        }
+        if let Some(cap) = rule.limits.as_ref().and_then(|l| l.per_purchase) {
+            cap_result(&mut r, i64::from(cap));
+        }
+        if r.cashback > 0 {
+            let room = cashback_left.unwrap_or(i64::MAX).max(0);
+            if r.cashback > room {
+                cap_money(&mut r, room);
+            }
+            cashback_left = cashback_left.map(|left| left - r.cashback);
+        }
+        if r.is_empty() {
+            continue;
+        }
+        match rule.group.as_deref() {
+            Some(group) => {
+                let rival = results.iter().position(|x| {
+                    program.rules.get(x.rule).and_then(|rr| rr.group.as_deref()) == Some(group)
+                });
+                match rival {
+                    Some(i) if results.get(i).is_some_and(|x| x.value() >= r.value()) => {}
+                    Some(i) => {
+                        if let Some(slot) = results.get_mut(i) {
+                            *slot = r;
+                        }
+                    }
+                    None => results.push(r),
+                }
+            }
+            None => results.push(r),
         }
     }
-    Ok(ev)
+    let (points, stamps): (i64, i64) = results
+        .iter()
+        .fold((0, 0), |(p, s), r| (p + r.points, s + r.stamps));
+    if points > MAX_POINTS {
+        return Err(too_many("points", MAX_POINTS));
+    }
+    if stamps > MAX_STAMPS {
+        return Err(too_many("stamps", MAX_STAMPS));
+    }
+    results.sort_by_key(|r| engine.rule_rank(r.rule));
+    let awards = results
+        .iter()
+        .map(|r| Award {
+            rule: program
+                .rules
+                .get(r.rule)
+                .map(|x| x.id.clone())
+                .unwrap_or_default(),
+            points: r.points,
+            stamps: r.stamps,
+            cashback: (r.cashback != 0).then(|| engine.money(r.cashback).into()),
+            donation: (r.donation != 0).then(|| engine.money(r.donation).into()),
+            voucher: r.voucher.clone(),
+        })
+        .collect();
+    Ok(Evaluation { results, awards })
+}
+
+/// Whether `rule` applies: its condition holds and its per-member limit is not reached.
+fn applies(engine: &Engine, ctx: &Ctx<'_, '_>, rule: &Rule) -> bool {
+    if let Some(limit) = rule.limits.as_ref().and_then(|l| l.per_member.as_ref()) {
+        let key = period::key(limit.per, ctx.facts.time);
+        let used = period::used(ctx.facts.usage, &format!("rule:{}", rule.id), key);
+        if used >= i64::from(limit.times) {
+            return false;
+        }
+    }
+    let _ = engine;
+    rule.when.as_ref().is_none_or(|c| ctx.holds(c))
+}
+
+/// A multiplier's extra points: `rounding(targets x factor) - targets`, shared like the targets.
+fn multiply(
+    engine: &Engine,
+    r: &mut Result,
+    done: &[Result],
+    targets: &[String],
+    factor: Decimal,
+) -> std::result::Result<(), Error> {
+    let program = engine.program();
+    let mut weights = vec![0_i64; r.line_points.len() + 1];
+    let mut total = 0_i64;
+    for t in done {
+        let Some(rule) = program.rules.get(t.rule) else {
+            continue;
+        };
+        if !targets.contains(&rule.id) {
+            continue;
+        }
+        total += t.points;
+        for (w, p) in weights
+            .iter_mut()
+            .zip(t.line_points.iter().chain(std::iter::once(&t.visit_points)))
+        {
+            *w += p;
+        }
+    }
+    let scaled = Decimal::from(total)
+        .checked_mul(factor)
+        .and_then(|x| program.points.rounding.whole(x))
+        .filter(|p| *p <= MAX_POINTS)
+        .ok_or_else(|| too_many("points", MAX_POINTS))?;
+    let extra = (scaled - total).max(0);
+    let shares = split(extra, &weights);
+    let n = r.line_points.len();
+    for (slot, share) in r.line_points.iter_mut().zip(&shares) {
+        *slot = *share;
+    }
+    r.visit_points = shares.get(n).copied().unwrap_or(0);
+    r.points = extra;
+    Ok(())
+}
+
+/// Cap a rule's main quantity (points, else stamps, else cashback in minor units).
+fn cap_result(r: &mut Result, cap: i64) {
+    if r.points > cap {
+        let mut w = r.line_points.clone();
+        w.push(r.visit_points);
+        let shares = split(cap, &w);
+        let n = r.line_points.len();
+        r.line_points = shares.iter().take(n).copied().collect();
+        r.visit_points = shares.get(n).copied().unwrap_or(0);
+        r.points = cap;
+    }
+    if r.stamps > cap {
+        let mut w = r.line_stamps.clone();
+        w.push(r.visit_stamps);
+        let shares = split(cap, &w);
+        let n = r.line_stamps.len();
+        r.line_stamps = shares.iter().take(n).copied().collect();
+        r.visit_stamps = shares.get(n).copied().unwrap_or(0);
+        r.stamps = cap;
+    }
+}
+
+fn cap_money(r: &mut Result, cap: i64) {
+    r.line_cashback = split(cap, &r.line_cashback);
+    r.cashback = cap;
 }

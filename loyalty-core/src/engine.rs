@@ -9,11 +9,13 @@ use std::collections::BTreeMap;
 use rust_decimal::Decimal;
 
 use crate::account::Account;
-use crate::error::{Document, Error};
+use crate::error::Error;
 use crate::event::{Event, Purchase};
-use crate::limits::*;
 use crate::outcome::{Outcome, Quote};
-use crate::program::{Benefit, Condition, Cost, Earn, Expiry, Match, Program, Reward, Shortfall};
+use crate::validate::validate;
+use rust_decimal::prelude::ToPrimitive;
+
+use crate::program::{Expiry, Program, Qualifier, Reward, Shortfall};
 use crate::time::Timestamp;
 
 /// A validated program, ready to apply events.
@@ -36,6 +38,12 @@ pub struct Engine {
     program: Program,
     rewards: BTreeMap<String, usize>,
     unit: Decimal,
+    /// Rule indices in evaluation order (priority, then program order).
+    order: Vec<usize>,
+    /// Position of each rule in `order`.
+    rank: Vec<usize>,
+    /// Tier thresholds in qualifying units (minor units for spend).
+    thresholds: Vec<i64>,
 }
 
 /// A new account and the outcome of the event that produced it.
@@ -44,12 +52,34 @@ pub type Applied = (Account, Outcome);
 impl Engine {
     /// Validate `program` and build an engine from it.
     pub fn new(program: Program) -> Result<Engine, Error> {
-        let rewards = validate(&program)?;
         let unit = Decimal::new(1, program.minor_units);
+        let mut order: Vec<usize> = (0..program.rules.len()).collect();
+        order.sort_by_key(|&i| std::cmp::Reverse(program.rules.get(i).map_or(0, |r| r.priority)));
+        let mut rank = vec![0; order.len()];
+        for (position, &i) in order.iter().enumerate() {
+            if let Some(slot) = rank.get_mut(i) {
+                *slot = position;
+            }
+        }
+        let rewards = validate(&program, &rank)?;
+        let thresholds = program.tiers.as_ref().map_or_else(Vec::new, |t| {
+            t.levels
+                .iter()
+                .map(|l| match t.qualify_on {
+                    Qualifier::Spend => (l.threshold.0 / unit).trunc().to_i64().unwrap_or(i64::MAX),
+                    Qualifier::Visits | Qualifier::Points => {
+                        l.threshold.0.trunc().to_i64().unwrap_or(i64::MAX)
+                    }
+                })
+                .collect()
+        });
         Ok(Engine {
             program,
             rewards,
             unit,
+            order,
+            rank,
+            thresholds,
         })
     }
 
@@ -87,10 +117,88 @@ impl Engine {
         crate::apply::quote(self, account, purchase)
     }
 
+    /// Rule indices in evaluation order.
+    pub(crate) fn rule_order(&self) -> &[usize] {
+        &self.order
+    }
+
+    /// Position of rule `index` in the evaluation order.
+    pub(crate) fn rule_rank(&self, index: usize) -> usize {
+        self.rank.get(index).copied().unwrap_or(usize::MAX)
+    }
+
+    /// Id of tier level `index`.
+    pub(crate) fn tier_id(&self, index: usize) -> Option<&str> {
+        self.program
+            .tiers
+            .as_ref()
+            .and_then(|t| t.levels.get(index))
+            .map(|l| l.id.as_str())
+    }
+
+    /// Index of the tier level called `id`.
+    pub(crate) fn tier_index(&self, id: &str) -> Option<usize> {
+        self.program
+            .tiers
+            .as_ref()
+            .and_then(|t| t.levels.iter().position(|l| l.id == id))
+    }
+
+    /// Earning multiplier of tier level `index` (1 when unset).
+    pub(crate) fn tier_multiplier(&self, index: usize) -> Decimal {
+        self.program
+            .tiers
+            .as_ref()
+            .and_then(|t| t.levels.get(index))
+            .and_then(|l| l.multiplier)
+            .map_or(Decimal::ONE, |m| m.0)
+    }
+
+    /// Thresholds of the tier levels in qualifying units.
+    pub(crate) fn tier_thresholds(&self) -> &[i64] {
+        &self.thresholds
+    }
+
+    /// The highest tier level `value` qualifies for.
+    pub(crate) fn level_for(&self, value: i64) -> Option<usize> {
+        self.thresholds.iter().rposition(|&t| value >= t)
+    }
+
+    /// How much cashback may still be given on a purchase at `time` given
+    /// the program's caps and the member's usage; none when uncapped.
+    pub(crate) fn cashback_room(
+        &self,
+        usage: &[crate::account::Usage],
+        time: Timestamp,
+    ) -> Option<i64> {
+        let policy = self.program.cashback.as_ref()?;
+        let per_purchase = policy
+            .max_per_purchase
+            .map(|m| crate::basket::minor(self, m.0));
+        let per_period = policy.max_per_period.as_ref().map(|m| {
+            let key = crate::period::key(m.per, time);
+            crate::basket::minor(self, m.amount.0) - crate::period::used(usage, "cashback", key)
+        });
+        match (per_purchase, per_period) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
+    }
+
+    /// The plan called `id`.
+    pub(crate) fn plan(&self, id: &str) -> Option<&crate::program::Plan> {
+        self.program.plans.iter().find(|p| p.id == id)
+    }
+
     pub(crate) fn reward(&self, id: &str) -> Option<&Reward> {
         self.rewards
             .get(id)
             .and_then(|&i| self.program.rewards.get(i))
+    }
+
+    /// `minor` currency units as money with the currency's decimals (150 -> 1.50).
+    pub(crate) fn money(&self, minor: i64) -> Decimal {
+        Decimal::new(minor, self.program.minor_units)
     }
 
     /// One minor currency unit (0.01 for two decimals).
@@ -113,345 +221,6 @@ impl Engine {
 
     pub(crate) fn shortfall(&self) -> Shortfall {
         self.program.returns.shortfall
-    }
-}
-
-struct Checker {
-    errors: Option<Error>,
-}
-
-impl Checker {
-    fn fail(&mut self, path: impl Into<String>, message: impl Into<String>) {
-        if self.errors.is_none() {
-            self.errors = Some(Error::invalid(Document::Program, path, message));
-        }
-    }
-
-    fn id(&mut self, path: &str, id: &str) {
-        if id.is_empty() {
-            self.fail(path, "must not be empty");
-        } else if id.len() > MAX_ID_BYTES {
-            self.fail(path, format!("must be at most {MAX_ID_BYTES} bytes"));
-        } else if id.chars().any(char::is_control) {
-            self.fail(path, "must not contain control characters");
-        }
-    }
-
-    fn list<T>(&mut self, path: &str, list: &[T]) {
-        if list.len() > MAX_LIST {
-            self.fail(
-                path,
-                format!("has {} entries; at most {MAX_LIST} are allowed", list.len()),
-            );
-        }
-    }
-
-    fn money(&mut self, path: &str, value: Decimal, minor_units: u32, positive: bool) {
-        if positive && value <= Decimal::ZERO {
-            self.fail(path, format!("must be > 0, got `{value}`"));
-        } else if value < Decimal::ZERO {
-            self.fail(path, format!("must not be negative, got `{value}`"));
-        } else if value.scale() > minor_units {
-            self.fail(
-                path,
-                format!("`{value}` has more than {minor_units} decimals"),
-            );
-        } else if value > Decimal::from(MAX_AMOUNT_UNITS) {
-            self.fail(path, format!("must be at most {MAX_AMOUNT_UNITS}"));
-        }
-    }
-
-    fn days(&mut self, path: &str, days: u32, allow_zero: bool) {
-        if days == 0 && !allow_zero {
-            self.fail(path, "must be > 0");
-        } else if days > MAX_DAYS {
-            self.fail(path, format!("must be at most {MAX_DAYS} days"));
-        }
-    }
-
-    fn count(&mut self, path: &str, n: u32, max: i64) {
-        if n == 0 {
-            self.fail(path, "must be > 0");
-        } else if i64::from(n) > max {
-            self.fail(path, format!("must be at most {max}"));
-        }
-    }
-
-    fn matching(&mut self, path: &str, m: &Match) {
-        if m.skus.is_empty() && m.categories.is_empty() && m.tags.is_empty() {
-            self.fail(path, "must list at least one sku, category or tag");
-        }
-        for (field, list) in [
-            ("skus", &m.skus),
-            ("categories", &m.categories),
-            ("tags", &m.tags),
-        ] {
-            self.list(&format!("{path}.{field}"), list);
-            for (i, s) in list.iter().enumerate() {
-                self.id(&format!("{path}.{field}[{i}]"), s);
-            }
-        }
-    }
-
-    fn condition(&mut self, path: &str, c: &Condition, minor_units: u32, depth: usize) {
-        if depth > MAX_CONDITION_DEPTH {
-            self.fail(
-                path,
-                format!("conditions nest deeper than {MAX_CONDITION_DEPTH} levels"),
-            );
-            return;
-        }
-        match c {
-            Condition::All { of } | Condition::Any { of } => {
-                self.list(&format!("{path}.of"), of);
-                for (i, c) in of.iter().enumerate() {
-                    self.condition(&format!("{path}.of[{i}]"), c, minor_units, depth + 1);
-                }
-            }
-            Condition::Not { condition } => self.condition(
-                &format!("{path}.condition"),
-                condition,
-                minor_units,
-                depth + 1,
-            ),
-            Condition::SubtotalAtLeast { amount } => {
-                self.money(&format!("{path}.amount"), amount.0, minor_units, false)
-            }
-            Condition::Contains {
-                matching,
-                min_quantity,
-            } => {
-                self.matching(&format!("{path}.matching"), matching);
-                self.count(
-                    &format!("{path}.min_quantity"),
-                    *min_quantity,
-                    i64::from(MAX_QUANTITY) * MAX_LINES as i64,
-                );
-            }
-        }
-    }
-}
-
-fn validate(p: &Program) -> Result<BTreeMap<String, usize>, Error> {
-    let mut c = Checker { errors: None };
-    if p.name.trim().is_empty() {
-        c.fail("name", "must not be empty");
-    } else if p.name.len() > MAX_TEXT_BYTES {
-        c.fail("name", format!("must be at most {MAX_TEXT_BYTES} bytes"));
-    }
-    if p.currency.len() != 3 || !p.currency.bytes().all(|b| b.is_ascii_uppercase()) {
-        c.fail(
-            "currency",
-            format!(
-                "`{}` is not a three-letter ISO 4217 code such as `USD`",
-                crate::error::clip(&p.currency)
-            ),
-        );
-    }
-    if p.minor_units > 4 {
-        c.fail(
-            "minor_units",
-            format!("must be 0 to 4, got {}", p.minor_units),
-        );
-    }
-    let mu = p.minor_units;
-
-    let pts = &p.points;
-    c.days("points.pending_days", pts.pending_days, true);
-    if i64::from(pts.welcome_points) > MAX_POINTS {
-        c.fail(
-            "points.welcome_points",
-            format!("must be at most {MAX_POINTS}"),
-        );
-    }
-    match &pts.expiry {
-        Some(Expiry::Rolling { days }) | Some(Expiry::Inactivity { days }) => {
-            c.days("points.expiry.days", *days, false);
-            if pts.pending_days >= *days {
-                c.fail(
-                    "points.pending_days",
-                    format!(
-                        "must be shorter than the {days}-day expiry, got {}",
-                        pts.pending_days
-                    ),
-                );
-            }
-        }
-        Some(Expiry::FixedDate { .. }) | None => {}
-    }
-
-    c.list("excluded_categories", &p.excluded_categories);
-    for (i, cat) in p.excluded_categories.iter().enumerate() {
-        c.id(&format!("excluded_categories[{i}]"), cat);
-    }
-
-    c.list("rules", &p.rules);
-    let mut rule_ids = BTreeMap::new();
-    for (i, rule) in p.rules.iter().enumerate() {
-        let path = format!("rules[{i}]");
-        c.id(&format!("{path}.id"), &rule.id);
-        if let Some(first) = rule_ids.insert(rule.id.as_str(), i) {
-            c.fail(
-                format!("{path}.id"),
-                format!("`{}` is already the id of rules[{first}]", rule.id),
-            );
-        }
-        if let Some(when) = &rule.when {
-            c.condition(&format!("{path}.when"), when, mu, 1);
-        }
-        let earn = format!("{path}.earn");
-        match &rule.earn {
-            Earn::PointsPerAmount { rate, matching } => {
-                if rate.0 <= Decimal::ZERO {
-                    c.fail(format!("{earn}.rate"), format!("must be > 0, got `{rate}`"));
-                } else if rate.0 > Decimal::from(1_000_000) {
-                    c.fail(
-                        format!("{earn}.rate"),
-                        "must be at most 1000000 points per currency unit",
-                    );
-                }
-                if let Some(m) = matching {
-                    c.matching(&format!("{earn}.matching"), m);
-                }
-            }
-            Earn::PointsPerUnit { points, matching } => {
-                c.count(&format!("{earn}.points"), *points, 1_000_000);
-                c.matching(&format!("{earn}.matching"), matching);
-            }
-            Earn::PointsPerVisit { points } => {
-                c.count(&format!("{earn}.points"), *points, 1_000_000)
-            }
-            Earn::StampsPerUnit { stamps, matching } => {
-                c.count(&format!("{earn}.stamps"), *stamps, 1_000);
-                c.matching(&format!("{earn}.matching"), matching);
-            }
-            Earn::StampsPerVisit { stamps } => c.count(&format!("{earn}.stamps"), *stamps, 1_000),
-        }
-        if matches!(
-            rule.earn,
-            Earn::StampsPerUnit { .. } | Earn::StampsPerVisit { .. }
-        ) && p.stamps.is_none()
-        {
-            c.fail(earn, "gives stamps but the program has no `stamps` card");
-        }
-    }
-
-    c.list("rewards", &p.rewards);
-    let mut rewards = BTreeMap::new();
-    for (i, reward) in p.rewards.iter().enumerate() {
-        let path = format!("rewards[{i}]");
-        c.id(&format!("{path}.id"), &reward.id);
-        if let Some(name) = &reward.name {
-            if name.len() > MAX_TEXT_BYTES {
-                c.fail(
-                    format!("{path}.name"),
-                    format!("must be at most {MAX_TEXT_BYTES} bytes"),
-                );
-            }
-        }
-        if let Some(first) = rewards.insert(reward.id.clone(), i) {
-            c.fail(
-                format!("{path}.id"),
-                format!("`{}` is already the id of rewards[{first}]", reward.id),
-            );
-        }
-        match reward.cost {
-            Cost::Points { points } => c.count(&format!("{path}.cost.points"), points, MAX_POINTS),
-            Cost::Voucher => {
-                if p.stamps.as_ref().is_none_or(|s| s.reward != reward.id) {
-                    c.fail(
-                        format!("{path}.cost"),
-                        format!(
-                            "costs a voucher but no stamp card issues vouchers for `{}`",
-                            reward.id
-                        ),
-                    );
-                }
-            }
-        }
-        let b = format!("{path}.benefit");
-        match &reward.benefit {
-            Benefit::FreeItem {
-                matching,
-                max_value,
-            } => {
-                c.matching(&format!("{b}.matching"), matching);
-                if let Some(v) = max_value {
-                    c.money(&format!("{b}.max_value"), v.0, mu, true);
-                }
-            }
-            Benefit::FixedDiscount { amount } => {
-                c.money(&format!("{b}.amount"), amount.0, mu, true)
-            }
-            Benefit::PercentDiscount {
-                percent,
-                matching,
-                cap,
-            } => {
-                if percent.0 <= Decimal::ZERO || percent.0 > Decimal::ONE_HUNDRED {
-                    c.fail(
-                        format!("{b}.percent"),
-                        format!("must be > 0 and <= 100, got `{percent}`"),
-                    );
-                }
-                if let Some(m) = matching {
-                    c.matching(&format!("{b}.matching"), m);
-                }
-                if let Some(v) = cap {
-                    c.money(&format!("{b}.cap"), v.0, mu, true);
-                }
-            }
-        }
-    }
-
-    if let Some(card) = &p.stamps {
-        if !(2..=1000).contains(&card.card_size) {
-            c.fail(
-                "stamps.card_size",
-                format!("must be 2 to 1000, got {}", card.card_size),
-            );
-        }
-        match rewards.get(&card.reward).and_then(|&i| p.rewards.get(i)) {
-            None => c.fail(
-                "stamps.reward",
-                format!(
-                    "`{}` is not a reward of the catalog",
-                    crate::error::clip(&card.reward)
-                ),
-            ),
-            Some(r) if r.cost != Cost::Voucher => c.fail(
-                "stamps.reward",
-                format!(
-                    "reward `{}` must cost a voucher to be issued by the card",
-                    r.id
-                ),
-            ),
-            Some(_) => {}
-        }
-        if let Some(days) = card.voucher_days {
-            c.days("stamps.voucher_days", days, false);
-        }
-    }
-
-    c.days("returns.window_days", p.returns.window_days, true);
-    let minutes = p.redemption.reservation_minutes;
-    if minutes == 0 || minutes > 10_080 {
-        c.fail(
-            "redemption.reservation_minutes",
-            format!("must be 1 to 10080 (a week), got {minutes}"),
-        );
-    }
-    let remember = p.idempotency.remember;
-    if remember == 0 || remember > MAX_REMEMBERED_EVENTS {
-        c.fail(
-            "idempotency.remember",
-            format!("must be 1 to {MAX_REMEMBERED_EVENTS}, got {remember}"),
-        );
-    }
-
-    match c.errors {
-        Some(e) => Err(e),
-        None => Ok(rewards),
     }
 }
 

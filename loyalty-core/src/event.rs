@@ -41,6 +41,70 @@ pub enum Event {
     TimeAdvanced(TimeAdvanced),
     /// A staff member corrects a balance.
     Adjust(Adjust),
+    /// The member's profile changes (tags, birthday, cause).
+    UpdateProfile(UpdateProfile),
+    /// The member starts a paid plan (the first period is paid).
+    Subscribe(Subscribe),
+    /// The member pays for the next period of their plan.
+    Renew(Subscribe),
+    /// The member cancels: the plan stays in force until the paid period ends.
+    Cancel(Cancel),
+    /// A member this member referred made a first qualifying purchase (the
+    /// host forwards the referral effect of that purchase's outcome).
+    Referral(Referral),
+}
+
+/// Profile changes; absent fields stay as they are.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateProfile {
+    /// Event id.
+    pub id: String,
+    /// When.
+    pub time: Timestamp,
+    /// New tags (segments), replacing the old ones.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<String>>,
+    /// Birthday, `MM-DD`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub birthday: Option<String>,
+    /// Chosen cause for donations.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cause: Option<String>,
+}
+
+/// Start or renew a plan.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Subscribe {
+    /// Event id.
+    pub id: String,
+    /// When (the payment time).
+    pub time: Timestamp,
+    /// Plan id.
+    pub plan: String,
+}
+
+/// Cancel the plan at the end of the paid period.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Cancel {
+    /// Event id.
+    pub id: String,
+    /// When.
+    pub time: Timestamp,
+}
+
+/// A referred member qualified.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Referral {
+    /// Event id.
+    pub id: String,
+    /// When.
+    pub time: Timestamp,
+    /// The referred member's id.
+    pub referred: String,
 }
 
 /// The member joins the program.
@@ -59,6 +123,21 @@ pub struct Enrol {
     /// Who enrolled them.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub staff: Option<String>,
+    /// Channel of enrolment (`in_store`, `app`...).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub channel: Option<String>,
+    /// Tags (segments).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<String>,
+    /// Birthday, `MM-DD`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub birthday: Option<String>,
+    /// Chosen cause for donations.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cause: Option<String>,
+    /// Id of the member who referred this one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub referrer: Option<String>,
 }
 
 /// A paid basket.
@@ -75,6 +154,9 @@ pub struct Purchase {
     /// Who served.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub staff: Option<String>,
+    /// Channel (`in_store`, `app`, `online`...).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub channel: Option<String>,
     /// The basket.
     pub lines: Vec<Line>,
     /// Ids of redemptions (redeem events or committed reservations) paid on
@@ -145,6 +227,10 @@ pub struct Redeem {
     /// A specific voucher to spend; by default the oldest one for the reward.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub voucher: Option<String>,
+    /// For a wallet payment: how much to pay (default: all that the wallet
+    /// and the basket allow).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amount: Option<Dec>,
     /// The basket the reward applies to.
     pub basket: Vec<Line>,
 }
@@ -202,6 +288,10 @@ impl Event {
             Event::Commit(e) | Event::Release(e) => &e.id,
             Event::TimeAdvanced(e) => &e.id,
             Event::Adjust(e) => &e.id,
+            Event::UpdateProfile(e) => &e.id,
+            Event::Subscribe(e) | Event::Renew(e) => &e.id,
+            Event::Cancel(e) => &e.id,
+            Event::Referral(e) => &e.id,
         }
     }
 
@@ -215,6 +305,10 @@ impl Event {
             Event::Commit(e) | Event::Release(e) => e.time,
             Event::TimeAdvanced(e) => e.time,
             Event::Adjust(e) => e.time,
+            Event::UpdateProfile(e) => e.time,
+            Event::Subscribe(e) | Event::Renew(e) => e.time,
+            Event::Cancel(e) => e.time,
+            Event::Referral(e) => e.time,
         }
     }
 
@@ -230,6 +324,11 @@ impl Event {
             Event::Release(_) => "release",
             Event::TimeAdvanced(_) => "time_advanced",
             Event::Adjust(_) => "adjust",
+            Event::UpdateProfile(_) => "update_profile",
+            Event::Subscribe(_) => "subscribe",
+            Event::Renew(_) => "renew",
+            Event::Cancel(_) => "cancel",
+            Event::Referral(_) => "referral",
         }
     }
 
@@ -253,6 +352,11 @@ pub(crate) enum EventKind {
     Release,
     TimeAdvanced,
     Adjust,
+    UpdateProfile,
+    Subscribe,
+    Renew,
+    Cancel,
+    Referral,
 }
 
 impl<'de> Deserialize<'de> for Event {

@@ -86,7 +86,12 @@ fn precheck(json: &str, document: Document) -> Result<(), Error> {
 
 fn parse_error(document: Document, e: serde_path_to_error::Error<serde_json::Error>) -> Error {
     let path = e.path().to_string();
-    let path = if path == "." { String::new() } else { path };
+    // `.` is the root; `?` is where the document ended before a value started.
+    let path = if path == "." || path == "?" {
+        String::new()
+    } else {
+        path
+    };
     Error::Parse {
         document,
         path,
@@ -144,6 +149,11 @@ pub fn parse_event(json: &str) -> Result<Event, Error> {
         EventKind::Release => Event::Release(variant(json)?),
         EventKind::TimeAdvanced => Event::TimeAdvanced(variant(json)?),
         EventKind::Adjust => Event::Adjust(variant(json)?),
+        EventKind::UpdateProfile => Event::UpdateProfile(variant(json)?),
+        EventKind::Subscribe => Event::Subscribe(variant(json)?),
+        EventKind::Renew => Event::Renew(variant(json)?),
+        EventKind::Cancel => Event::Cancel(variant(json)?),
+        EventKind::Referral => Event::Referral(variant(json)?),
     })
 }
 

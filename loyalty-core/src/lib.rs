@@ -71,10 +71,12 @@ mod idempotency;
 pub mod json;
 pub mod limits;
 pub mod outcome;
+mod period;
 pub mod program;
 mod rewards;
 pub mod schema;
 pub mod time;
+mod validate;
 
 pub use account::Account;
 pub use decimal::{Dec, Rounding};

@@ -33,8 +33,54 @@ pub struct Outcome {
     /// Every movement, in the order it happened.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub ledger: Vec<LedgerEntry>,
+    /// Effects for the host to deliver elsewhere (e.g. a referral to the referrer's account).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub effects: Vec<Effect>,
+    /// Tier and progress after the event (programs with tiers).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tier: Option<TierInfo>,
     /// Balances after the event.
     pub balances: Balances,
+}
+
+/// Something the host should do with another account.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Effect {
+    /// Send a `referral` event naming `referred` to the account of `referrer`.
+    Referral {
+        /// The referrer's member id.
+        referrer: String,
+        /// The member who just qualified.
+        referred: String,
+    },
+}
+
+/// A member's tier and their progress.
+#[derive(Clone, Debug, PartialEq, Serialize, JsonSchema)]
+pub struct TierInfo {
+    /// Current level; none below the first.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub level: Option<String>,
+    /// Qualifying value in the window now (money for spend, else a count).
+    pub qualifying: Dec,
+    /// The next level and what is missing to reach it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next: Option<TierProgress>,
+    /// Next review, when a downgrade may happen.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next_evaluation: Option<Timestamp>,
+    /// Whether the member currently falls short of their level (kept until `next_evaluation`).
+    pub at_risk: bool,
+}
+
+/// Progress to the next tier ("$37.50 to Gold").
+#[derive(Clone, Debug, PartialEq, Serialize, JsonSchema)]
+pub struct TierProgress {
+    /// The next level.
+    pub level: String,
+    /// What is missing.
+    pub remaining: Dec,
 }
 
 /// Whether the event changed the account.
@@ -58,6 +104,15 @@ pub struct Award {
     /// Stamps given.
     #[serde(skip_serializing_if = "is_zero")]
     pub stamps: i64,
+    /// Cashback given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cashback: Option<Dec>,
+    /// Donation matched to the member's cause.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub donation: Option<Dec>,
+    /// Reward of a voucher issued.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub voucher: Option<String>,
 }
 
 fn is_zero(n: &i64) -> bool {
@@ -99,6 +154,10 @@ pub struct Balances {
     pub stamps: i64,
     /// Vouchers held.
     pub vouchers: i64,
+    /// Spendable cashback.
+    pub wallet: Dec,
+    /// Pending cashback.
+    pub wallet_pending: Dec,
 }
 
 /// What a ledger entry moves.
@@ -119,6 +178,20 @@ pub enum Asset {
     Vouchers,
     /// Vouchers held by reservations.
     ReservedVouchers,
+    /// Spendable cashback (minor units).
+    Wallet,
+    /// Pending cashback (minor units).
+    WalletPending,
+    /// Cashback held by reservations (minor units).
+    WalletReserved,
+    /// Cashback owed after returns (minor units).
+    WalletDebt,
+    /// Donations given (minor units; the reference is the cause).
+    Donations,
+    /// Tier status (the amount is the new level's rank, 0 for none).
+    Tier,
+    /// Paid plan status (the amount is the price paid, in minor units).
+    Subscription,
 }
 
 /// Why a ledger entry happened.
@@ -149,6 +222,24 @@ pub enum EntryKind {
     Restore,
     /// A manual adjustment by staff.
     Adjust,
+    /// A donation to a cause.
+    Donate,
+    /// Moved up a tier.
+    TierUp,
+    /// Moved down a tier after a review and its grace.
+    TierDown,
+    /// A plan started.
+    Subscribed,
+    /// A plan renewed.
+    Renewed,
+    /// A plan cancelled (still in force until its paid end).
+    Cancelled,
+    /// A plan ended (lapsed or cancelled at its end).
+    Lapsed,
+    /// A reward for a referral.
+    Referral,
+    /// A birthday reward.
+    Birthday,
 }
 
 /// One movement on one asset.
@@ -168,7 +259,7 @@ pub struct LedgerEntry {
 }
 
 /// What a basket would earn, without changing anything.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, JsonSchema)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, JsonSchema)]
 pub struct Quote {
     /// What each rule would give.
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -179,4 +270,9 @@ pub struct Quote {
     pub stamps: i64,
     /// Stamp cards the basket would complete (vouchers issued).
     pub vouchers: i64,
+    /// Total cashback.
+    pub cashback: Dec,
+    /// Discount lines of the member's plan the till should apply.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub discounts: Vec<Discount>,
 }

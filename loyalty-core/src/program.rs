@@ -5,6 +5,16 @@
 //! Unknown fields are errors everywhere in a program: a misspelt field must
 //! never silently switch a rule off.
 //!
+//! ## How rules combine
+//! Rules run by `priority` (highest first), then in program order. Each rule
+//! whose `when` holds gives its award; awards stack, except inside a `group`,
+//! where only the best rule applies: the one giving the most points, then
+//! the most stamps, then the most cashback, then the largest donation; on a
+//! tie, the higher priority, then the earlier rule in the program. A
+//! multiplier sees the points of its target rules after the groups were
+//! decided. `limits.per_purchase` caps a rule's award; `limits.per_member`
+//! caps how often it applies per local day, week, month or campaign.
+//!
 //! A minimal program, one point per dollar and a ten-stamp coffee card:
 //!
 //! ```
@@ -50,7 +60,8 @@ pub struct Program {
     /// Categories that never count as eligible spend (gift cards, merch...).
     #[serde(default)]
     pub excluded_categories: Vec<String>,
-    /// Earning rules, evaluated in order on every purchase.
+    /// Earning rules, evaluated on every purchase by priority (highest
+    /// first), then in program order.
     #[serde(default)]
     pub rules: Vec<Rule>,
     /// The stamp card, if the program has one.
@@ -68,6 +79,24 @@ pub struct Program {
     /// How many event ids each account remembers to detect duplicates.
     #[serde(default)]
     pub idempotency: IdempotencyPolicy,
+    /// Tier levels and how members qualify for them.
+    #[serde(default)]
+    pub tiers: Option<Tiers>,
+    /// The cashback wallet: required when a rule gives cashback.
+    #[serde(default)]
+    pub cashback: Option<CashbackPolicy>,
+    /// Paid membership plans.
+    #[serde(default)]
+    pub plans: Vec<Plan>,
+    /// Causes members may choose for donations; empty means any.
+    #[serde(default)]
+    pub causes: Vec<String>,
+    /// What a referrer earns when a referred member makes a first qualifying purchase.
+    #[serde(default)]
+    pub referral: Option<ReferralPolicy>,
+    /// A reward once a year around the member's birthday.
+    #[serde(default)]
+    pub birthday: Option<BirthdayPolicy>,
 }
 
 mod defaults {
@@ -162,6 +191,52 @@ pub struct Rule {
     pub when: Option<Condition>,
     /// What the rule gives.
     pub earn: Earn,
+    /// Rules run by priority, highest first; equal priorities keep program order.
+    #[serde(default)]
+    pub priority: i32,
+    /// Rules sharing a group are exclusive: only the best applies (see
+    /// [`crate::program`] for how "best" and ties are decided).
+    #[serde(default)]
+    pub group: Option<String>,
+    /// Caps on what the rule gives.
+    #[serde(default)]
+    pub limits: Option<RuleLimits>,
+}
+
+/// Caps on a rule.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RuleLimits {
+    /// Most points (or stamps) the rule gives on one purchase.
+    #[serde(default)]
+    pub per_purchase: Option<u32>,
+    /// Most times the rule applies to one member in a period.
+    #[serde(default)]
+    pub per_member: Option<PeriodLimit>,
+}
+
+/// "At most `times` per `per`".
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PeriodLimit {
+    /// How many times.
+    pub times: u32,
+    /// In which period.
+    pub per: Period,
+}
+
+/// A calendar period in the member's local time (the offset of each event).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Period {
+    /// A local calendar day.
+    Day,
+    /// A week from Monday to Sunday.
+    Week,
+    /// A calendar month.
+    Month,
+    /// The whole life of the rule.
+    Campaign,
 }
 
 /// What a rule gives on a purchase.
@@ -207,6 +282,50 @@ pub enum Earn {
     StampsPerVisit {
         /// Stamps per purchase; > 0.
         stamps: u32,
+    },
+    /// Multiply the points the listed rules gave on this purchase by
+    /// `factor`; the award is the extra points. The listed rules must run
+    /// before this one (higher priority, or earlier at equal priority).
+    PointsMultiplier {
+        /// Factor, > 1 for a bonus (e.g. `"2"`).
+        factor: Dec,
+        /// Rule ids.
+        rules: Vec<String>,
+    },
+    /// Multiply the points of the listed rules by the member's tier multiplier.
+    TierMultiplier {
+        /// Rule ids.
+        rules: Vec<String>,
+    },
+    /// `percent` of the eligible (matching) spend into the cashback wallet,
+    /// rounded down to the cent; `by_tier` overrides the rate per tier.
+    CashbackPercent {
+        /// Percent of spend.
+        percent: Dec,
+        /// Only these lines; none means all eligible lines.
+        #[serde(default)]
+        matching: Option<Match>,
+        /// Rate per tier id.
+        #[serde(default)]
+        by_tier: std::collections::BTreeMap<String, Dec>,
+    },
+    /// `amount` for every full `every` of eligible spend ("$1 per $20").
+    CashbackStep {
+        /// Spend step.
+        every: Dec,
+        /// Cashback per step.
+        amount: Dec,
+    },
+    /// Issue a voucher for a reward (whose cost must be a voucher).
+    IssueReward {
+        /// Reward id.
+        reward: String,
+    },
+    /// The shop gives `percent` of eligible spend to the member's chosen
+    /// cause (nothing when the member has none), rounded down to the cent.
+    DonationMatch {
+        /// Percent of spend.
+        percent: Dec,
     },
 }
 
@@ -258,6 +377,301 @@ pub enum Condition {
         #[serde(default = "defaults::one")]
         min_quantity: u32,
     },
+    /// The event's local time (in its own offset) is on one of `days`
+    /// (all days when empty) and within `from` (included) to `to` (excluded);
+    /// `from` after `to` wraps past midnight.
+    TimeWindow {
+        /// Days of the week.
+        #[serde(default)]
+        days: Vec<Weekday>,
+        /// Start, `HH:MM`.
+        from: LocalTime,
+        /// End, `HH:MM` (`24:00` for midnight).
+        to: LocalTime,
+    },
+    /// The event's instant is within `from` (included) to `to` (excluded).
+    DateRange {
+        /// Start; none means since always.
+        #[serde(default)]
+        from: Option<Timestamp>,
+        /// End; none means forever.
+        #[serde(default)]
+        to: Option<Timestamp>,
+    },
+    /// The member's tier (at the time of the purchase) is one of these.
+    Tier {
+        /// Tier ids.
+        tiers: Vec<String>,
+    },
+    /// The member has one of these tags (segments).
+    MemberTag {
+        /// Tags.
+        tags: Vec<String>,
+    },
+    /// Whole days since enrolment are within the bounds.
+    EnrolledDays {
+        /// At least this many days.
+        #[serde(default)]
+        at_least: Option<u32>,
+        /// At most this many days.
+        #[serde(default)]
+        at_most: Option<u32>,
+    },
+    /// The event's local date is within the window around the member's
+    /// birthday (29 February counts as 28 February in other years).
+    BirthdayWindow {
+        /// Days before the birthday.
+        #[serde(default)]
+        days_before: u32,
+        /// Days after the birthday.
+        #[serde(default)]
+        days_after: u32,
+    },
+    /// This purchase is the member's `n`th (1 for the first); with `repeat`,
+    /// every `n`th.
+    NthVisit {
+        /// Which visit.
+        n: u32,
+        /// Every `n`th rather than only the `n`th.
+        #[serde(default)]
+        repeat: bool,
+    },
+    /// The member has a subscription in force (one of `plans`, or any when empty).
+    SubscriptionActive {
+        /// Plan ids.
+        #[serde(default)]
+        plans: Vec<String>,
+    },
+    /// The purchase happened at one of these locations.
+    Location {
+        /// Location ids.
+        locations: Vec<String>,
+    },
+    /// The purchase came through one of these channels (`in_store`, `app`...).
+    Channel {
+        /// Channel names.
+        channels: Vec<String>,
+    },
+}
+
+/// A day of the week.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Weekday {
+    /// Monday.
+    Mon,
+    /// Tuesday.
+    Tue,
+    /// Wednesday.
+    Wed,
+    /// Thursday.
+    Thu,
+    /// Friday.
+    Fri,
+    /// Saturday.
+    Sat,
+    /// Sunday.
+    Sun,
+}
+
+/// A local time of day, `HH:MM`, from `00:00` to `24:00`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, JsonSchema)]
+#[schemars(with = "String")]
+pub struct LocalTime(pub u16);
+
+impl LocalTime {
+    /// Minutes since midnight.
+    pub fn minutes(self) -> u16 {
+        self.0
+    }
+}
+
+impl Serialize for LocalTime {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(&format_args!("{:02}:{:02}", self.0 / 60, self.0 % 60))
+    }
+}
+
+impl<'de> Deserialize<'de> for LocalTime {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(d)?;
+        let bad = || {
+            serde::de::Error::custom(format!(
+                "`{}` is not a time of day `HH:MM` from 00:00 to 24:00",
+                crate::error::clip(&text)
+            ))
+        };
+        let (h, m) = text.split_once(':').ok_or_else(bad)?;
+        if h.len() != 2 || m.len() != 2 || !h.bytes().chain(m.bytes()).all(|b| b.is_ascii_digit()) {
+            return Err(bad());
+        }
+        let (h, m): (u16, u16) = (h.parse().map_err(|_| bad())?, m.parse().map_err(|_| bad())?);
+        if m > 59 || h > 24 || (h == 24 && m != 0) {
+            return Err(bad());
+        }
+        Ok(LocalTime(h * 60 + m))
+    }
+}
+
+/// Tier levels and how members qualify.
+///
+/// Members move up as soon as their qualifying value crosses a level's
+/// threshold. They move down only at a review: every `review_days` after
+/// reaching their level (rolling windows), on 1 January (calendar year), never
+/// (lifetime); a member below their level at a review keeps it for
+/// `grace_days` more and is then placed at the level they qualify for.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Tiers {
+    /// What qualifies: spend (eligible spend net of returns), visits or points earned.
+    pub qualify_on: Qualifier,
+    /// Over which window.
+    pub window: TierWindow,
+    /// Levels, lowest first, with increasing thresholds.
+    pub levels: Vec<TierLevel>,
+    /// Days between reviews for rolling windows (default: the window's days).
+    #[serde(default)]
+    pub review_days: Option<u32>,
+    /// Days a member keeps a level after failing a review.
+    #[serde(default)]
+    pub grace_days: u32,
+}
+
+/// What counts toward a tier.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Qualifier {
+    /// Eligible spend, net of returns.
+    Spend,
+    /// Purchases (a fully returned purchase no longer counts).
+    Visits,
+    /// Points earned by rules, net of returns.
+    Points,
+}
+
+/// The window qualifying values are counted over.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+pub enum TierWindow {
+    /// The last `days` days, counted in buckets of `bucket_days` (default:
+    /// a twelfth of the window, at least 1): a purchase leaves the window when
+    /// its whole bucket does, so it counts for up to `bucket_days` longer.
+    Rolling {
+        /// Window length.
+        days: u32,
+        /// Bucket width.
+        #[serde(default)]
+        bucket_days: Option<u32>,
+    },
+    /// The current calendar year (in the offset of each event).
+    CalendarYear,
+    /// Since enrolment; levels are never lost.
+    Lifetime,
+}
+
+/// One tier level.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TierLevel {
+    /// Unique id (also usable as a display name).
+    pub id: String,
+    /// Display name.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// Qualifying value needed (money for spend, a count otherwise).
+    pub threshold: Dec,
+    /// Earning multiplier used by `tier_multiplier` rules (default 1).
+    #[serde(default)]
+    pub multiplier: Option<Dec>,
+    /// Voucher issued when a member reaches the level (a free item perk).
+    #[serde(default)]
+    pub reward: Option<String>,
+}
+
+/// The cashback wallet.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CashbackPolicy {
+    /// Days cashback stays pending (returns possible) before it can be spent.
+    #[serde(default)]
+    pub pending_days: u32,
+    /// Most cashback one purchase earns.
+    #[serde(default)]
+    pub max_per_purchase: Option<Dec>,
+    /// Most cashback a member earns per period.
+    #[serde(default)]
+    pub max_per_period: Option<MoneyPerPeriod>,
+}
+
+/// An amount per period.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MoneyPerPeriod {
+    /// The amount.
+    pub amount: Dec,
+    /// The period.
+    pub per: Period,
+}
+
+/// A paid membership plan.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Plan {
+    /// Unique id.
+    pub id: String,
+    /// Display name.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// Price of one period.
+    pub price: Dec,
+    /// Length of a period in days.
+    pub period_days: u32,
+    /// Days after the period's end during which a renewal still continues
+    /// the membership (perks stay on); then it lapses.
+    #[serde(default)]
+    pub grace_days: u32,
+    /// A discount members get on matching lines (returned by quotes).
+    #[serde(default)]
+    pub discount: Option<PlanDiscount>,
+}
+
+/// A plan's standing discount.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PlanDiscount {
+    /// Percent off, > 0 and <= 100.
+    pub percent: Dec,
+    /// Which lines.
+    pub matching: Match,
+}
+
+/// What a referrer earns.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReferralPolicy {
+    /// Smallest eligible subtotal of the referred member's first purchase that qualifies.
+    #[serde(default)]
+    pub min_subtotal: Option<Dec>,
+    /// Points for the referrer.
+    #[serde(default)]
+    pub points: u32,
+    /// Voucher for the referrer.
+    #[serde(default)]
+    pub reward: Option<String>,
+}
+
+/// A yearly birthday reward.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BirthdayPolicy {
+    /// Reward of the voucher issued (its cost must be a voucher).
+    pub reward: String,
+    /// The voucher is issued by the first event from this many days before the birthday...
+    #[serde(default)]
+    pub days_before: u32,
+    /// ...to this many days after it; it expires at the window's end.
+    #[serde(default)]
+    pub days_after: u32,
 }
 
 /// The stamp card: every `card_size` stamps issue a voucher for `reward`.
@@ -287,6 +701,9 @@ pub struct Reward {
     pub cost: Cost,
     /// What it gives against a basket.
     pub benefit: Benefit,
+    /// Only members of these tiers may redeem it; empty means everyone.
+    #[serde(default)]
+    pub tiers: Vec<String>,
 }
 
 /// What a reward costs the member.
@@ -298,8 +715,32 @@ pub enum Cost {
         /// Points; > 0.
         points: u32,
     },
-    /// Spend a voucher for this reward (issued by the stamp card).
+    /// Spend a voucher for this reward (issued by the stamp card, a rule,
+    /// a tier or the birthday policy).
     Voucher,
+    /// Spend the cashback wallet (with a `wallet_payment` benefit).
+    Wallet,
+    /// Use a plan's allowance: `units` per `per` while the plan is in force.
+    Allowance {
+        /// Plan id.
+        plan: String,
+        /// Units per period.
+        units: u32,
+        /// The period: a local day or week, or the plan's paid period.
+        per: AllowancePeriod,
+    },
+}
+
+/// The period an allowance resets on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum AllowancePeriod {
+    /// A local calendar day.
+    Day,
+    /// A local week, Monday to Sunday.
+    Week,
+    /// The plan's current paid period.
+    Period,
 }
 
 /// What a reward gives. The engine returns discount lines against the
@@ -331,6 +772,15 @@ pub enum Benefit {
         /// Largest discount.
         #[serde(default)]
         cap: Option<Dec>,
+    },
+    /// Pay part or all of the eligible basket from the cashback wallet: the
+    /// redeem event's `amount`, or by default as much as the wallet and
+    /// basket allow.
+    WalletPayment,
+    /// Give `amount` to the member's chosen cause (no basket needed).
+    Donation {
+        /// Amount given.
+        amount: Dec,
     },
 }
 

@@ -15,7 +15,7 @@ use crate::basket::{minor, split, Valued};
 use crate::engine::Engine;
 use crate::error::Error;
 use crate::outcome::Discount;
-use crate::program::{Benefit, Reward};
+use crate::program::{Benefit, Match, Reward};
 
 fn not_eligible(reward: &Reward, why: &str) -> Error {
     Error::rule(
@@ -34,6 +34,7 @@ pub(crate) fn discounts(
     engine: &Engine,
     reward: &Reward,
     lines: &[Valued<'_>],
+    wallet: i64,
 ) -> Result<Vec<Discount>, Error> {
     let out = match &reward.benefit {
         Benefit::FreeItem {
@@ -87,8 +88,50 @@ pub(crate) fn discounts(
             }
             share(engine, reward, lines, &targets, total)?
         }
+        Benefit::WalletPayment => {
+            let targets: Vec<bool> = lines.iter().map(|l| l.eligible).collect();
+            share(engine, reward, lines, &targets, engine.money(wallet))?
+        }
+        Benefit::Donation { .. } => vec![],
     };
     Ok(out)
+}
+
+/// What the wallet can pay on `lines`: their eligible value, in minor units.
+pub(crate) fn payable(engine: &Engine, lines: &[Valued<'_>]) -> i64 {
+    lines
+        .iter()
+        .filter(|l| l.eligible)
+        .map(|l| minor(engine, l.value))
+        .sum()
+}
+
+/// A plan's standing discount on `lines` (empty when nothing matches).
+pub(crate) fn plan_discounts(
+    engine: &Engine,
+    matching: &Match,
+    percent: Decimal,
+    lines: &[Valued<'_>],
+) -> Vec<Discount> {
+    let unit = engine.unit();
+    let rounding = engine.program().money_rounding;
+    lines
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| matching.matches(l.line) && l.value > Decimal::ZERO)
+        .filter_map(|(i, l)| {
+            let amount = rounding.to_scale(
+                l.value * percent / Decimal::ONE_HUNDRED,
+                engine.program().minor_units,
+            );
+            let amount = amount.min(l.value);
+            (amount >= unit).then(|| Discount {
+                line: line_index(i),
+                amount: amount.into(),
+                reward: "plan".to_owned(),
+            })
+        })
+        .collect()
 }
 
 /// Share `amount` (capped at the targets' value) among the target lines.
@@ -109,14 +152,13 @@ fn share(
     if wanted <= 0 {
         return Err(not_eligible(reward, "no eligible amount in the basket"));
     }
-    let unit = engine.unit();
     Ok(split(wanted, &weights)
         .into_iter()
         .enumerate()
         .filter(|(_, cents)| *cents > 0)
         .map(|(i, cents)| Discount {
             line: line_index(i),
-            amount: (Decimal::from(cents) * unit).into(),
+            amount: engine.money(cents).into(),
             reward: reward.id.clone(),
         })
         .collect())

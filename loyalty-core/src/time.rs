@@ -88,6 +88,11 @@ impl Timestamp {
         Ok(Timestamp(t))
     }
 
+    /// Wrap a date-time computed by the engine.
+    pub(crate) fn from_datetime(t: DateTime<FixedOffset>) -> Timestamp {
+        Timestamp(t)
+    }
+
     /// The wrapped date-time, in the offset it was written with.
     pub fn as_datetime(&self) -> DateTime<FixedOffset> {
         self.0

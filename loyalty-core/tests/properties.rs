@@ -155,6 +155,7 @@ fn events(steps: &[Step]) -> Vec<Event> {
                     time,
                     location: None,
                     staff: None,
+                    channel: None,
                     lines: lines.iter().copied().map(line).collect(),
                     redemptions: vec![],
                 }));
@@ -176,6 +177,7 @@ fn events(steps: &[Step]) -> Vec<Event> {
                     time,
                     reward: rewards[reward % 3].into(),
                     voucher: None,
+                    amount: None,
                     basket: vec![line((0, 1, false)), line((2, 2, false))],
                 };
                 if *reserve {
@@ -212,6 +214,7 @@ fn events(steps: &[Step]) -> Vec<Event> {
                     time,
                     location: None,
                     staff: None,
+                    channel: None,
                     lines: vec![bad],
                     redemptions: vec![],
                 }));
@@ -234,10 +237,17 @@ fn asset_balance(a: &Account, asset: Asset) -> i64 {
             .iter()
             .filter(|r| r.voucher.is_some())
             .count() as i64,
+        Asset::Wallet => a.wallet.balance,
+        Asset::WalletPending => a.wallet.pending,
+        Asset::WalletReserved => a.wallet.reserved,
+        Asset::WalletDebt => a.wallet.debt,
+        Asset::Donations => a.donations.iter().map(|d| d.amount).sum(),
+        // Status entries record changes, not quantities.
+        Asset::Tier | Asset::Subscription => 0,
     }
 }
 
-const ASSETS: [Asset; 7] = [
+const ASSETS: [Asset; 12] = [
     Asset::Points,
     Asset::Pending,
     Asset::Reserved,
@@ -245,6 +255,11 @@ const ASSETS: [Asset; 7] = [
     Asset::Stamps,
     Asset::Vouchers,
     Asset::ReservedVouchers,
+    Asset::Wallet,
+    Asset::WalletPending,
+    Asset::WalletReserved,
+    Asset::WalletDebt,
+    Asset::Donations,
 ];
 
 /// Apply all events, checking the per-step invariants; returns the final
@@ -318,7 +333,7 @@ proptest! {
         let (mut account, _) = run(&engine, &events)?;
         let time = events.iter().map(Event::time).max().expect("enrol").plus_minutes(1);
         let buy = Event::Purchase(Purchase {
-            id: "the-purchase".into(), time, location: None, staff: None,
+            id: "the-purchase".into(), time, location: None, staff: None, channel: None,
             lines: basket.into_iter().map(line).collect(), redemptions: vec![],
         });
         let back = Event::Return(Return { id: "the-return".into(), time, purchase: "the-purchase".into(), lines: None });

@@ -1,0 +1,485 @@
+//! Applying one event to one account.
+//!
+//! The order of work for every event is fixed, so that outcomes are
+//! reproducible and explainable:
+//! 1. check the event's own values (no state is read yet);
+//! 2. idempotency: a remembered id with the same digest is a duplicate (a
+//!    no-op), with another digest a conflict;
+//! 3. order: an event older than the account's last event is refused;
+//! 4. time passes up to the event's time: expired reservations are released,
+//!    pending points and cashback vest, lots and vouchers whose expiry instant
+//!    is at or before the event's time expire, a lapsed plan ends, tier
+//!    reviews due are held, a birthday reward due is issued, purchases leave
+//!    the return window;
+//! 5. the event itself;
+//! 6. the event id is remembered and the clock of the account advances.
+//!
+//! The work happens on a copy of the account (see [`crate::Engine::apply`]),
+//! so an error at any step leaves the caller's account untouched.
+
+mod cards;
+mod member;
+mod pool;
+mod purchase;
+mod redeem;
+mod tier;
+
+use rust_decimal::Decimal;
+
+use crate::account::{Account, SeenEvent};
+use crate::basket::{check_event_id, value_lines};
+use crate::earn::{evaluate, Facts};
+use crate::engine::Engine;
+use crate::error::{Document, Error};
+use crate::event::{Event, Purchase};
+use crate::idempotency::digest;
+use crate::limits::{MAX_POINTS, MAX_STAMPS, MAX_TEXT_BYTES};
+use crate::outcome::{Asset, Balances, EntryKind, LedgerEntry, Outcome, Quote, Status};
+use crate::time::Timestamp;
+
+pub(crate) use pool::PoolId;
+
+pub(crate) fn balances(engine: &Engine, account: &Account) -> Balances {
+    let money = |minor: i64| engine.money(minor).into();
+    Balances {
+        points: account.points.balance,
+        pending: account.points.pending,
+        reserved: account.points.reserved,
+        debt: account.points.debt,
+        stamps: account.stamps.count,
+        vouchers: i64::try_from(account.vouchers.len()).unwrap_or(i64::MAX),
+        wallet: money(account.wallet.balance),
+        wallet_pending: money(account.wallet.pending),
+    }
+}
+
+/// An event being applied: the engine, the account copy and the outcome so far.
+pub(crate) struct Tx<'a> {
+    engine: &'a Engine,
+    acc: &'a mut Account,
+    out: Outcome,
+    now: Timestamp,
+    vouchers_issued: i64,
+}
+
+fn empty_outcome(id: &str, status: Status) -> Outcome {
+    Outcome {
+        event: id.to_owned(),
+        status,
+        awards: vec![],
+        discounts: vec![],
+        reservation: None,
+        vouchers: vec![],
+        ledger: vec![],
+        effects: vec![],
+        tier: None,
+        balances: Balances::default(),
+    }
+}
+
+pub(crate) fn apply(engine: &Engine, acc: &mut Account, event: &Event) -> Result<Outcome, Error> {
+    check_event(engine, event)?;
+    let id = event.id();
+    let digest = digest(event);
+    if let Some(seen) = acc.recent_events.iter().find(|s| s.id == id) {
+        if seen.digest == digest {
+            let mut out = empty_outcome(id, Status::Duplicate);
+            out.balances = balances(engine, acc);
+            out.tier = tier::info(engine, acc, acc.last_event_at.unwrap_or(event.time()));
+            return Ok(out);
+        }
+        return Err(Error::Conflict { id: id.to_owned() });
+    }
+    let now = event.time();
+    if let Some(last) = acc.last_event_at {
+        if now < last && !now.same_instant(&last) {
+            return Err(Error::OutOfOrder { time: now, last });
+        }
+    }
+    match event {
+        Event::Enrol(e) => {
+            if acc.enrolled_at.is_some() {
+                return Err(Error::rule(
+                    "already_enrolled",
+                    "member",
+                    format!("member `{}` is already enrolled", e.member),
+                ));
+            }
+            if !acc.member.is_empty() && acc.member != e.member {
+                return Err(Error::rule(
+                    "member_mismatch",
+                    "member",
+                    format!(
+                        "event is for member `{}` but the account is `{}`",
+                        e.member, acc.member
+                    ),
+                ));
+            }
+        }
+        _ => {
+            if acc.enrolled_at.is_none() {
+                return Err(Error::rule(
+                    "not_enrolled",
+                    "type",
+                    format!("member `{}` is not enrolled", acc.member),
+                ));
+            }
+        }
+    }
+
+    let mut tx = Tx {
+        engine,
+        acc,
+        out: empty_outcome(id, Status::Applied),
+        now,
+        vouchers_issued: 0,
+    };
+    tx.pass_time()?;
+    match event {
+        Event::Enrol(e) => tx.enrol(e)?,
+        Event::Purchase(p) => tx.purchase(p)?,
+        Event::Return(r) => tx.return_lines(r)?,
+        Event::Redeem(r) => tx.redeem(r, false)?,
+        Event::Reserve(r) => tx.redeem(r, true)?,
+        Event::Commit(s) => tx.commit(s)?,
+        Event::Release(s) => tx.release(s)?,
+        Event::TimeAdvanced(_) => {}
+        Event::Adjust(a) => tx.adjust(a)?,
+        Event::UpdateProfile(u) => tx.update_profile(u)?,
+        Event::Subscribe(s) => tx.subscribe(s)?,
+        Event::Renew(s) => tx.renew(s)?,
+        Event::Cancel(_) => tx.cancel()?,
+        Event::Referral(r) => tx.referral(r)?,
+    }
+    let remember = usize::try_from(engine.program().idempotency.remember).unwrap_or(usize::MAX);
+    let mut out = tx.out;
+    let acc = tx.acc;
+    acc.last_event_at = Some(now);
+    acc.recent_events.push(SeenEvent {
+        id: id.to_owned(),
+        digest,
+    });
+    if acc.recent_events.len() > remember {
+        let extra = acc.recent_events.len() - remember;
+        acc.recent_events.drain(..extra);
+    }
+    out.balances = balances(engine, acc);
+    out.tier = tier::info(engine, acc, now);
+    Ok(out)
+}
+
+/// What the rules may know about `account` for an event at `time`.
+pub(crate) fn facts<'a>(
+    engine: &Engine,
+    account: &'a Account,
+    time: Timestamp,
+    location: Option<&'a str>,
+    channel: Option<&'a str>,
+) -> Facts<'a> {
+    Facts {
+        time,
+        location,
+        channel,
+        tier: account
+            .tier
+            .as_ref()
+            .and_then(|t| t.level.as_deref())
+            .and_then(|l| engine.tier_index(l)),
+        tags: &account.profile.tags,
+        enrolled_at: account.enrolled_at,
+        birthday: account.profile.birthday.as_deref(),
+        visit: account.visits + 1,
+        plan: member::plan_in_force(engine, account, time),
+        usage: &account.usage,
+        cause: account.profile.cause.as_deref(),
+    }
+}
+
+pub(crate) fn quote(
+    engine: &Engine,
+    account: &Account,
+    purchase: &Purchase,
+) -> Result<Quote, Error> {
+    check_event(engine, &Event::Purchase(purchase.clone()))?;
+    let lines = value_lines(engine, "lines", &purchase.lines)?;
+    let f = facts(
+        engine,
+        account,
+        purchase.time,
+        purchase.location.as_deref(),
+        purchase.channel.as_deref(),
+    );
+    let ev = evaluate(engine, &lines, &f)?;
+    let (points, stamps) = (ev.points(), ev.stamps());
+    let vouchers = match &engine.program().stamps {
+        Some(card) if stamps > 0 => {
+            (account.stamps.count + stamps).max(0) / i64::from(card.card_size)
+        }
+        _ => 0,
+    };
+    let cashback = engine.money(ev.cashback()).into();
+    let discounts = match f
+        .plan
+        .and_then(|p| engine.plan(p))
+        .and_then(|p| p.discount.as_ref())
+    {
+        Some(d) => crate::rewards::plan_discounts(engine, &d.matching, d.percent.0, &lines),
+        None => vec![],
+    };
+    Ok(Quote {
+        awards: ev.awards,
+        points,
+        stamps,
+        vouchers,
+        cashback,
+        discounts,
+    })
+}
+
+fn check_text(path: &str, text: &str) -> Result<(), Error> {
+    if text.trim().is_empty() {
+        return Err(Error::invalid(Document::Event, path, "must not be empty"));
+    }
+    if text.len() > MAX_TEXT_BYTES {
+        return Err(Error::limit(
+            Document::Event,
+            path,
+            format!("must be at most {MAX_TEXT_BYTES} bytes"),
+        ));
+    }
+    Ok(())
+}
+
+fn opt_id(path: &str, id: Option<&str>) -> Result<(), Error> {
+    id.map_or(Ok(()), |id| check_event_id(path, id))
+}
+
+fn check_tags(path: &str, tags: &[String]) -> Result<(), Error> {
+    if tags.len() > 32 {
+        return Err(Error::limit(
+            Document::Event,
+            path,
+            "at most 32 tags are allowed",
+        ));
+    }
+    for (i, t) in tags.iter().enumerate() {
+        check_event_id(&format!("{path}[{i}]"), t)?;
+    }
+    Ok(())
+}
+
+fn check_birthday(path: &str, birthday: Option<&str>) -> Result<(), Error> {
+    match birthday {
+        Some(b) if crate::period::parse_birthday(b).is_none() => Err(Error::invalid(
+            Document::Event,
+            path,
+            format!("`{}` is not a birthday `MM-DD`", crate::error::clip(b)),
+        )),
+        _ => Ok(()),
+    }
+}
+
+fn check_cause(engine: &Engine, path: &str, cause: Option<&str>) -> Result<(), Error> {
+    let Some(cause) = cause else { return Ok(()) };
+    check_event_id(path, cause)?;
+    let causes = &engine.program().causes;
+    if !causes.is_empty() && !causes.iter().any(|c| c == cause) {
+        return Err(Error::invalid(
+            Document::Event,
+            path,
+            format!("`{cause}` is not one of the program's causes"),
+        ));
+    }
+    Ok(())
+}
+
+/// Checks that need no account state.
+fn check_event(engine: &Engine, event: &Event) -> Result<(), Error> {
+    check_event_id("id", event.id())?;
+    match event {
+        Event::Enrol(e) => {
+            check_event_id("member", &e.member)?;
+            opt_id("location", e.location.as_deref())?;
+            opt_id("staff", e.staff.as_deref())?;
+            opt_id("channel", e.channel.as_deref())?;
+            opt_id("referrer", e.referrer.as_deref())?;
+            check_tags("tags", &e.tags)?;
+            check_birthday("birthday", e.birthday.as_deref())?;
+            check_cause(engine, "cause", e.cause.as_deref())?;
+            if e.referrer.as_deref() == Some(e.member.as_str()) {
+                return Err(Error::invalid(
+                    Document::Event,
+                    "referrer",
+                    "a member cannot refer themselves",
+                ));
+            }
+        }
+        Event::Purchase(p) => {
+            opt_id("location", p.location.as_deref())?;
+            opt_id("staff", p.staff.as_deref())?;
+            opt_id("channel", p.channel.as_deref())?;
+            value_lines(engine, "lines", &p.lines)?;
+            if p.lines.is_empty() {
+                return Err(Error::invalid(
+                    Document::Event,
+                    "lines",
+                    "a purchase needs at least one line",
+                ));
+            }
+            if p.redemptions.len() > 32 {
+                return Err(Error::limit(
+                    Document::Event,
+                    "redemptions",
+                    "at most 32 redemptions are allowed",
+                ));
+            }
+            for (i, r) in p.redemptions.iter().enumerate() {
+                check_event_id(&format!("redemptions[{i}]"), r)?;
+            }
+        }
+        Event::Return(r) => {
+            check_event_id("purchase", &r.purchase)?;
+            if let Some(lines) = &r.lines {
+                if lines.is_empty() {
+                    return Err(Error::invalid(
+                        Document::Event,
+                        "lines",
+                        "list at least one line, or leave `lines` out to return everything",
+                    ));
+                }
+                if lines.len() > crate::limits::MAX_LINES {
+                    return Err(Error::limit(
+                        Document::Event,
+                        "lines",
+                        format!("at most {} lines are allowed", crate::limits::MAX_LINES),
+                    ));
+                }
+                for (i, l) in lines.iter().enumerate() {
+                    if l.quantity == 0 {
+                        return Err(Error::invalid(
+                            Document::Event,
+                            format!("lines[{i}].quantity"),
+                            "must be at least 1",
+                        ));
+                    }
+                }
+            }
+        }
+        Event::Redeem(r) | Event::Reserve(r) => {
+            check_event_id("reward", &r.reward)?;
+            opt_id("voucher", r.voucher.as_deref())?;
+            value_lines(engine, "basket", &r.basket)?;
+            if let Some(a) = r.amount {
+                let mu = engine.program().minor_units;
+                if a.0 <= Decimal::ZERO || a.scale() > mu {
+                    return Err(Error::invalid(
+                        Document::Event,
+                        "amount",
+                        format!("must be > 0 with at most {mu} decimals, got `{a}`"),
+                    ));
+                }
+            }
+        }
+        Event::Commit(s) | Event::Release(s) => check_event_id("reservation", &s.reservation)?,
+        Event::TimeAdvanced(_) | Event::Cancel(_) => {}
+        Event::Adjust(a) => {
+            check_event_id("staff", &a.staff)?;
+            check_text("reason", &a.reason)?;
+            if a.points == 0 && a.stamps == 0 {
+                return Err(Error::invalid(
+                    Document::Event,
+                    "points",
+                    "an adjustment must change points or stamps",
+                ));
+            }
+            if a.points.unsigned_abs() > MAX_POINTS.unsigned_abs() {
+                return Err(Error::limit(
+                    Document::Event,
+                    "points",
+                    format!("must be within ±{MAX_POINTS}"),
+                ));
+            }
+            if a.stamps.unsigned_abs() > MAX_STAMPS.unsigned_abs() {
+                return Err(Error::limit(
+                    Document::Event,
+                    "stamps",
+                    format!("must be within ±{MAX_STAMPS}"),
+                ));
+            }
+        }
+        Event::UpdateProfile(u) => {
+            check_tags("tags", u.tags.as_deref().unwrap_or_default())?;
+            check_birthday("birthday", u.birthday.as_deref())?;
+            check_cause(engine, "cause", u.cause.as_deref())?;
+        }
+        Event::Subscribe(s) | Event::Renew(s) => {
+            check_event_id("plan", &s.plan)?;
+            if engine.plan(&s.plan).is_none() {
+                return Err(Error::rule(
+                    "unknown_plan",
+                    "plan",
+                    format!("`{}` is not a plan of this program", s.plan),
+                ));
+            }
+        }
+        Event::Referral(r) => check_event_id("referred", &r.referred)?,
+    }
+    Ok(())
+}
+
+impl Tx<'_> {
+    pub(crate) fn entry(
+        &mut self,
+        asset: Asset,
+        kind: EntryKind,
+        amount: i64,
+        reference: Option<&str>,
+    ) {
+        if amount != 0 || matches!(asset, Asset::Tier | Asset::Subscription) {
+            self.out.ledger.push(LedgerEntry {
+                event: self.out.event.clone(),
+                asset,
+                kind,
+                amount,
+                reference: reference.map(str::to_owned),
+            });
+        }
+    }
+
+    /// Everything that happens because time reached `now` (step 4).
+    fn pass_time(&mut self) -> Result<(), Error> {
+        let now = self.now;
+        let (expired, open): (Vec<_>, Vec<_>) = std::mem::take(&mut self.acc.reservations)
+            .into_iter()
+            .partition(|r| r.expires_at <= now);
+        self.acc.reservations = open;
+        for r in expired {
+            self.give_back(r);
+        }
+        self.vest(PoolId::Points);
+        self.vest(PoolId::Wallet);
+        self.expire_lots();
+        let (gone, kept): (Vec<_>, Vec<_>) = std::mem::take(&mut self.acc.vouchers)
+            .into_iter()
+            .partition(|v| v.expires_at.is_some_and(|t| t <= now));
+        self.acc.vouchers = kept;
+        for v in gone {
+            self.entry(Asset::Vouchers, EntryKind::Expire, -1, Some(&v.id));
+        }
+        self.lapse_plan();
+        self.review_tier()?;
+        self.prune_tier();
+        self.birthday()?;
+        let window = self.engine.program().returns.window_days;
+        self.acc.purchases.retain(|p| p.at.plus_days(window) > now);
+        self.acc
+            .redemptions
+            .retain(|r| r.at.plus_days(window) > now);
+        Ok(())
+    }
+
+    /// The current facts, for evaluating rules.
+    fn facts<'b>(&'b self, location: Option<&'b str>, channel: Option<&'b str>) -> Facts<'b> {
+        facts(self.engine, self.acc, self.now, location, channel)
+    }
+}

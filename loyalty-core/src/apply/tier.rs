@@ -1,0 +1,260 @@
+//! Tiers: qualifying aggregates, upgrades at once, downgrades at reviews.
+//!
+//! The qualifying value is kept in buckets (days for rolling windows, a year
+//! for calendar years, one bucket for lifetime), so a purchase costs the same
+//! whatever the member's history: only buckets inside the window are kept.
+
+use rust_decimal::Decimal;
+
+use crate::account::{Account, Bucket, TierState};
+use crate::engine::Engine;
+use crate::error::Error;
+use crate::outcome::{Asset, EntryKind, TierInfo, TierProgress};
+use crate::period;
+use crate::program::{Qualifier, TierWindow, Tiers};
+use crate::time::Timestamp;
+
+use super::Tx;
+
+fn width(window: &TierWindow) -> i64 {
+    match window {
+        TierWindow::Rolling { days, bucket_days } => {
+            i64::from(bucket_days.unwrap_or((*days).div_ceil(12)).max(1))
+        }
+        _ => 1,
+    }
+}
+
+/// The bucket an event at `t` counts in.
+pub(crate) fn bucket_key(tiers: &Tiers, t: Timestamp) -> i64 {
+    match &tiers.window {
+        TierWindow::Rolling { .. } => period::day_index(t).div_euclid(width(&tiers.window)),
+        TierWindow::CalendarYear => period::local_year(t),
+        TierWindow::Lifetime => 0,
+    }
+}
+
+/// Whether bucket `key` still counts at `t`.
+fn in_window(tiers: &Tiers, key: i64, t: Timestamp) -> bool {
+    match &tiers.window {
+        TierWindow::Rolling { days, .. } => {
+            let w = width(&tiers.window);
+            (key + 1) * w > period::day_index(t) - i64::from(*days)
+        }
+        TierWindow::CalendarYear => key == period::local_year(t),
+        TierWindow::Lifetime => true,
+    }
+}
+
+/// The qualifying value at `t`.
+pub(crate) fn qualifying(tiers: &Tiers, state: &TierState, t: Timestamp) -> i64 {
+    state
+        .buckets
+        .iter()
+        .filter(|b| in_window(tiers, b.key, t))
+        .map(|b| b.value)
+        .sum()
+}
+
+/// When the next review after reaching a level at `t` happens.
+fn review_after(tiers: &Tiers, t: Timestamp) -> Option<Timestamp> {
+    match &tiers.window {
+        TierWindow::Rolling { days, .. } => Some(t.plus_days(tiers.review_days.unwrap_or(*days))),
+        TierWindow::CalendarYear => Some(period::next_new_year(t)),
+        TierWindow::Lifetime => None,
+    }
+}
+
+/// The member's tier and progress at `now`, for outcomes.
+pub(crate) fn info(engine: &Engine, acc: &Account, now: Timestamp) -> Option<TierInfo> {
+    let tiers = engine.program().tiers.as_ref()?;
+    let empty = TierState {
+        level: None,
+        since: None,
+        review_at: None,
+        grace_until: None,
+        buckets: vec![],
+    };
+    let state = acc.tier.as_ref().unwrap_or(&empty);
+    let value = qualifying(tiers, state, now);
+    let current = state.level.as_deref().and_then(|l| engine.tier_index(l));
+    let display = |v: i64| -> Decimal {
+        match tiers.qualify_on {
+            Qualifier::Spend => engine.money(v),
+            _ => Decimal::from(v),
+        }
+    };
+    let next_index = current.map_or(0, |c| c + 1);
+    let next = tiers
+        .levels
+        .get(next_index)
+        .zip(engine.tier_thresholds().get(next_index))
+        .map(|(level, &threshold)| TierProgress {
+            level: level.id.clone(),
+            remaining: display((threshold - value).max(0)).into(),
+        });
+    Some(TierInfo {
+        level: state.level.clone(),
+        qualifying: display(value).into(),
+        next,
+        next_evaluation: state.grace_until.or(state.review_at),
+        at_risk: current.is_some_and(|c| engine.level_for(value).is_none_or(|q| q < c)),
+    })
+}
+
+impl Tx<'_> {
+    fn tier_state(&mut self) -> &mut TierState {
+        self.acc.tier.get_or_insert_with(|| TierState {
+            level: None,
+            since: None,
+            review_at: None,
+            grace_until: None,
+            buckets: vec![],
+        })
+    }
+
+    /// Count a purchase (its eligible spend in minor units and the points
+    /// its rules gave) toward the tier; upgrade at once if a threshold is
+    /// crossed. Returns the bucket it counted in.
+    pub(crate) fn qualify(&mut self, spend: i64, points: i64) -> Result<Option<i64>, Error> {
+        let Some(tiers) = self.engine.program().tiers.as_ref() else {
+            return Ok(None);
+        };
+        let value = match tiers.qualify_on {
+            Qualifier::Spend => spend,
+            Qualifier::Visits => 1,
+            Qualifier::Points => points,
+        };
+        let now = self.now;
+        let key = bucket_key(tiers, now);
+        let state = self.tier_state();
+        state.buckets.retain(|b| in_window(tiers, b.key, now));
+        match state.buckets.last_mut() {
+            Some(b) if b.key == key => b.value += value,
+            _ => state.buckets.push(Bucket { key, value }),
+        }
+        let total = qualifying(tiers, state, now);
+        let current = state.level.clone();
+        let current = current.as_deref().and_then(|l| self.engine.tier_index(l));
+        if let Some(q) = self.engine.level_for(total) {
+            if current.is_none_or(|c| q > c) {
+                self.move_to(Some(q), EntryKind::TierUp)?;
+            }
+        }
+        Ok(Some(key))
+    }
+
+    /// A return takes `less` back from the bucket the purchase counted in.
+    pub(crate) fn unqualify(&mut self, key: i64, less: i64) {
+        if less <= 0 {
+            return;
+        }
+        if let Some(b) = self
+            .acc
+            .tier
+            .as_mut()
+            .and_then(|t| t.buckets.iter_mut().find(|b| b.key == key))
+        {
+            b.value = (b.value - less).max(0);
+        }
+    }
+
+    /// Set the level (index into the program's levels), with its ledger
+    /// entry, next review and welcome voucher.
+    fn move_to(&mut self, level: Option<usize>, kind: EntryKind) -> Result<(), Error> {
+        let Some(tiers) = self.engine.program().tiers.as_ref() else {
+            return Ok(());
+        };
+        let now = self.now;
+        let id = level
+            .and_then(|l| tiers.levels.get(l))
+            .map(|l| l.id.clone());
+        let reward = level
+            .and_then(|l| tiers.levels.get(l))
+            .and_then(|l| l.reward.clone());
+        let state = self.tier_state();
+        state.level = id.clone();
+        state.since = Some(now);
+        state.grace_until = None;
+        state.review_at = if id.is_some() {
+            review_after(tiers, now)
+        } else {
+            None
+        };
+        let rank = level.map_or(0, |l| i64::try_from(l).unwrap_or(0) + 1);
+        self.entry(
+            Asset::Tier,
+            kind,
+            rank,
+            Some(id.as_deref().unwrap_or("none")),
+        );
+        if let (Some(reward), EntryKind::TierUp) = (reward, kind) {
+            self.issue_voucher(&reward, None, EntryKind::TierUp)?;
+        }
+        Ok(())
+    }
+
+    /// Hold the reviews due by now: keep the level, start a grace period,
+    /// or move down to the level the member qualifies for.
+    pub(crate) fn review_tier(&mut self) -> Result<(), Error> {
+        let Some(tiers) = self.engine.program().tiers.as_ref() else {
+            return Ok(());
+        };
+        let now = self.now;
+        loop {
+            let Some(state) = self.acc.tier.as_ref() else {
+                return Ok(());
+            };
+            let current = state
+                .level
+                .as_deref()
+                .and_then(|l| self.engine.tier_index(l));
+            let Some(current) = current else {
+                return Ok(());
+            };
+            let due = state.grace_until.or(state.review_at);
+            let Some(due) = due.filter(|d| *d <= now) else {
+                return Ok(());
+            };
+            let in_grace = state.grace_until.is_some();
+            let value = qualifying(tiers, state, due);
+            let earned = self.engine.level_for(value);
+            let state = self.tier_state();
+            if earned.is_some_and(|q| q >= current) {
+                state.grace_until = None;
+                state.review_at = review_after(tiers, due);
+            } else if !in_grace && tiers.grace_days > 0 {
+                state.grace_until = Some(due.plus_days(tiers.grace_days));
+            } else {
+                let saved = self.now;
+                self.now = due;
+                let moved = self.move_to(earned, EntryKind::TierDown);
+                self.now = saved;
+                moved?;
+            }
+            if self
+                .acc
+                .tier
+                .as_ref()
+                .and_then(|s| s.grace_until.or(s.review_at))
+                .is_none_or(|d| d <= due)
+            {
+                return Ok(());
+            }
+        }
+    }
+}
+
+impl Tx<'_> {
+    /// Drop buckets that left the window (after the reviews, which may look
+    /// at an earlier instant).
+    pub(crate) fn prune_tier(&mut self) {
+        let Some(tiers) = self.engine.program().tiers.as_ref() else {
+            return;
+        };
+        let now = self.now;
+        if let Some(state) = self.acc.tier.as_mut() {
+            state.buckets.retain(|b| in_window(tiers, b.key, now));
+        }
+    }
+}
