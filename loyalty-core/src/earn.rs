@@ -314,6 +314,14 @@ pub(crate) fn evaluate(
                 r.line_cashback = split(r.cashback, &weights);
             }
             Earn::IssueReward { reward } => r.voucher = Some(reward.clone()),
+            Earn::DonationRoundUp { to } => {
+                if facts.cause.is_some() {
+                    let (amount, weights) = ctx.weights(None);
+                    let rounded = (amount / to.0).ceil() * to.0;
+                    r.donation = minor(engine, rounded - amount);
+                    r.line_donation = split(r.donation, &weights);
+                }
+            }
             Earn::DonationMatch { percent } => {
                 if facts.cause.is_some() {
                     let (amount, weights) = ctx.weights(None);

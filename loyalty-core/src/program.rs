@@ -321,6 +321,13 @@ pub enum Earn {
         /// Reward id.
         reward: String,
     },
+    /// The shop rounds the eligible subtotal up to the next multiple of
+    /// `to` and gives the difference to the member's chosen cause (nothing
+    /// when the member has none, or when the subtotal is already round).
+    DonationRoundUp {
+        /// The rounding step, e.g. `"1.00"`.
+        to: Dec,
+    },
     /// The shop gives `percent` of eligible spend to the member's chosen
     /// cause (nothing when the member has none), rounded down to the cent.
     DonationMatch {
@@ -553,9 +560,12 @@ pub enum Qualifier {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum TierWindow {
-    /// The last `days` days, counted in buckets of `bucket_days` (default:
-    /// a twelfth of the window, at least 1): a purchase leaves the window when
-    /// its whole bucket does, so it counts for up to `bucket_days` longer.
+    /// The last `days` days (UTC days), counted in buckets of `bucket_days`
+    /// (default: a twelfth of the window, at least 1). A bucket counts for
+    /// `days` days from its first day, so with one-day buckets the window is
+    /// exact and with wider ones a purchase may leave up to `bucket_days - 1`
+    /// days early; in exchange an account keeps at most `days / bucket_days + 1`
+    /// buckets whatever its history.
     Rolling {
         /// Window length.
         days: u32,

@@ -404,6 +404,7 @@ pub(crate) fn validate(p: &Program, rank: &[usize]) -> Result<BTreeMap<String, u
                 voucher_sources.push(reward);
             }
             Earn::DonationMatch { percent } => c.percent(&format!("{earn}.percent"), percent.0),
+            Earn::DonationRoundUp { to } => c.money(&format!("{earn}.to"), to.0, true),
         }
         let gives_stamps = matches!(
             rule.earn,

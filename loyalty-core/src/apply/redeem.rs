@@ -90,6 +90,13 @@ impl Tx<'_> {
         self.check_tier(reward)?;
         let lines = value_lines(engine, "basket", &r.basket)?;
         let wallet = if reward.cost == Cost::Wallet {
+            if self.acc.wallet.balance <= 0 {
+                return Err(Error::rule(
+                    "insufficient_wallet",
+                    "reward",
+                    "the wallet has no spendable money",
+                ));
+            }
             let most = payable(engine, &lines).min(self.acc.wallet.balance.max(0));
             let wanted = r.amount.map_or(most, |a| minor(engine, a.0));
             self.require(

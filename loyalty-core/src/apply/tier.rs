@@ -37,9 +37,10 @@ pub(crate) fn bucket_key(tiers: &Tiers, t: Timestamp) -> i64 {
 /// Whether bucket `key` still counts at `t`.
 fn in_window(tiers: &Tiers, key: i64, t: Timestamp) -> bool {
     match &tiers.window {
+        // A bucket counts for `days` days from its first day: with one-day
+        // buckets that is exactly "the last `days` days".
         TierWindow::Rolling { days, .. } => {
-            let w = width(&tiers.window);
-            (key + 1) * w > period::day_index(t) - i64::from(*days)
+            key * width(&tiers.window) > period::day_index(t) - i64::from(*days)
         }
         TierWindow::CalendarYear => key == period::local_year(t),
         TierWindow::Lifetime => true,
