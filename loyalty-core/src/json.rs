@@ -359,6 +359,33 @@ pub fn error_envelope(error: &Error) -> String {
     })
 }
 
+/// Check a program (JSON) with the program checker and answer with an
+/// envelope: `{"ok":true,"warnings":[{"path":...,"code":...,"message":...}]}`.
+///
+/// A program that does not parse or validate gets the same failure envelope
+/// as [`validate_program`]: the checker speaks only about programs the
+/// engine would run.
+///
+/// ```
+/// let answer = loyalty_core::json::check_program(r#"{"name": "Demo", "currency": "USD",
+///     "rules": [{"id": "base", "earn": {"type": "points_per_amount", "rate": "1"}}]}"#);
+/// assert_eq!(answer, r#"{"ok":true,"warnings":[]}"#);
+/// ```
+pub fn check_program(program: &str) -> String {
+    #[derive(Serialize)]
+    struct Checked {
+        ok: bool,
+        warnings: Vec<crate::check::Warning>,
+    }
+    match load_program(program) {
+        Ok(engine) => envelope(&Checked {
+            ok: true,
+            warnings: engine.check(),
+        }),
+        Err(e) => error_envelope(&e),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -60,8 +60,10 @@
 
 pub mod account;
 mod account_check;
+pub mod analytics;
 mod apply;
 mod basket;
+pub mod check;
 pub mod decimal;
 mod earn;
 mod engine;
