@@ -80,9 +80,50 @@ pub struct Account {
     /// Members this member referred who earned them a reward (each at most once).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub referrals: Vec<String>,
+    /// What messaging needs to enforce caps and say things once.
+    #[serde(default, skip_serializing_if = "MessagingState::is_empty")]
+    pub messaging: MessagingState,
     /// Ids and digests of the last events, newest last (idempotency).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub recent_events: Vec<SeenEvent>,
+}
+
+/// Messaging memory: intents delivered this week, and what was already said.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MessagingState {
+    /// Intents delivered in the current local week (for caps), oldest first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sent: Vec<SentIntent>,
+    /// Lots expiring up to this instant were already announced.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expiring_until: Option<Timestamp>,
+    /// `we_miss_you` was said for the absence that began at this instant.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub missed_since: Option<Timestamp>,
+    /// `tier_at_risk` was said for the review at this instant.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub risk_review: Option<Timestamp>,
+    /// `renewal_due` was said for the paid end at this instant.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub renewal_for: Option<Timestamp>,
+}
+
+impl MessagingState {
+    /// Whether nothing is remembered.
+    pub fn is_empty(&self) -> bool {
+        *self == MessagingState::default()
+    }
+}
+
+/// An intent delivered.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SentIntent {
+    /// Its kind.
+    pub kind: crate::program::IntentKind,
+    /// When.
+    pub at: Timestamp,
 }
 
 fn is_zero(n: &u64) -> bool {

@@ -36,6 +36,12 @@ pub struct Outcome {
     /// Effects for the host to deliver elsewhere (e.g. a referral to the referrer's account).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub effects: Vec<Effect>,
+    /// Notifications for the host to send (programs with `messaging`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub intents: Vec<Intent>,
+    /// Intents held back by caps or quiet hours, with the reason.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub suppressed: Vec<Suppressed>,
     /// Tier and progress after the event (programs with tiers).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tier: Option<TierInfo>,
@@ -54,6 +60,31 @@ pub enum Effect {
         /// The member who just qualified.
         referred: String,
     },
+}
+
+/// A notification the host should send.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
+pub struct Intent {
+    /// What it is about.
+    pub kind: crate::program::IntentKind,
+    /// The reward, voucher, tier or plan concerned.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub subject: Option<String>,
+    /// A count that goes with it: points expiring, points or stamps missing, days away.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub amount: Option<i64>,
+    /// A date that goes with it: expiry, review, paid end.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub at: Option<Timestamp>,
+}
+
+/// An intent held back.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
+pub struct Suppressed {
+    /// The intent.
+    pub intent: Intent,
+    /// Why: `quiet_hours`, `daily_cap`, `weekly_cap`, `kind_daily_cap` or `kind_weekly_cap`.
+    pub reason: &'static str,
 }
 
 /// A member's tier and their progress.

@@ -97,6 +97,115 @@ pub struct Program {
     /// A reward once a year around the member's birthday.
     #[serde(default)]
     pub birthday: Option<BirthdayPolicy>,
+    /// Which notification intents outcomes carry, how often, and when not.
+    #[serde(default)]
+    pub messaging: Option<Messaging>,
+}
+
+/// Notification intents: what the engine tells the host to send a member.
+///
+/// The engine decides what to say and when; the host delivers. Frequency
+/// caps count intents delivered in the member's local day and week (in the
+/// offset of each event); intents that a cap or quiet hours hold back are
+/// listed in the outcome as suppressed, with the reason.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Messaging {
+    /// Kinds that are on; empty means all.
+    #[serde(default)]
+    pub kinds: Vec<IntentKind>,
+    /// Most intents per member per local day, all kinds together.
+    #[serde(default)]
+    pub max_per_day: Option<u32>,
+    /// Most intents per member per local week (Monday to Sunday).
+    #[serde(default)]
+    pub max_per_week: Option<u32>,
+    /// Caps for single kinds.
+    #[serde(default)]
+    pub per_kind: Vec<KindCap>,
+    /// No intents while the member's local time is in this window.
+    #[serde(default)]
+    pub quiet_hours: Option<QuietHours>,
+    /// Higher first when several intents compete for a cap (default 0; ties keep the order of the list of kinds).
+    #[serde(default)]
+    pub priorities: Vec<KindPriority>,
+    /// Days before a lot expires to warn (`points_expiring`).
+    #[serde(default = "defaults::seven")]
+    pub expiring_days: u32,
+    /// Days without a purchase before `we_miss_you`.
+    #[serde(default = "defaults::thirty")]
+    pub miss_you_days: u32,
+    /// Days before a tier review to warn a member at risk.
+    #[serde(default = "defaults::fourteen")]
+    pub at_risk_days: u32,
+    /// Days before a plan's paid end to remind (`renewal_due`).
+    #[serde(default = "defaults::three")]
+    pub renewal_days: u32,
+    /// Points short of the cheapest points reward that count as "one step away".
+    #[serde(default = "defaults::ten")]
+    pub one_step_points: u32,
+}
+
+/// A cap on one kind of intent.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct KindCap {
+    /// The kind.
+    pub kind: IntentKind,
+    /// Most per local day.
+    #[serde(default)]
+    pub max_per_day: Option<u32>,
+    /// Most per local week.
+    #[serde(default)]
+    pub max_per_week: Option<u32>,
+}
+
+/// The priority of one kind.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct KindPriority {
+    /// The kind.
+    pub kind: IntentKind,
+    /// Higher is delivered first.
+    pub priority: i32,
+}
+
+/// Local hours without messages, e.g. 21:00 to 08:00.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct QuietHours {
+    /// Start, `HH:MM`.
+    pub from: LocalTime,
+    /// End, `HH:MM` (wraps past midnight when before `from`).
+    pub to: LocalTime,
+}
+
+/// What an intent is about.
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum IntentKind {
+    /// A voucher was issued (a completed card, a rule, a tier, a referral).
+    RewardEarned,
+    /// The points balance just became enough for a reward.
+    RewardAvailable,
+    /// One stamp, or a few points, from the next reward.
+    OneStepAway,
+    /// The member moved up a tier.
+    TierUp,
+    /// The member is below their tier and a review is near.
+    TierAtRisk,
+    /// Points expire soon.
+    PointsExpiring,
+    /// No purchase for a while.
+    WeMissYou,
+    /// A birthday voucher was issued.
+    Birthday,
+    /// A paid plan ends soon and is not cancelled.
+    RenewalDue,
+    /// A paid plan ended.
+    SubscriptionLapsed,
 }
 
 mod defaults {
@@ -121,6 +230,21 @@ mod defaults {
     }
     pub fn one() -> u32 {
         1
+    }
+    pub fn three() -> u32 {
+        3
+    }
+    pub fn seven() -> u32 {
+        7
+    }
+    pub fn ten() -> u32 {
+        10
+    }
+    pub fn fourteen() -> u32 {
+        14
+    }
+    pub fn thirty() -> u32 {
+        30
     }
 }
 

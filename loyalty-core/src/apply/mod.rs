@@ -19,6 +19,7 @@
 
 mod cards;
 mod member;
+mod messages;
 mod pool;
 mod purchase;
 mod redeem;
@@ -72,6 +73,8 @@ fn empty_outcome(id: &str, status: Status) -> Outcome {
         vouchers: vec![],
         ledger: vec![],
         effects: vec![],
+        intents: vec![],
+        suppressed: vec![],
         tier: None,
         balances: Balances::default(),
     }
@@ -127,6 +130,7 @@ pub(crate) fn apply(engine: &Engine, acc: &mut Account, event: &Event) -> Result
         }
     }
 
+    let points_before = acc.points.balance;
     let mut tx = Tx {
         engine,
         acc,
@@ -151,6 +155,7 @@ pub(crate) fn apply(engine: &Engine, acc: &mut Account, event: &Event) -> Result
         Event::Cancel(_) => tx.cancel()?,
         Event::Referral(r) => tx.referral(r)?,
     }
+    tx.messages(points_before, event);
     let remember = usize::try_from(engine.program().idempotency.remember).unwrap_or(usize::MAX);
     let mut out = tx.out;
     let acc = tx.acc;
