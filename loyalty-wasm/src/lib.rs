@@ -62,6 +62,16 @@ export interface ProgramSummary {
   currency: string;
 }
 
+/** One finding of the program checker (`checkProgram`): a rule that never fires, an unaffordable reward... */
+export interface ProgramWarning {
+  /** JSON path in the program, e.g. `rules[2].when`. */
+  path: string;
+  /** Stable machine code, e.g. `rule_never_fires`. */
+  code: string;
+  /** What is wrong. */
+  message: string;
+}
+
 /** A purchase event: what `quote` accepts. */
 export type PurchaseEvent = Extract<Event, { type: "purchase" }>;
 /** Hold a reward before payment. */
@@ -325,6 +335,24 @@ pub fn validate_program(
 #[wasm_bindgen(js_name = validateProgramJson)]
 pub fn validate_program_json(program: &str) -> String {
     json::validate_program(program)
+}
+
+/// Check a valid program for likely mistakes (rules that never fire,
+/// rewards nobody can afford...): the list of warnings, empty if none.
+/// Throws a `LoyaltyError` if the program is not valid.
+#[wasm_bindgen(js_name = checkProgram, unchecked_return_type = "ProgramWarning[]")]
+pub fn check_program(
+    #[wasm_bindgen(unchecked_param_type = "Program")] program: JsValue,
+) -> Result<JsValue, JsValue> {
+    let text = to_json(&program, Document::Program).map_err(|e| js_error(&e))?;
+    unwrap_envelope(&JSON::parse(&json::check_program(&text))?, "warnings")
+}
+
+/// Check a program given as JSON text: the core's envelope,
+/// `{"ok":true,"warnings":[...]}` or `{"ok":false,"error":...}`. Never throws.
+#[wasm_bindgen(js_name = checkProgramJson)]
+pub fn check_program_json(program: &str) -> String {
+    json::check_program(program)
 }
 
 /// The version of the engine.

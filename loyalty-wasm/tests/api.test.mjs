@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { Engine, validateProgram, validateProgramJson, version } from "loyalty-wasm";
+import { Engine, checkProgram, checkProgramJson, validateProgram, validateProgramJson, version } from "loyalty-wasm";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const cafeText = readFileSync(join(root, "examples", "programs", "cafe.json"), "utf8");
@@ -75,6 +75,15 @@ test("programs: validate, load from text, read back", () => {
     document: "program",
   });
   assert.match(validateProgramJson("[]"), /^\{"ok":false,"error":\{"kind":"invalid_json"/);
+});
+
+test("check a program", () => {
+  const warnings = checkProgram(cafe);
+  assert.ok(Array.isArray(warnings));
+  for (const w of warnings) for (const key of ["path", "code", "message"]) assert.equal(typeof w[key], "string");
+  assert.equal(JSON.stringify({ ok: true, warnings }), checkProgramJson(cafeText));
+  throwsLoyalty(() => checkProgram({ ...cafe, currency: 7 }), { code: "invalid_program_json", path: "currency" });
+  assert.match(checkProgramJson("{"), /^\{"ok":false,"error":\{"kind":"invalid_json"/);
 });
 
 test("errors carry code and path", () => {
