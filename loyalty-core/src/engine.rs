@@ -104,12 +104,11 @@ impl Engine {
         Ok((next, outcome))
     }
 
-    /// Apply `event` to `account` in place. On error the account is left
-    /// exactly as it was.
+    /// Apply `event` to `account` in place: the fast path, whose cost does
+    /// not grow with the account's lots and purchases (long lists are
+    /// journaled, not copied). On error the account is left exactly as it was.
     pub fn apply_in_place(&self, account: &mut Account, event: &Event) -> Result<Outcome, Error> {
-        let (next, outcome) = self.apply(account, event)?;
-        *account = next;
-        Ok(outcome)
+        crate::apply::apply(self, account, event)
     }
 
     /// What `purchase` would earn for `account`, changing nothing.

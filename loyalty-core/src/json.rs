@@ -87,16 +87,47 @@ fn precheck(json: &str, document: Document) -> Result<(), Error> {
 fn parse_error(document: Document, e: serde_path_to_error::Error<serde_json::Error>) -> Error {
     let path = e.path().to_string();
     // `.` is the root; `?` is where the document ended before a value started.
-    let path = if path == "." || path == "?" {
+    let mut path = if path == "." || path == "?" {
         String::new()
     } else {
         path
     };
+    let message = e.into_inner().to_string();
+    // serde names an unknown field in the message but points at its parent:
+    // point at the field itself.
+    if let Some(field) = message
+        .strip_prefix("unknown field `")
+        .and_then(|r| r.split('`').next())
+    {
+        if path.is_empty() {
+            path = field.to_owned();
+        } else if path != field && !path.ends_with(&format!(".{field}")) {
+            path = format!("{path}.{field}");
+        }
+    }
     Error::Parse {
         document,
         path,
-        message: e.into_inner().to_string(),
+        message,
     }
+}
+
+/// Programs and events are JSON objects (accounts may also be `null`).
+fn expect_object(json: &str, document: Document, null_ok: bool) -> Result<(), Error> {
+    let start = json.trim_start();
+    if start.starts_with('{') || (null_ok && start.starts_with("null")) || start.is_empty() {
+        return Ok(());
+    }
+    let what = if null_ok {
+        "a JSON object or `null`"
+    } else {
+        "a JSON object"
+    };
+    Err(Error::Parse {
+        document,
+        path: String::new(),
+        message: format!("the {document} must be {what}"),
+    })
 }
 
 fn strict<T: DeserializeOwned>(json: &str, document: Document) -> Result<T, Error> {
@@ -114,12 +145,14 @@ fn strict<T: DeserializeOwned>(json: &str, document: Document) -> Result<T, Erro
 
 /// Parse a program (without validating it: see [`Engine::new`]).
 pub fn parse_program(json: &str) -> Result<Program, Error> {
+    expect_object(json, Document::Program, false)?;
     strict(json, Document::Program)
 }
 
 /// Parse an account; `null` means "no account yet" (only an enrolment may
 /// follow). The account's internal consistency is checked.
 pub fn parse_account(json: &str) -> Result<Option<Account>, Error> {
+    expect_object(json, Document::Account, true)?;
     let account: Option<Account> = strict(json, Document::Account)?;
     if let Some(a) = &account {
         crate::account_check::check(a)?;
@@ -138,6 +171,7 @@ struct Tag {
 /// fields are read straight from the text, so paths in errors are exact and
 /// no intermediate tree is built.
 pub fn parse_event(json: &str) -> Result<Event, Error> {
+    expect_object(json, Document::Event, false)?;
     let tag: Tag = strict(json, Document::Event)?;
     Ok(match tag.kind {
         EventKind::Enrol => Event::Enrol(variant(json)?),
@@ -435,7 +469,7 @@ mod tests {
         let (_, msg) =
             event_err(r#"{"type": "time_advanced", "id": "a", "time": "2026-01-01T00:00:00Z"} x"#);
         assert!(msg.starts_with("trailing characters"), "{msg}");
-        let deep = format!("{}{}", "[".repeat(40), "]".repeat(40));
+        let deep = format!("{{\"lines\": {}{}}}", "[".repeat(40), "]".repeat(40));
         let (_, msg) = event_err(&deep);
         assert!(msg.contains("deeper than 32"), "{msg}");
     }

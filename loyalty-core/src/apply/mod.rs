@@ -18,6 +18,7 @@
 //! so an error at any step leaves the caller's account untouched.
 
 mod cards;
+mod journal;
 mod member;
 mod messages;
 mod pool;
@@ -54,13 +55,53 @@ pub(crate) fn balances(engine: &Engine, account: &Account) -> Balances {
     }
 }
 
-/// An event being applied: the engine, the account copy and the outcome so far.
+/// An event being applied: the engine, the account (changed in place), the
+/// undo records of its long lists and the outcome so far.
 pub(crate) struct Tx<'a> {
     engine: &'a Engine,
     acc: &'a mut Account,
+    journal: Journals,
     out: Outcome,
     now: Timestamp,
     vouchers_issued: i64,
+}
+
+/// Undo records of the lists that are not copied before an event.
+#[derive(Default)]
+pub(crate) struct Journals {
+    points: journal::Journal<crate::account::Lot>,
+    wallet: journal::Journal<crate::account::Lot>,
+    purchases: journal::Journal<crate::account::PurchaseRecord>,
+}
+
+/// A copy of everything in `acc` but its long lists (lots, purchases,
+/// recent events), which are journaled instead.
+fn small_copy(acc: &mut Account) -> Account {
+    let points = std::mem::take(&mut acc.points.lots);
+    let wallet = std::mem::take(&mut acc.wallet.lots);
+    let purchases = std::mem::take(&mut acc.purchases);
+    let recent = std::mem::take(&mut acc.recent_events);
+    let copy = acc.clone();
+    acc.points.lots = points;
+    acc.wallet.lots = wallet;
+    acc.purchases = purchases;
+    acc.recent_events = recent;
+    copy
+}
+
+/// Put `acc` back as it was: the small copy, and the long lists undone.
+fn roll_back(acc: &mut Account, mut small: Account, journals: Journals) {
+    let mut points = std::mem::take(&mut acc.points.lots);
+    let mut wallet = std::mem::take(&mut acc.wallet.lots);
+    let mut purchases = std::mem::take(&mut acc.purchases);
+    journals.points.restore(&mut points);
+    journals.wallet.restore(&mut wallet);
+    journals.purchases.restore(&mut purchases);
+    small.points.lots = points;
+    small.wallet.lots = wallet;
+    small.purchases = purchases;
+    small.recent_events = std::mem::take(&mut acc.recent_events);
+    *acc = small;
 }
 
 fn empty_outcome(id: &str, status: Status) -> Outcome {
@@ -131,31 +172,20 @@ pub(crate) fn apply(engine: &Engine, acc: &mut Account, event: &Event) -> Result
     }
 
     let points_before = acc.points.balance;
+    let small = small_copy(acc);
     let mut tx = Tx {
         engine,
         acc,
+        journal: Journals::default(),
         out: empty_outcome(id, Status::Applied),
         now,
         vouchers_issued: 0,
     };
-    tx.pass_time()?;
-    match event {
-        Event::Enrol(e) => tx.enrol(e)?,
-        Event::Purchase(p) => tx.purchase(p)?,
-        Event::Return(r) => tx.return_lines(r)?,
-        Event::Redeem(r) => tx.redeem(r, false)?,
-        Event::Reserve(r) => tx.redeem(r, true)?,
-        Event::Commit(s) => tx.commit(s)?,
-        Event::Release(s) => tx.release(s)?,
-        Event::TimeAdvanced(_) => {}
-        Event::Adjust(a) => tx.adjust(a)?,
-        Event::UpdateProfile(u) => tx.update_profile(u)?,
-        Event::Subscribe(s) => tx.subscribe(s)?,
-        Event::Renew(s) => tx.renew(s)?,
-        Event::Cancel(_) => tx.cancel()?,
-        Event::Referral(r) => tx.referral(r)?,
+    if let Err(e) = tx.run(event, points_before) {
+        let (acc, journals) = (tx.acc, tx.journal);
+        roll_back(acc, small, journals);
+        return Err(e);
     }
-    tx.messages(points_before, event);
     let remember = usize::try_from(engine.program().idempotency.remember).unwrap_or(usize::MAX);
     let mut out = tx.out;
     let acc = tx.acc;
@@ -433,6 +463,29 @@ fn check_event(engine: &Engine, event: &Event) -> Result<(), Error> {
 }
 
 impl Tx<'_> {
+    /// Steps 4 and 5: time passes, then the event itself.
+    fn run(&mut self, event: &Event, points_before: i64) -> Result<(), Error> {
+        self.pass_time()?;
+        match event {
+            Event::Enrol(e) => self.enrol(e)?,
+            Event::Purchase(p) => self.purchase(p)?,
+            Event::Return(r) => self.return_lines(r)?,
+            Event::Redeem(r) => self.redeem(r, false)?,
+            Event::Reserve(r) => self.redeem(r, true)?,
+            Event::Commit(s) => self.commit(s)?,
+            Event::Release(s) => self.release(s)?,
+            Event::TimeAdvanced(_) => {}
+            Event::Adjust(a) => self.adjust(a)?,
+            Event::UpdateProfile(u) => self.update_profile(u)?,
+            Event::Subscribe(s) => self.subscribe(s)?,
+            Event::Renew(s) => self.renew(s)?,
+            Event::Cancel(_) => self.cancel()?,
+            Event::Referral(r) => self.referral(r)?,
+        }
+        self.messages(points_before, event);
+        Ok(())
+    }
+
     pub(crate) fn entry(
         &mut self,
         asset: Asset,
@@ -476,7 +529,15 @@ impl Tx<'_> {
         self.prune_tier();
         self.birthday()?;
         let window = self.engine.program().returns.window_days;
-        self.acc.purchases.retain(|p| p.at.plus_days(window) > now);
+        let gone = self
+            .acc
+            .purchases
+            .iter()
+            .take_while(|p| p.at.plus_days(window) <= now)
+            .count();
+        self.journal
+            .purchases
+            .drop_front(&mut self.acc.purchases, gone);
         self.acc
             .redemptions
             .retain(|r| r.at.plus_days(window) > now);

@@ -78,6 +78,21 @@ pub(crate) fn coalesce(lots: &mut Vec<Lot>) {
 }
 
 impl Tx<'_> {
+    /// The pool and the undo record of its lots.
+    fn journaled(&mut self, id: PoolId) -> (&mut super::journal::Journal<Lot>, &mut Points) {
+        match id {
+            PoolId::Points => (&mut self.journal.points, &mut self.acc.points),
+            PoolId::Wallet => (&mut self.journal.wallet, &mut self.acc.wallet),
+        }
+    }
+
+    /// The pool's lots, about to be changed anywhere (saved for undo first).
+    fn lots_to_change(&mut self, id: PoolId) -> &mut Vec<Lot> {
+        let (journal, pool) = self.journaled(id);
+        journal.before_any(&pool.lots);
+        &mut pool.lots
+    }
+
     pub(crate) fn pool(&mut self, id: PoolId) -> &mut Points {
         match id {
             PoolId::Points => &mut self.acc.points,
@@ -107,6 +122,11 @@ impl Tx<'_> {
     /// Pending lots whose time has come become spendable.
     pub(crate) fn vest(&mut self, id: PoolId) {
         let now = self.now;
+        let due = |l: &Lot| l.available_at.is_some_and(|t| t <= now);
+        if !self.pool(id).lots.iter().any(due) {
+            return;
+        }
+        self.lots_to_change(id);
         let mut i = 0;
         while i < self.pool(id).lots.len() {
             let due = self
@@ -147,18 +167,29 @@ impl Tx<'_> {
             (Some(Expiry::Inactivity { days }), Some(last)) => last.plus_days(*days) <= now,
             _ => false,
         };
+        let expired = |lot: &Lot| inactive || lot.expires_at.is_some_and(|t| t <= now);
         let (mut available, mut pending) = (0, 0);
-        self.acc.points.lots.retain(|lot| {
-            let expired = inactive || lot.expires_at.is_some_and(|t| t <= now);
-            if expired {
-                if lot.is_pending() {
-                    pending += lot.points;
-                } else {
-                    available += lot.points;
-                }
+        for lot in self.acc.points.lots.iter().filter(|l| expired(l)) {
+            if lot.is_pending() {
+                pending += lot.points;
+            } else {
+                available += lot.points;
             }
-            !expired
-        });
+        }
+        if available == 0 && pending == 0 {
+            return;
+        }
+        // Lots are kept in earning order and expire in that order, so the
+        // expired ones are a prefix, which the journal undoes cheaply.
+        let lots = &self.acc.points.lots;
+        let prefix = lots.iter().take_while(|l| expired(l)).count();
+        if lots.iter().skip(prefix).any(expired) {
+            self.lots_to_change(PoolId::Points).retain(|l| !expired(l));
+        } else {
+            self.journal
+                .points
+                .drop_front(&mut self.acc.points.lots, prefix);
+        }
         self.acc.points.balance -= available;
         self.acc.points.pending -= pending;
         self.entry(Asset::Points, EntryKind::Expire, -available, None);
@@ -260,7 +291,9 @@ impl Tx<'_> {
         if lot.points <= 0 {
             return;
         }
-        let lots = &mut self.pool(id).lots;
+        let (journal, pool) = self.journaled(id);
+        journal.before_append(&pool.lots);
+        let lots = &mut pool.lots;
         match lots.last_mut() {
             Some(last)
                 if last.available_at == lot.available_at && last.expires_at == lot.expires_at =>
@@ -275,6 +308,9 @@ impl Tx<'_> {
     pub(crate) fn take_oldest(&mut self, id: PoolId, amount: i64) -> Vec<Lot> {
         let mut taken = Vec::new();
         let mut left = amount;
+        if amount > 0 {
+            self.lots_to_change(id);
+        }
         let pool = self.pool(id);
         let mut i = 0;
         while left > 0 && i < pool.lots.len() {
@@ -353,7 +389,7 @@ impl Tx<'_> {
         }
         let mut left = amount;
         let (mut from_pending, mut from_available) = (0, 0);
-        let lots = &mut self.pool(id).lots;
+        let lots = self.lots_to_change(id);
         let own = lots.iter().rposition(|l| l.earned_at == earned_at);
         let order: Vec<usize> = own
             .into_iter()
@@ -419,6 +455,7 @@ impl Tx<'_> {
         self.entry(id.reserved(), EntryKind::Release, -amount, Some(reference));
         let kept = self.credit_available(id, amount, EntryKind::Release, Some(reference));
         let mut cut = amount - kept;
+        self.lots_to_change(id);
         let pool = self.pool(id);
         for mut lot in lots {
             let c = cut.min(lot.points);

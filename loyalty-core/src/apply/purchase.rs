@@ -160,6 +160,7 @@ impl Tx<'_> {
                     }
                 })
                 .collect();
+            self.journal.purchases.before_append(&self.acc.purchases);
             self.acc.purchases.push(PurchaseRecord {
                 id: p.id.clone(),
                 at: self.now,
@@ -204,6 +205,7 @@ impl Tx<'_> {
             ));
         };
         let rounding = program.points.rounding;
+        self.journal.purchases.before_any(&self.acc.purchases);
         let Some(record) = self.acc.purchases.get_mut(at) else {
             return Ok(());
         };
