@@ -134,6 +134,10 @@ fn is_zero_i64(n: &i64) -> bool {
     *n == 0
 }
 
+fn is_zero_u32(n: &u32) -> bool {
+    *n == 0
+}
+
 fn is_false(b: &bool) -> bool {
     !*b
 }
@@ -256,14 +260,14 @@ pub struct Points {
     /// `negative_balance` shortfall policy.
     pub balance: i64,
     /// Points earned but not yet available (pending period).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "is_zero_i64")]
     pub pending: i64,
     /// Points held by open reservations.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "is_zero_i64")]
     pub reserved: i64,
     /// Points taken back by returns after they were spent, repaid from
     /// future earnings (`debt` shortfall policy).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "is_zero_i64")]
     pub debt: i64,
     /// The points behind `balance` and `pending`, oldest first.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -308,7 +312,7 @@ pub struct Stamps {
     /// of a card already completed: the next stamps fill that gap first.
     pub count: i64,
     /// Cards completed so far.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "is_zero")]
     pub cards_completed: u64,
 }
 
@@ -390,10 +394,10 @@ pub struct PurchaseRecord {
     /// Per line: units, units returned, and what the line earned and gave back.
     pub lines: Vec<LineRecord>,
     /// Points earned by the purchase as a whole (per-visit rules).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "is_zero_i64")]
     pub visit_points: i64,
     /// Stamps earned by the purchase as a whole (per-visit rules).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "is_zero_i64")]
     pub visit_stamps: i64,
     /// Redemptions paid on this purchase.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -423,19 +427,19 @@ pub struct LineRecord {
     /// Units bought.
     pub quantity: u32,
     /// Units returned so far.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "is_zero_u32")]
     pub returned: u32,
     /// Points the line earned.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "is_zero_i64")]
     pub points: i64,
     /// Points already taken back.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "is_zero_i64")]
     pub points_back: i64,
     /// Stamps the line earned.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "is_zero_i64")]
     pub stamps: i64,
     /// Stamps already taken back.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "is_zero_i64")]
     pub stamps_back: i64,
     /// Cashback the line earned (minor units).
     #[serde(default, skip_serializing_if = "is_zero_i64")]

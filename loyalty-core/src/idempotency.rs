@@ -1,7 +1,7 @@
 //! Duplicate detection without unbounded memory.
 //!
 //! An account remembers the ids of its last `idempotency.remember` events
-//! (default 64, at most [`MAX_REMEMBERED_EVENTS`](crate::limits::MAX_REMEMBERED_EVENTS)),
+//! (default 16, at most [`MAX_REMEMBERED_EVENTS`](crate::limits::MAX_REMEMBERED_EVENTS)),
 //! each with a 64-bit FNV-1a digest of the event's canonical JSON. A retry
 //! of a remembered event is a no-op reported as `duplicate`; the same id with
 //! other content is a conflict. An event older than the window is refused as

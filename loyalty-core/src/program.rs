@@ -226,7 +226,7 @@ mod defaults {
         15
     }
     pub fn remember() -> u32 {
-        64
+        16
     }
     pub fn one() -> u32 {
         1
@@ -980,7 +980,8 @@ impl Default for RedemptionPolicy {
 #[serde(deny_unknown_fields)]
 pub struct IdempotencyPolicy {
     /// The account remembers the ids (and a 64-bit digest of the content) of
-    /// its last `remember` events, 1 to 1,024. An older retry is refused as
+    /// its last `remember` events, 1 to 1,024 (default 16: tills retry the
+    /// last events, not old ones). An older retry is refused as
     /// out of order instead of being reported as a duplicate.
     #[serde(default = "defaults::remember")]
     pub remember: u32,

@@ -8,6 +8,23 @@
  */
 export type Decimal = string;
 /**
+ * What an intent is about.
+ *
+ * This interface was referenced by `LoyaltyDocuments`'s JSON-Schema
+ * via the `definition` "IntentKind".
+ */
+export type IntentKind =
+  | "reward_earned"
+  | "reward_available"
+  | "one_step_away"
+  | "tier_up"
+  | "tier_at_risk"
+  | "points_expiring"
+  | "we_miss_you"
+  | "birthday"
+  | "renewal_due"
+  | "subscription_lapsed";
+/**
  * When points expire. Redemption always spends the oldest points first.
  *
  * This interface was referenced by `LoyaltyDocuments`'s JSON-Schema
@@ -1010,6 +1027,10 @@ export interface Program {
   excluded_categories?: string[];
   idempotency?: IdempotencyPolicy;
   /**
+   * Which notification intents outcomes carry, how often, and when not.
+   */
+  messaging?: Messaging | null;
+  /**
    * Decimals of the currency (2 for cents). Amounts with more decimals are rejected.
    */
   minor_units?: number;
@@ -1112,10 +1133,140 @@ export interface MoneyPerPeriod {
 export interface IdempotencyPolicy {
   /**
    * The account remembers the ids (and a 64-bit digest of the content) of
-   * its last `remember` events, 1 to 1,024. An older retry is refused as
+   * its last `remember` events, 1 to 1,024 (default 16: tills retry the
+   * last events, not old ones). An older retry is refused as
    * out of order instead of being reported as a duplicate.
    */
   remember?: number;
+}
+/**
+ * Notification intents: what the engine tells the host to send a member.
+ *
+ * The engine decides what to say and when; the host delivers. Frequency
+ * caps count intents delivered in the member's local day and week (in the
+ * offset of each event); intents that a cap or quiet hours hold back are
+ * listed in the outcome as suppressed, with the reason.
+ *
+ * This interface was referenced by `LoyaltyDocuments`'s JSON-Schema
+ * via the `definition` "Messaging".
+ */
+export interface Messaging {
+  /**
+   * Days before a tier review to warn a member at risk.
+   */
+  at_risk_days?: number;
+  /**
+   * Days before a lot expires to warn (`points_expiring`).
+   */
+  expiring_days?: number;
+  /**
+   * Kinds that are on; empty means all.
+   */
+  kinds?: IntentKind[];
+  /**
+   * Most intents per member per local day, all kinds together.
+   */
+  max_per_day?: number | null;
+  /**
+   * Most intents per member per local week (Monday to Sunday).
+   */
+  max_per_week?: number | null;
+  /**
+   * Days without a purchase before `we_miss_you`.
+   */
+  miss_you_days?: number;
+  /**
+   * Points short of the cheapest points reward that count as "one step away".
+   */
+  one_step_points?: number;
+  /**
+   * Caps for single kinds.
+   */
+  per_kind?: KindCap[];
+  /**
+   * Higher first when several intents compete for a cap (default 0; ties keep the order of the list of kinds).
+   */
+  priorities?: KindPriority[];
+  /**
+   * No intents while the member's local time is in this window.
+   */
+  quiet_hours?: QuietHours | null;
+  /**
+   * Days before a plan's paid end to remind (`renewal_due`).
+   */
+  renewal_days?: number;
+}
+/**
+ * A cap on one kind of intent.
+ *
+ * This interface was referenced by `LoyaltyDocuments`'s JSON-Schema
+ * via the `definition` "KindCap".
+ */
+export interface KindCap {
+  /**
+   * What an intent is about.
+   */
+  kind:
+    | "reward_earned"
+    | "reward_available"
+    | "one_step_away"
+    | "tier_up"
+    | "tier_at_risk"
+    | "points_expiring"
+    | "we_miss_you"
+    | "birthday"
+    | "renewal_due"
+    | "subscription_lapsed";
+  /**
+   * Most per local day.
+   */
+  max_per_day?: number | null;
+  /**
+   * Most per local week.
+   */
+  max_per_week?: number | null;
+}
+/**
+ * The priority of one kind.
+ *
+ * This interface was referenced by `LoyaltyDocuments`'s JSON-Schema
+ * via the `definition` "KindPriority".
+ */
+export interface KindPriority {
+  /**
+   * What an intent is about.
+   */
+  kind:
+    | "reward_earned"
+    | "reward_available"
+    | "one_step_away"
+    | "tier_up"
+    | "tier_at_risk"
+    | "points_expiring"
+    | "we_miss_you"
+    | "birthday"
+    | "renewal_due"
+    | "subscription_lapsed";
+  /**
+   * Higher is delivered first.
+   */
+  priority: number;
+}
+/**
+ * Local hours without messages, e.g. 21:00 to 08:00.
+ *
+ * This interface was referenced by `LoyaltyDocuments`'s JSON-Schema
+ * via the `definition` "QuietHours".
+ */
+export interface QuietHours {
+  /**
+   * Start, `HH:MM`.
+   */
+  from: string;
+  /**
+   * End, `HH:MM` (wraps past midnight when before `from`).
+   */
+  to: string;
 }
 /**
  * A paid membership plan.
@@ -1753,6 +1904,7 @@ export interface Account {
    * The member's id in the host's system.
    */
   member: string;
+  messaging?: MessagingState;
   points?: Points;
   profile?: Profile;
   /**
@@ -1817,6 +1969,57 @@ export interface CauseTotal {
    * The cause.
    */
   cause: string;
+}
+/**
+ * What messaging needs to enforce caps and say things once.
+ */
+export interface MessagingState {
+  /**
+   * Lots expiring up to this instant were already announced.
+   */
+  expiring_until?: Timestamp | null;
+  /**
+   * `we_miss_you` was said for the absence that began at this instant.
+   */
+  missed_since?: Timestamp | null;
+  /**
+   * `renewal_due` was said for the paid end at this instant.
+   */
+  renewal_for?: Timestamp | null;
+  /**
+   * `tier_at_risk` was said for the review at this instant.
+   */
+  risk_review?: Timestamp | null;
+  /**
+   * Intents delivered in the current local week (for caps), oldest first.
+   */
+  sent?: SentIntent[];
+}
+/**
+ * An intent delivered.
+ *
+ * This interface was referenced by `LoyaltyDocuments`'s JSON-Schema
+ * via the `definition` "SentIntent".
+ */
+export interface SentIntent {
+  /**
+   * An RFC 3339 timestamp with an explicit offset, e.g. "2026-03-14T09:30:00-04:00".
+   */
+  at: string;
+  /**
+   * What an intent is about.
+   */
+  kind:
+    | "reward_earned"
+    | "reward_available"
+    | "one_step_away"
+    | "tier_up"
+    | "tier_at_risk"
+    | "points_expiring"
+    | "we_miss_you"
+    | "birthday"
+    | "renewal_due"
+    | "subscription_lapsed";
 }
 /**
  * Points balances and lots.
@@ -2318,6 +2521,10 @@ export interface Outcome {
    */
   event: string;
   /**
+   * Notifications for the host to send (programs with `messaging`).
+   */
+  intents: Intent[];
+  /**
    * Every movement, in the order it happened.
    */
   ledger: LedgerEntry[];
@@ -2329,6 +2536,10 @@ export interface Outcome {
    * Applied, or recognised as a duplicate (and then nothing changed).
    */
   status: "applied" | "duplicate";
+  /**
+   * Intents held back by caps or quiet hours, with the reason.
+   */
+  suppressed: Suppressed[];
   /**
    * Tier and progress after the event (programs with tiers).
    */
@@ -2428,6 +2639,40 @@ export interface Discount {
   reward: string;
 }
 /**
+ * A notification the host should send.
+ *
+ * This interface was referenced by `LoyaltyDocuments`'s JSON-Schema
+ * via the `definition` "Intent".
+ */
+export interface Intent {
+  /**
+   * A count that goes with it: points expiring, points or stamps missing, days away.
+   */
+  amount?: number | null;
+  /**
+   * A date that goes with it: expiry, review, paid end.
+   */
+  at?: Timestamp | null;
+  /**
+   * What an intent is about.
+   */
+  kind:
+    | "reward_earned"
+    | "reward_available"
+    | "one_step_away"
+    | "tier_up"
+    | "tier_at_risk"
+    | "points_expiring"
+    | "we_miss_you"
+    | "birthday"
+    | "renewal_due"
+    | "subscription_lapsed";
+  /**
+   * The reward, voucher, tier or plan concerned.
+   */
+  subject?: string | null;
+}
+/**
  * One movement on one asset.
  *
  * This interface was referenced by `LoyaltyDocuments`'s JSON-Schema
@@ -2505,6 +2750,50 @@ export interface ReservationInfo {
    * Its id (the reserve event id): commit or release name it.
    */
   id: string;
+}
+/**
+ * An intent held back.
+ *
+ * This interface was referenced by `LoyaltyDocuments`'s JSON-Schema
+ * via the `definition` "Suppressed".
+ */
+export interface Suppressed {
+  intent: Intent1;
+  /**
+   * Why: `quiet_hours`, `daily_cap`, `weekly_cap`, `kind_daily_cap` or `kind_weekly_cap`.
+   */
+  reason: string;
+}
+/**
+ * A notification the host should send.
+ */
+export interface Intent1 {
+  /**
+   * A count that goes with it: points expiring, points or stamps missing, days away.
+   */
+  amount?: number | null;
+  /**
+   * A date that goes with it: expiry, review, paid end.
+   */
+  at?: Timestamp | null;
+  /**
+   * What an intent is about.
+   */
+  kind:
+    | "reward_earned"
+    | "reward_available"
+    | "one_step_away"
+    | "tier_up"
+    | "tier_at_risk"
+    | "points_expiring"
+    | "we_miss_you"
+    | "birthday"
+    | "renewal_due"
+    | "subscription_lapsed";
+  /**
+   * The reward, voucher, tier or plan concerned.
+   */
+  subject?: string | null;
 }
 /**
  * A member's tier and their progress.
@@ -2591,7 +2880,8 @@ export interface Quote {
 export interface IdempotencyPolicy1 {
   /**
    * The account remembers the ids (and a 64-bit digest of the content) of
-   * its last `remember` events, 1 to 1,024. An older retry is refused as
+   * its last `remember` events, 1 to 1,024 (default 16: tills retry the
+   * last events, not old ones). An older retry is refused as
    * out of order instead of being reported as a duplicate.
    */
   remember?: number;
@@ -2659,6 +2949,34 @@ export interface ReturnPolicy1 {
    * keeps what a return needs only this long.
    */
   window_days?: number;
+}
+/**
+ * Messaging memory: intents delivered this week, and what was already said.
+ *
+ * This interface was referenced by `LoyaltyDocuments`'s JSON-Schema
+ * via the `definition` "MessagingState".
+ */
+export interface MessagingState1 {
+  /**
+   * Lots expiring up to this instant were already announced.
+   */
+  expiring_until?: Timestamp | null;
+  /**
+   * `we_miss_you` was said for the absence that began at this instant.
+   */
+  missed_since?: Timestamp | null;
+  /**
+   * `renewal_due` was said for the paid end at this instant.
+   */
+  renewal_for?: Timestamp | null;
+  /**
+   * `tier_at_risk` was said for the review at this instant.
+   */
+  risk_review?: Timestamp | null;
+  /**
+   * Intents delivered in the current local week (for caps), oldest first.
+   */
+  sent?: SentIntent[];
 }
 /**
  * Points balances. Each balance equals the sum of the ledger entries on
