@@ -1,15 +1,42 @@
 //! Seeded workloads for the benchmarks: deterministic, no external RNG.
+//!
+//! - [`cafe`]: the café hybrid workload (purchases indexed 0..1,000,000,
+//!   each generated on its own from the seed and its index, so any slice of
+//!   the stream can be made without the rest) and accounts per tier level;
+//! - [`baseline`]: the café hybrid program hand-written over `rust_decimal`,
+//!   the floor the engine is compared with;
+//! - [`history`]: a regular's long event stream (lots, tier buckets,
+//!   idempotency memory, returns and redemptions);
+//! - [`population`]: members with short histories, for the replay;
+//! - [`size`]: bytes of an account in memory.
 
-use loyalty_core::event::{Line, Purchase};
+pub mod baseline;
+pub mod cafe;
+pub mod history;
+pub mod population;
+pub mod size;
+
 use loyalty_core::{Account, Engine, Event, Timestamp};
 
+/// The café hybrid program of `examples/programs/cafe-hybrid.json`.
+pub const CAFE_HYBRID: &str = include_str!("../../examples/programs/cafe-hybrid.json");
+
 /// SplitMix64: a tiny, well-known, seedable generator; enough for workloads.
+#[derive(Clone, Debug)]
 pub struct Rng(u64);
 
 impl Rng {
     /// A generator from a seed.
     pub fn new(seed: u64) -> Rng {
         Rng(seed)
+    }
+
+    /// A generator for item `index` of the stream `seed`: items are
+    /// independent, so a stream can be generated from any position.
+    pub fn at(seed: u64, index: u64) -> Rng {
+        let mut r = Rng(seed ^ index.wrapping_mul(0xD1B5_4A32_D192_ED03));
+        r.next_u64();
+        r
     }
 
     /// The next 64 random bits.
@@ -25,65 +52,46 @@ impl Rng {
     pub fn range(&mut self, lo: u64, hi: u64) -> u64 {
         lo + self.next_u64() % (hi - lo + 1)
     }
-}
 
-/// The café categories of the benchmark workload.
-pub const CATEGORIES: [&str; 5] = ["coffee", "tea", "pastry", "sandwich", "merch"];
-
-/// A random café basket: 1-5 lines, unit price 1.50-12.00, quantity 1-3.
-pub fn basket(rng: &mut Rng) -> Vec<Line> {
-    (0..rng.range(1, 5))
-        .map(|_| {
-            let category = CATEGORIES
-                .get(rng.range(0, 4) as usize)
-                .copied()
-                .unwrap_or("coffee");
-            let cents = rng.range(150, 1200);
-            Line {
-                sku: format!("{category}-{}", cents % 7),
-                category: Some(category.to_owned()),
-                tags: vec![],
-                quantity: rng.range(1, 3) as u32,
-                unit_price: format!("{}.{:02}", cents / 100, cents % 100)
-                    .parse()
-                    .unwrap_or_default(),
-                discount: None,
-                reward_discount: None,
-            }
-        })
-        .collect()
-}
-
-/// `n` purchases spread over `members` enrolled accounts, in time order per
-/// member, local hours 6-21, every day of the week.
-pub fn purchases(seed: u64, n: usize) -> Vec<Purchase> {
-    let mut rng = Rng::new(seed);
-    let start: Timestamp =
-        serde_json::from_str("\"2026-01-05T06:00:00-05:00\"").unwrap_or_else(|_| Timestamp::max());
-    (0..n)
-        .map(|i| {
-            let day = (i / 64) as u32;
-            let minute = day * 24 * 60 + rng.range(0, 15 * 60) as u32;
-            Purchase {
-                id: format!("p{i}"),
-                time: start.plus_minutes(minute),
-                location: None,
-                staff: None,
-                channel: None,
-                lines: basket(&mut rng),
-                redemptions: vec![],
-            }
-        })
-        .collect()
-}
-
-/// An enrolled account, ready for purchases from 2026-01-05 on.
-pub fn enrolled(engine: &Engine, member: &str) -> Account {
-    let enrol = Event::from_json(&format!(
-        r#"{{"type": "enrol", "id": "enrol-{member}", "member": "{member}", "time": "2026-01-01T08:00:00-05:00"}}"#
-    ));
-    match enrol.and_then(|e| engine.apply(&Account::new(member), &e)) {
-        Ok((account, _)) => account,
-        Err(_) => Account::new(member),
+    /// A number in `lo..=hi` as `u32`.
+    pub fn range32(&mut self, lo: u32, hi: u32) -> u32 {
+        u32::try_from(self.range(u64::from(lo), u64::from(hi))).unwrap_or(lo)
     }
+
+    /// True `per_mille` times in a thousand.
+    pub fn chance(&mut self, per_mille: u64) -> bool {
+        self.range(0, 999) < per_mille
+    }
+}
+
+/// Parse an RFC 3339 timestamp written in the source (falls back to the
+/// engine's latest instant, which no workload uses).
+pub fn at(text: &str) -> Timestamp {
+    Timestamp::parse(text).unwrap_or_else(|_| Timestamp::max())
+}
+
+/// Apply `event` in place, ignoring refusals (a generated stream may ask
+/// for what the member cannot afford; the engine then leaves the account
+/// as it was). Returns whether the event was applied.
+pub fn feed(engine: &Engine, account: &mut Account, event: &Event) -> bool {
+    engine.apply_in_place(account, event).is_ok()
+}
+
+/// An account enrolled at `time`.
+pub fn enrolled_at(engine: &Engine, member: &str, time: &str) -> Account {
+    let mut account = Account::new(member);
+    let enrol = Event::Enrol(loyalty_core::event::Enrol {
+        id: format!("enrol-{member}"),
+        time: at(time),
+        member: member.to_owned(),
+        location: None,
+        staff: None,
+        channel: None,
+        tags: vec![],
+        birthday: None,
+        cause: None,
+        referrer: None,
+    });
+    feed(engine, &mut account, &enrol);
+    account
 }

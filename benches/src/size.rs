@@ -1,0 +1,82 @@
+//! Bytes of an account in memory: the struct itself plus what its strings
+//! and vectors hold on the heap (by capacity, so what the allocator was
+//! asked for, without the allocator's own overhead).
+
+use std::mem::size_of;
+
+use loyalty_core::account::{LineRecord, Lot, PurchaseRecord, Redemption, Voucher};
+use loyalty_core::Account;
+
+fn string(s: &str) -> usize {
+    s.len()
+}
+
+fn opt(s: Option<&String>) -> usize {
+    s.map_or(0, |s| s.capacity())
+}
+
+fn vec<T>(v: &Vec<T>) -> usize {
+    v.capacity() * size_of::<T>()
+}
+
+fn voucher(v: &Voucher) -> usize {
+    v.id.capacity() + v.reward.capacity()
+}
+
+fn redemption(r: &Redemption) -> usize {
+    r.id.capacity() + r.reward.capacity() + r.voucher.as_ref().map_or(0, voucher)
+}
+
+fn purchase(p: &PurchaseRecord) -> usize {
+    p.id.capacity()
+        + vec::<LineRecord>(&p.lines)
+        + vec(&p.redemptions)
+        + p.redemptions.iter().map(redemption).sum::<usize>()
+        + opt(p.cause.as_ref())
+        + vec(&p.vouchers)
+        + p.vouchers.iter().map(|v| v.capacity()).sum::<usize>()
+}
+
+/// Bytes of `account` in memory (struct and heap).
+pub fn in_memory(account: &Account) -> usize {
+    let a = account;
+    size_of::<Account>()
+        + a.member.capacity()
+        + vec(&a.profile.tags)
+        + a.profile.tags.iter().map(|t| string(t)).sum::<usize>()
+        + opt(a.profile.birthday.as_ref())
+        + opt(a.profile.cause.as_ref())
+        + opt(a.profile.referrer.as_ref())
+        + vec::<Lot>(&a.points.lots)
+        + vec::<Lot>(&a.wallet.lots)
+        + vec(&a.vouchers)
+        + a.vouchers.iter().map(voucher).sum::<usize>()
+        + vec(&a.reservations)
+        + a.reservations
+            .iter()
+            .map(|r| r.id.capacity() + r.reward.capacity() + vec(&r.lots) + vec(&r.wallet_lots))
+            .sum::<usize>()
+        + vec(&a.redemptions)
+        + a.redemptions.iter().map(redemption).sum::<usize>()
+        + vec(&a.purchases)
+        + a.purchases.iter().map(purchase).sum::<usize>()
+        + a.tier
+            .as_ref()
+            .map_or(0, |t| opt(t.level.as_ref()) + vec(&t.buckets))
+        + vec(&a.usage)
+        + a.usage.iter().map(|u| u.key.capacity()).sum::<usize>()
+        + a.subscription.as_ref().map_or(0, |s| s.plan.capacity())
+        + vec(&a.donations)
+        + a.donations
+            .iter()
+            .map(|d| d.cause.capacity())
+            .sum::<usize>()
+        + vec(&a.referrals)
+        + a.referrals.iter().map(|r| r.capacity()).sum::<usize>()
+        + vec(&a.messaging.sent)
+        + vec(&a.recent_events)
+        + a.recent_events
+            .iter()
+            .map(|e| e.id.capacity() + e.digest.capacity())
+            .sum::<usize>()
+}
