@@ -1,290 +1,194 @@
-//! `loyalty`: run the engine over a program and a stream of events and show
-//! what happened, event by event, then every member's final account.
+//! `loyalty`: test a loyalty program before launch, check it, or replay events.
 //!
-//! With no arguments it runs the embedded café program over a sample day.
-//! `loyalty --program P.json --events E.jsonl` runs your own files. Each
-//! line of the events file is either `{"member": ID, "event": EVENT}` or a
-//! bare event (applied to a single member named `member`).
+//! With no arguments it simulates the embedded café hybrid program over a
+//! default population (2,000 members, 180 days), prints the table and
+//! writes the HTML report to `target/loyalty-report.html`.
 
-use std::collections::BTreeMap;
-use std::fmt::Write as _;
 use std::process::ExitCode;
 
-use loyalty_core::account::Account;
-use loyalty_core::outcome::{Asset, EntryKind, Outcome, Status};
-use loyalty_core::{Engine, Error, Event};
+use loyalty_core::Engine;
+use loyalty_sim::{render, Population, Simulation, CAFE_HYBRID};
 
-const CAFE_PROGRAM: &str = include_str!("../../examples/programs/cafe.json");
-const CAFE_DAY: &str = include_str!("../../examples/events/cafe-day.jsonl");
+mod replay;
 
-const USAGE: &str = "usage: loyalty [--program PROGRAM.json] [--events EVENTS.jsonl] [--json]
+const USAGE: &str = "usage: loyalty [COMMAND] [OPTIONS]
 
-Runs the loyalty engine over a program and events and prints what happened.
-Without options: the embedded café program over a sample day of events.
-  --program FILE   a program JSON file (default: the embedded café program)
-  --events FILE    events, one JSON per line: {\"member\": ID, \"event\": EVENT} or a bare EVENT
-  --json           print the raw JSON answer of every event instead of a summary
-  --help           this text";
+Commands:
+  simulate (the default)  run a program over a synthetic population through the
+                          engine and report whether it works
+      --program FILE      the program (default: the embedded café hybrid program)
+      --compare FILE      a second program, simulated on the same population
+      --members N         members (default 2000)
+      --days D            days simulated (default 180)
+      --seed S            seed of the population (default 42)
+      --json              print the report as JSON instead of a table
+      --html FILE         where to write the HTML report (default target/loyalty-report.html)
+      --no-html           do not write the HTML report
+  check PROGRAM           the program checker's warnings, with JSON paths
+      --json              print the JSON envelope instead of a list
+  replay                  replay events against a program and print what happened
+      --program FILE      the program (default: the embedded café program)
+      --events FILE       events, one JSON per line: {\"member\": ID, \"event\": EVENT} or a bare EVENT
+                          (default: a sample café day)
+      --json              print the raw JSON answer of every event
+  help                    this text";
 
-struct Options {
-    program: Option<String>,
-    events: Option<String>,
-    json: bool,
-}
+const DEFAULT_HTML: &str = "target/loyalty-report.html";
 
-fn parse_args() -> Result<Options, String> {
-    let mut options = Options {
-        program: None,
-        events: None,
-        json: false,
-    };
-    let mut args = std::env::args().skip(1);
-    while let Some(arg) = args.next() {
-        match arg.as_str() {
-            "--program" => options.program = Some(args.next().ok_or("--program needs a file")?),
-            "--events" => options.events = Some(args.next().ok_or("--events needs a file")?),
-            "--json" => options.json = true,
-            "--help" | "-h" => return Err(String::new()),
-            other => return Err(format!("unknown option `{other}`")),
-        }
-    }
-    Ok(options)
-}
-
-fn read(path: &str) -> Result<String, String> {
+/// Read a file the user named, with the path in the error.
+pub(crate) fn read(path: &str) -> Result<String, String> {
     std::fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}"))
 }
 
-/// Split a line into (member, event JSON).
-fn split_line(line: &str) -> Result<(String, String), String> {
-    let value: serde_json::Value =
-        serde_json::from_str(line).map_err(|e| format!("not JSON: {e}"))?;
-    match (value.get("member"), value.get("event")) {
-        (Some(member), Some(event)) => {
-            let member = member
-                .as_str()
-                .ok_or("`member` must be a string")?
-                .to_owned();
-            Ok((member, event.to_string()))
-        }
-        _ => Ok(("member".to_owned(), line.to_owned())),
-    }
-}
-
 fn main() -> ExitCode {
-    let options = match parse_args() {
-        Ok(o) => o,
-        Err(e) => {
-            if !e.is_empty() {
-                eprintln!("loyalty: {e}");
-            }
-            eprintln!("{USAGE}");
-            return if e.is_empty() {
-                ExitCode::SUCCESS
-            } else {
-                ExitCode::from(2)
-            };
+    let mut args: Vec<String> = std::env::args().skip(1).collect();
+    let command = match args.first().map(String::as_str) {
+        None => "simulate".to_owned(),
+        // `loyalty --events E.jsonl` (the runner's former interface) still replays.
+        Some(a) if a.starts_with("--") && args.iter().any(|a| a == "--events") => {
+            "replay".to_owned()
         }
+        Some(a) if a.starts_with("--") && a != "--help" => "simulate".to_owned(),
+        Some(_) => args.remove(0),
     };
-    match run(&options) {
+    let result = match command.as_str() {
+        "simulate" => simulate_command(args),
+        "check" => check_command(args),
+        "replay" => replay::parse_args(args).and_then(|o| replay::run(&o)),
+        "help" | "--help" | "-h" => Err(String::new()),
+        other => Err(format!("unknown command `{other}`")),
+    };
+    match result {
         Ok(()) => ExitCode::SUCCESS,
+        Err(e) if e.is_empty() => {
+            println!("{USAGE}");
+            ExitCode::SUCCESS
+        }
         Err(e) => {
             eprintln!("loyalty: {e}");
+            if e.starts_with("unknown") || e.contains("needs") {
+                eprintln!("{USAGE}");
+                return ExitCode::from(2);
+            }
             ExitCode::FAILURE
         }
     }
 }
 
-fn run(options: &Options) -> Result<(), String> {
-    let program = match &options.program {
+fn number<T: std::str::FromStr>(flag: &str, value: Option<String>) -> Result<T, String> {
+    let value = value.ok_or_else(|| format!("{flag} needs a value"))?;
+    value
+        .parse()
+        .map_err(|_| format!("{flag}: `{value}` is not a valid number"))
+}
+
+fn load(path: Option<&str>) -> Result<Engine, String> {
+    let text = match path {
         Some(p) => read(p)?,
-        None => CAFE_PROGRAM.to_owned(),
+        None => CAFE_HYBRID.to_owned(),
     };
-    let events = match &options.events {
-        Some(p) => read(p)?,
-        None => CAFE_DAY.to_owned(),
-    };
-    let engine =
-        Engine::from_json(&program).map_err(|e| format!("the program is not valid: {e}"))?;
-    if !options.json {
-        let p = engine.program();
-        println!(
-            "Program: {} ({}), {} rules, {} rewards\n",
-            p.name,
-            p.currency,
-            p.rules.len(),
-            p.rewards.len()
+    let name = path.unwrap_or("the embedded café hybrid program");
+    Engine::from_json(&text).map_err(|e| format!("{name} is not a valid program: {e}"))
+}
+
+fn simulate_command(args: Vec<String>) -> Result<(), String> {
+    let mut population = Population::default();
+    let (mut program, mut other, mut json) = (None, None, false);
+    let mut html = Some(DEFAULT_HTML.to_owned());
+    let mut args = args.into_iter();
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--program" => program = Some(args.next().ok_or("--program needs a file")?),
+            "--compare" => other = Some(args.next().ok_or("--compare needs a file")?),
+            "--members" => population.members = number("--members", args.next())?,
+            "--days" => population.days = number("--days", args.next())?,
+            "--seed" => population.seed = number("--seed", args.next())?,
+            "--json" => json = true,
+            "--html" => html = Some(args.next().ok_or("--html needs a file")?),
+            "--no-html" => html = None,
+            "--help" | "-h" => return Err(String::new()),
+            other => return Err(format!("unknown option `{other}`")),
+        }
+    }
+    if population.days == 0 || population.members == 0 {
+        return Err("--members and --days must be at least 1".to_owned());
+    }
+    // Enrolments spread over the first third of the run, so most members
+    // have been in the program long enough to be judged at 90 days.
+    population.enrol_days = (population.days / 3).max(1);
+    let first = load(program.as_deref())?;
+    let second = other.as_deref().map(|p| load(Some(p))).transpose()?;
+    if !json {
+        for (engine, name) in std::iter::once((&first, program.as_deref()))
+            .chain(second.as_ref().map(|e| (e, other.as_deref())))
+        {
+            print_warnings(engine, name.unwrap_or("café hybrid (embedded)"));
+        }
+        eprintln!(
+            "Simulating {} members for {} days (seed {})...",
+            population.members, population.days, population.seed
         );
     }
-    let mut accounts: BTreeMap<String, Option<Account>> = BTreeMap::new();
-    let (mut applied, mut failed) = (0_usize, 0_usize);
-    for (n, line) in events
-        .lines()
-        .enumerate()
-        .filter(|(_, l)| !l.trim().is_empty())
-    {
-        let (member, event_json) =
-            split_line(line).map_err(|e| format!("events line {}: {e}", n + 1))?;
-        let slot = accounts.entry(member.clone()).or_default();
-        let result = Event::from_json(&event_json).and_then(|event| {
-            let account = match (&*slot, &event) {
-                (Some(a), _) => a.clone(),
-                (None, _) => Account::new(member.clone()),
-            };
-            engine.apply(&account, &event).map(|(a, o)| (event, a, o))
-        });
-        if options.json {
-            let account = slot.as_ref().map_or("null".to_owned(), |a| {
-                serde_json::to_string(a).unwrap_or_default()
-            });
-            println!(
-                "{}",
-                loyalty_core::json::apply(&engine, &account, &event_json)
-            );
-        }
-        match result {
-            Ok((event, account, outcome)) => {
-                applied += 1;
-                if !options.json {
-                    println!("{}", describe(&member, &event, &outcome));
-                }
-                *slot = Some(account);
-            }
-            Err(e) => {
-                failed += 1;
-                if !options.json {
-                    println!("{}", describe_error(&member, &event_json, &e));
-                }
-            }
-        }
+    let started = std::time::Instant::now();
+    let sims: Vec<Simulation> = match &second {
+        Some(b) => loyalty_sim::compare(&first, b, &population).into(),
+        None => vec![loyalty_sim::simulate(&first, &population)],
+    };
+    let elapsed = started.elapsed();
+    if json {
+        println!("{}", render::json(&sims));
+    } else {
+        println!("{}", render::table(&sims));
+        let events: u64 = sims.iter().map(|s| s.events).sum();
+        eprintln!(
+            "{events} events through the engine in {:.2} s",
+            elapsed.as_secs_f64()
+        );
     }
-    if !options.json {
-        println!("\n{applied} event(s) applied, {failed} refused (accounts left unchanged).\n");
-        println!("Final accounts:");
-        for (member, account) in &accounts {
-            match account {
-                Some(a) => println!("{}", summary(member, a)),
-                None => println!("  {member:<8} (no account: never enrolled)"),
-            }
+    if let Some(path) = html {
+        let path = std::path::Path::new(&path);
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir)
+                .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
         }
+        std::fs::write(path, render::html(&sims))
+            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        eprintln!("HTML report: {}", path.display());
     }
     Ok(())
 }
 
-fn local_time(event: &Event) -> String {
-    event.time().as_datetime().format("%H:%M").to_string()
+fn print_warnings(engine: &Engine, name: &str) {
+    let warnings = engine.check();
+    if warnings.is_empty() {
+        println!("Checker: no warnings for {name}.\n");
+        return;
+    }
+    println!("Checker: {} warning(s) for {name}:", warnings.len());
+    for w in &warnings {
+        println!("  {} [{}] {}", w.path, w.code, w.message);
+    }
+    println!();
 }
 
-fn describe(member: &str, event: &Event, outcome: &Outcome) -> String {
-    let mut s = format!(
-        "{} {member:<6} {:<13} {:<11}",
-        local_time(event),
-        event.kind(),
-        event.id()
-    );
-    if outcome.status == Status::Duplicate {
-        s.push_str(" duplicate: already applied, nothing changed");
-        return s;
-    }
-    let mut parts: Vec<String> = Vec::new();
-    for a in &outcome.awards {
-        match (a.points, a.stamps) {
-            (p, 0) => parts.push(format!("{}: +{p} pts", a.rule)),
-            (0, st) => parts.push(format!("{}: +{st} stamp(s)", a.rule)),
-            (p, st) => parts.push(format!("{}: +{p} pts +{st} stamp(s)", a.rule)),
+fn check_command(args: Vec<String>) -> Result<(), String> {
+    let (mut path, mut json) = (None, false);
+    for arg in args {
+        match arg.as_str() {
+            "--json" => json = true,
+            "--help" | "-h" => return Err(String::new()),
+            _ if path.is_none() && !arg.starts_with("--") => path = Some(arg),
+            other => return Err(format!("unknown option `{other}`")),
         }
     }
-    for v in &outcome.vouchers {
-        parts.push(format!("card complete -> voucher {} ({})", v.id, v.reward));
+    let path = path.ok_or("check needs a program file")?;
+    let text = read(&path)?;
+    if json {
+        println!("{}", loyalty_core::json::check_program(&text));
+        return Ok(());
     }
-    for d in &outcome.discounts {
-        parts.push(format!("{} -{} on line {}", d.reward, d.amount, d.line));
-    }
-    if let Some(r) = &outcome.reservation {
-        parts.push(format!(
-            "reserved until {}",
-            r.expires_at.as_datetime().format("%H:%M")
-        ));
-    }
-    for e in &outcome.ledger {
-        let what = match (e.kind, e.asset) {
-            (EntryKind::Clawback, Asset::Points | Asset::Pending) => {
-                Some(format!("clawback {} pts", e.amount))
-            }
-            (EntryKind::Clawback, Asset::Stamps) => Some(format!("clawback {} stamp(s)", e.amount)),
-            (EntryKind::Redeem, Asset::Points | Asset::Reserved) => {
-                Some(format!("spent {} pts", -e.amount))
-            }
-            (EntryKind::Redeem, Asset::Vouchers | Asset::ReservedVouchers) => {
-                Some("spent a voucher".to_owned())
-            }
-            (EntryKind::Expire, _) => {
-                Some(format!("expired {} {:?}", -e.amount, e.asset).to_lowercase())
-            }
-            (EntryKind::Adjust, _) => {
-                Some(format!("adjusted {:+} {:?}", e.amount, e.asset).to_lowercase())
-            }
-            (EntryKind::Earn, Asset::Points) if e.reference.as_deref() == Some("welcome") => {
-                Some(format!("welcome +{} pts", e.amount))
-            }
-            (EntryKind::Restore, _) => {
-                Some(format!("restored {:+} {:?}", e.amount, e.asset).to_lowercase())
-            }
-            (EntryKind::DebtIncurred, _) => Some(format!("debt +{}", e.amount)),
-            _ => None,
-        };
-        parts.extend(what);
-    }
-    let b = &outcome.balances;
-    let _ = write!(
-        s,
-        " {}",
-        if parts.is_empty() {
-            "-".to_owned()
-        } else {
-            parts.join(", ")
-        }
-    );
-    let _ = write!(
-        s,
-        "  => {} pts, {} stamp(s), {} voucher(s)",
-        b.points, b.stamps, b.vouchers
-    );
-    s
-}
-
-fn describe_error(member: &str, event_json: &str, e: &Error) -> String {
-    let id = serde_json::from_str::<serde_json::Value>(event_json)
-        .ok()
-        .and_then(|v| v.get("id").and_then(|i| i.as_str().map(str::to_owned)))
-        .unwrap_or_default();
-    format!(
-        "      {member:<6} {:<13} {id:<11} REFUSED [{}] {e}",
-        "",
-        e.code()
-    )
-}
-
-fn summary(member: &str, a: &Account) -> String {
-    let p = &a.points;
-    let mut s = format!("  {member:<8} {} pts", p.balance);
-    if p.pending != 0 {
-        let _ = write!(s, " (+{} pending)", p.pending);
-    }
-    if p.debt != 0 {
-        let _ = write!(s, " (debt {})", p.debt);
-    }
-    let _ = write!(
-        s,
-        ", {} stamp(s) on the card, {} card(s) completed",
-        a.stamps.count, a.stamps.cards_completed
-    );
-    let vouchers: Vec<&str> = a.vouchers.iter().map(|v| v.reward.as_str()).collect();
-    if !vouchers.is_empty() {
-        let _ = write!(s, ", vouchers: {}", vouchers.join(", "));
-    }
-    if let Some(next) = p.lots.iter().filter_map(|l| l.expires_at).min() {
-        let _ = write!(s, ", next expiry {}", next.as_datetime().format("%Y-%m-%d"));
-    }
-    s
+    let engine =
+        Engine::from_json(&text).map_err(|e| format!("{path} is not a valid program: {e}"))?;
+    print_warnings(&engine, &path);
+    Ok(())
 }

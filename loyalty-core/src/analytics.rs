@@ -144,6 +144,9 @@ pub struct Analytics {
     wallet_issued: i64,
     wallet_spent: i64,
     redemptions: u64,
+    /// What members paid (after discounts), and what rewards took off baskets.
+    sales: Decimal,
+    discounts: Decimal,
     renewals: u64,
     cancellations: u64,
     lapses: u64,
@@ -209,6 +212,8 @@ impl Analytics {
             wallet_issued: 0,
             wallet_spent: 0,
             redemptions: 0,
+            sales: Decimal::ZERO,
+            discounts: Decimal::ZERO,
             renewals: 0,
             cancellations: 0,
             lapses: 0,
@@ -251,13 +256,23 @@ impl Analytics {
                     .entry(e.staff.clone().unwrap_or_else(|| NONE.to_owned()))
                     .or_default() += 1;
             }
-            Event::Purchase(_) => {
+            Event::Purchase(p) => {
                 stats.visits += 1;
                 stats.last_purchase = Some(at);
+                for line in &p.lines {
+                    self.sales += line.unit_price.0 * Decimal::from(line.quantity)
+                        - line.discount.map_or(Decimal::ZERO, |d| d.0)
+                        - line.reward_discount.map_or(Decimal::ZERO, |d| d.0);
+                }
             }
             Event::Redeem(_) | Event::Commit(_) => {
                 stats.redemptions += 1;
                 self.redemptions += 1;
+                self.discounts += outcome
+                    .discounts
+                    .iter()
+                    .map(|d| d.amount.0)
+                    .sum::<Decimal>();
             }
             _ => {}
         }
@@ -415,6 +430,8 @@ impl Analytics {
         self.wallet_issued += other.wallet_issued;
         self.wallet_spent += other.wallet_spent;
         self.redemptions += other.redemptions;
+        self.sales += other.sales;
+        self.discounts += other.discounts;
         self.renewals += other.renewals;
         self.cancellations += other.cancellations;
         self.lapses += other.lapses;
@@ -555,6 +572,8 @@ impl Analytics {
             visits,
             visits_per_member: ratio(visits, members),
             redemptions: self.redemptions,
+            sales: Dec(self.sales),
+            rewards_given: Dec(self.discounts),
             members_redeeming: redeeming,
             redemption_rate: ratio(redeeming, members),
             first_reward: FirstReward {
@@ -720,6 +739,10 @@ pub struct Report {
     pub visits_per_member: f64,
     /// Redemptions (one-phase redeems and committed reservations).
     pub redemptions: u64,
+    /// What members paid for their purchases (after all discounts).
+    pub sales: Dec,
+    /// What redeemed rewards took off baskets: the cost of rewards given.
+    pub rewards_given: Dec,
     /// Members who redeemed at least once.
     pub members_redeeming: u64,
     /// `members_redeeming` over `members`.
