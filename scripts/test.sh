@@ -7,3 +7,4 @@ cd "$(dirname "$0")/.."
 bash scripts/test-rust.sh
 bash scripts/test-c.sh
 bash scripts/test-wasm.sh
+bash scripts/test-sim.sh
