@@ -248,6 +248,23 @@ enum LoyaltyStatus loyalty_program_validate(const uint8_t *program,
                                             struct LoyaltyResult **out);
 
 /**
+ * Check a program (JSON) with the program checker: warnings about rules
+ * that can never fire, rewards nobody can obtain, tiers out of reach and
+ * first milestones far from the guidance, each with its JSON path. The
+ * result's `json` is the envelope `{"ok":true,"warnings":[{"path":...,
+ * "code":...,"message":...}]}` (the status is `LOYALTY_OK` even when there
+ * are warnings), or the error of a program that does not validate, as
+ * `loyalty_core::json::check_program` returns them.
+ *
+ * # Safety
+ * `program` is null or points to `program_len` readable bytes; `out` is
+ * null or points to writable storage for one pointer.
+ */
+enum LoyaltyStatus loyalty_program_check(const uint8_t *program,
+                                         size_t program_len,
+                                         struct LoyaltyResult **out);
+
+/**
  * Load and validate a program (JSON) into an engine.
  *
  * On success `*engine_out` receives the engine (free it with

@@ -101,6 +101,36 @@ pub unsafe extern "C" fn loyalty_program_validate(
     })
 }
 
+/// Check a program (JSON) with the program checker: warnings about rules
+/// that can never fire, rewards nobody can obtain, tiers out of reach and
+/// first milestones far from the guidance, each with its JSON path. The
+/// result's `json` is the envelope `{"ok":true,"warnings":[{"path":...,
+/// "code":...,"message":...}]}` (the status is `LOYALTY_OK` even when there
+/// are warnings), or the error of a program that does not validate, as
+/// `loyalty_core::json::check_program` returns them.
+///
+/// # Safety
+/// `program` is null or points to `program_len` readable bytes; `out` is
+/// null or points to writable storage for one pointer.
+#[no_mangle]
+pub unsafe extern "C" fn loyalty_program_check(
+    program: *const u8,
+    program_len: usize,
+    out: *mut *mut LoyaltyResult,
+) -> LoyaltyStatus {
+    guard(out, || {
+        // SAFETY: the caller's contract on `program` and `program_len`.
+        let program = match unsafe { text(program, program_len, "program", Document::Program) } {
+            Ok(p) => p,
+            Err(answer) => return answer,
+        };
+        match json::load_program(program) {
+            Ok(_) => Answer::ok(json::check_program(program)),
+            Err(e) => Answer::error(&e),
+        }
+    })
+}
+
 /// Load and validate a program (JSON) into an engine.
 ///
 /// On success `*engine_out` receives the engine (free it with

@@ -276,6 +276,40 @@ static void test_program_validate(void)
     CHECK(loyalty_program_validate(u8(cafe), cafe_len, NULL) == LOYALTY_INVALID_ARGUMENT);
 }
 
+static void test_program_check(void)
+{
+    LoyaltyResult *r = (LoyaltyResult *)&r;
+    const char *slow = "{\"name\": \"Slow\", \"currency\": \"USD\","
+                       " \"rules\": [{\"id\": \"v\", \"earn\": {\"type\": \"stamps_per_visit\", \"stamps\": 1}}],"
+                       " \"stamps\": {\"card_size\": 20, \"reward\": \"free\"},"
+                       " \"rewards\": [{\"id\": \"free\", \"cost\": {\"type\": \"voucher\"},"
+                       " \"benefit\": {\"type\": \"free_item\", \"matching\": {\"categories\": [\"coffee\"]}}}]}";
+    const char *quiet = "{\"name\": \"Quiet\", \"currency\": \"USD\","
+                        " \"rules\": [{\"id\": \"b\", \"earn\": {\"type\": \"points_per_amount\", \"rate\": \"1\"}}]}";
+    LoyaltyStatus s = loyalty_program_check(u8(slow), strlen(slow), &r);
+
+    /* Warnings are an answer, not an error. */
+    CHECK(s == LOYALTY_OK);
+    check_shape(r, LOYALTY_OK);
+    CHECK(r != NULL && strncmp(r->json, "{\"ok\":true,\"warnings\":[{\"path\":\"stamps.card_size\","
+                                        "\"code\":\"first_stamp_reward_slow\",", 83) == 0);
+    CHECK(r != NULL && strstr(r->json, "guidance for stamp cards: first reward within 5-10 visits") != NULL);
+    loyalty_result_free(r);
+
+    s = loyalty_program_check(u8(quiet), strlen(quiet), &r);
+    CHECK(s == LOYALTY_OK);
+    CHECK(r != NULL && strcmp(r->json, "{\"ok\":true,\"warnings\":[]}") == 0);
+    loyalty_result_free(r);
+
+    s = loyalty_program_check(u8("{\"name\": \"x\", \"currency\": \"USD\", \"rulez\": []}"), 44, &r);
+    expect_error(s, r, LOYALTY_INVALID_JSON, "invalid_json", "invalid_program_json", "program", "rulez");
+
+    s = loyalty_program_check(NULL, 0, &r);
+    expect_error(s, r, LOYALTY_INVALID_ARGUMENT, "invalid_argument", "null_pointer", "program", "");
+
+    CHECK(loyalty_program_check(u8(quiet), strlen(quiet), NULL) == LOYALTY_INVALID_ARGUMENT);
+}
+
 static void test_engine_new(void)
 {
     LoyaltyEngine *e = (LoyaltyEngine *)&e; /* garbage the call must overwrite */
@@ -908,6 +942,7 @@ int main(int argc, char **argv)
     RUN(test_status_names);
     RUN(test_free_null);
     RUN(test_program_validate);
+    RUN(test_program_check);
     RUN(test_engine_new);
     RUN(test_apply_flow);
     RUN(test_apply_errors);
