@@ -172,8 +172,16 @@ struct Tag {
 /// no intermediate tree is built.
 pub fn parse_event(json: &str) -> Result<Event, Error> {
     expect_object(json, Document::Event, false)?;
-    let tag: Tag = strict(json, Document::Event)?;
-    Ok(match tag.kind {
+    // Tills write `type` first; then one pass is enough. Otherwise a first
+    // pass finds it wherever it is.
+    let kind = match leading_tag(json) {
+        Some(kind) => {
+            precheck(json, Document::Event)?;
+            kind
+        }
+        None => strict::<Tag>(json, Document::Event)?.kind,
+    };
+    Ok(match kind {
         EventKind::Enrol => Event::Enrol(variant(json)?),
         EventKind::Purchase => Event::Purchase(variant(json)?),
         EventKind::Return => Event::Return(variant(json)?),
@@ -191,11 +199,39 @@ pub fn parse_event(json: &str) -> Result<Event, Error> {
     })
 }
 
+/// The `type` of an event whose first key is `type`, read without parsing
+/// the rest (escapes and anything unusual fall back to the full pass).
+fn leading_tag(json: &str) -> Option<EventKind> {
+    let rest = json
+        .trim_start()
+        .strip_prefix('{')?
+        .trim_start()
+        .strip_prefix("\"type\"")?;
+    let rest = rest
+        .trim_start()
+        .strip_prefix(':')?
+        .trim_start()
+        .strip_prefix('"')?;
+    let (name, _) = rest.split_once('"')?;
+    if name.contains('\\') {
+        return None;
+    }
+    let de: serde::de::value::StrDeserializer<'_, serde::de::value::Error> =
+        name.into_deserializer();
+    EventKind::deserialize(de).ok()
+}
+
 fn variant<T: DeserializeOwned>(json: &str) -> Result<T, Error> {
     let mut de = serde_json::Deserializer::from_str(json);
-    serde_path_to_error::deserialize::<_, SkipType<T>>(&mut de)
+    let value = serde_path_to_error::deserialize::<_, SkipType<T>>(&mut de)
         .map(|s| s.0)
-        .map_err(|e| parse_error(Document::Event, e))
+        .map_err(|e| parse_error(Document::Event, e))?;
+    de.end().map_err(|e| Error::Parse {
+        document: Document::Event,
+        path: String::new(),
+        message: e.to_string(),
+    })?;
+    Ok(value)
 }
 
 /// Deserializes `T` from a JSON object, skipping its `type` key.
@@ -210,7 +246,10 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for SkipType<T> {
                 f.write_str("an event object")
             }
             fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
-                T::deserialize(MapAccessDeserializer::new(WithoutType(map)))
+                T::deserialize(MapAccessDeserializer::new(WithoutType {
+                    map,
+                    seen_type: false,
+                }))
             }
         }
         deserializer
@@ -219,7 +258,10 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for SkipType<T> {
     }
 }
 
-struct WithoutType<A>(A);
+struct WithoutType<A> {
+    map: A,
+    seen_type: bool,
+}
 
 impl<'de, A: MapAccess<'de>> MapAccess<'de> for WithoutType<A> {
     type Error = A::Error;
@@ -229,11 +271,15 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for WithoutType<A> {
         seed: K,
     ) -> Result<Option<K::Value>, A::Error> {
         loop {
-            let Some(key) = self.0.next_key::<String>()? else {
+            let Some(key) = self.map.next_key::<String>()? else {
                 return Ok(None);
             };
             if key == "type" {
-                self.0.next_value::<IgnoredAny>()?;
+                if self.seen_type {
+                    return Err(serde::de::Error::duplicate_field("type"));
+                }
+                self.seen_type = true;
+                self.map.next_value::<IgnoredAny>()?;
                 continue;
             }
             return seed.deserialize(key.into_deserializer()).map(Some);
@@ -241,7 +287,7 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for WithoutType<A> {
     }
 
     fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, A::Error> {
-        self.0.next_value_seed(seed)
+        self.map.next_value_seed(seed)
     }
 }
 

@@ -118,11 +118,18 @@ impl Tx<'_> {
             _ => None,
         };
         let (mut points, mut first) = (0_i64, None);
-        for lot in &self.acc.points.lots {
+        // Lots expire in earning order (see `expire_lots`): stop at the first
+        // one beyond the horizon.
+        let soon = |lot: &&crate::account::Lot| {
+            lot.expires_at
+                .or(inactivity)
+                .is_some_and(|at| at <= horizon)
+        };
+        for lot in self.acc.points.lots.iter().take_while(soon) {
             let Some(at) = lot.expires_at.or(inactivity) else {
                 continue;
             };
-            if at <= horizon && said.is_none_or(|s| at > s) {
+            if said.is_none_or(|s| at > s) {
                 points += lot.points;
                 first = first.map_or(Some(at), |f: crate::time::Timestamp| Some(f.min(at)));
             }

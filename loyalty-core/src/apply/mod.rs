@@ -72,19 +72,22 @@ pub(crate) struct Journals {
     points: journal::Journal<crate::account::Lot>,
     wallet: journal::Journal<crate::account::Lot>,
     purchases: journal::Journal<crate::account::PurchaseRecord>,
+    vouchers: journal::Journal<crate::account::Voucher>,
 }
 
 /// A copy of everything in `acc` but its long lists (lots, purchases,
-/// recent events), which are journaled instead.
+/// vouchers, recent events), which are journaled instead.
 fn small_copy(acc: &mut Account) -> Account {
     let points = std::mem::take(&mut acc.points.lots);
     let wallet = std::mem::take(&mut acc.wallet.lots);
     let purchases = std::mem::take(&mut acc.purchases);
+    let vouchers = std::mem::take(&mut acc.vouchers);
     let recent = std::mem::take(&mut acc.recent_events);
     let copy = acc.clone();
     acc.points.lots = points;
     acc.wallet.lots = wallet;
     acc.purchases = purchases;
+    acc.vouchers = vouchers;
     acc.recent_events = recent;
     copy
 }
@@ -94,12 +97,15 @@ fn roll_back(acc: &mut Account, mut small: Account, journals: Journals) {
     let mut points = std::mem::take(&mut acc.points.lots);
     let mut wallet = std::mem::take(&mut acc.wallet.lots);
     let mut purchases = std::mem::take(&mut acc.purchases);
+    let mut vouchers = std::mem::take(&mut acc.vouchers);
+    journals.vouchers.restore(&mut vouchers);
     journals.points.restore(&mut points);
     journals.wallet.restore(&mut wallet);
     journals.purchases.restore(&mut purchases);
     small.points.lots = points;
     small.wallet.lots = wallet;
     small.purchases = purchases;
+    small.vouchers = vouchers;
     small.recent_events = std::mem::take(&mut acc.recent_events);
     *acc = small;
 }
@@ -517,10 +523,16 @@ impl Tx<'_> {
         self.vest(PoolId::Points);
         self.vest(PoolId::Wallet);
         self.expire_lots();
-        let (gone, kept): (Vec<_>, Vec<_>) = std::mem::take(&mut self.acc.vouchers)
-            .into_iter()
-            .partition(|v| v.expires_at.is_some_and(|t| t <= now));
-        self.acc.vouchers = kept;
+        let expired = |v: &crate::account::Voucher| v.expires_at.is_some_and(|t| t <= now);
+        let mut gone = Vec::new();
+        if self.acc.vouchers.iter().any(expired) {
+            self.journal.vouchers.before_any(&self.acc.vouchers);
+            let (out, kept): (Vec<_>, Vec<_>) = std::mem::take(&mut self.acc.vouchers)
+                .into_iter()
+                .partition(expired);
+            self.acc.vouchers = kept;
+            gone = out;
+        }
         for v in gone {
             self.entry(Asset::Vouchers, EntryKind::Expire, -1, Some(&v.id));
         }

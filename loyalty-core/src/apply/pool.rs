@@ -123,7 +123,7 @@ impl Tx<'_> {
     pub(crate) fn vest(&mut self, id: PoolId) {
         let now = self.now;
         let due = |l: &Lot| l.available_at.is_some_and(|t| t <= now);
-        if !self.pool(id).lots.iter().any(due) {
+        if self.pool(id).pending == 0 || !self.pool(id).lots.iter().any(due) {
             return;
         }
         self.lots_to_change(id);
@@ -168,28 +168,27 @@ impl Tx<'_> {
             _ => false,
         };
         let expired = |lot: &Lot| inactive || lot.expires_at.is_some_and(|t| t <= now);
+        // Lots are kept in earning order, and a lot's expiry depends only on
+        // when it was earned (rolling, fixed date) or on the whole account
+        // (inactivity), so the expired lots are always a prefix: finding them
+        // costs what expires, not what the account holds, and the journal
+        // undoes dropping them cheaply.
+        let lots = &self.acc.points.lots;
+        let prefix = lots.iter().take_while(|l| expired(l)).count();
+        if prefix == 0 {
+            return;
+        }
         let (mut available, mut pending) = (0, 0);
-        for lot in self.acc.points.lots.iter().filter(|l| expired(l)) {
+        for lot in lots.iter().take(prefix) {
             if lot.is_pending() {
                 pending += lot.points;
             } else {
                 available += lot.points;
             }
         }
-        if available == 0 && pending == 0 {
-            return;
-        }
-        // Lots are kept in earning order and expire in that order, so the
-        // expired ones are a prefix, which the journal undoes cheaply.
-        let lots = &self.acc.points.lots;
-        let prefix = lots.iter().take_while(|l| expired(l)).count();
-        if lots.iter().skip(prefix).any(expired) {
-            self.lots_to_change(PoolId::Points).retain(|l| !expired(l));
-        } else {
-            self.journal
-                .points
-                .drop_front(&mut self.acc.points.lots, prefix);
-        }
+        self.journal
+            .points
+            .drop_front(&mut self.acc.points.lots, prefix);
         self.acc.points.balance -= available;
         self.acc.points.pending -= pending;
         self.entry(Asset::Points, EntryKind::Expire, -available, None);

@@ -318,6 +318,7 @@ impl Tx<'_> {
         }
         for id in revoke {
             if let Some(i) = self.acc.vouchers.iter().position(|v| v.id == id) {
+                self.journal.vouchers.before_any(&self.acc.vouchers);
                 self.acc.vouchers.remove(i);
                 self.entry(Asset::Vouchers, EntryKind::Clawback, -1, Some(&id));
             }
@@ -349,6 +350,7 @@ impl Tx<'_> {
         if let Some(v) = r.voucher {
             if v.expires_at.is_none_or(|t| t > self.now) {
                 self.entry(Asset::Vouchers, EntryKind::Restore, 1, Some(&v.id));
+                self.journal.vouchers.before_append(&self.acc.vouchers);
                 self.acc.vouchers.push(v);
             }
         }

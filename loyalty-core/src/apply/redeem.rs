@@ -218,6 +218,7 @@ impl Tx<'_> {
                             )
                         })?,
                 };
+                self.journal.vouchers.before_any(&self.acc.vouchers);
                 let voucher = self.acc.vouchers.remove(at);
                 if reserve {
                     self.entry(Asset::Vouchers, EntryKind::Reserve, -1, Some(&voucher.id));
@@ -360,6 +361,7 @@ impl Tx<'_> {
                 .acc
                 .vouchers
                 .partition_point(|x| x.issued_at <= v.issued_at);
+            self.journal.vouchers.before_any(&self.acc.vouchers);
             self.acc.vouchers.insert(at, v);
         }
         if let Some(a) = r.allowance {
