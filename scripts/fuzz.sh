@@ -8,7 +8,7 @@
 # Installs the nightly toolchain and cargo-fuzz when missing. The corpus
 # lives in fuzz/corpus/TARGET (seeded from the example programs and the
 # conformance vectors), the libFuzzer log in fuzz/logs/TARGET.log. Any crash
-# is copied to fuzz/regressions/TARGET/, which `cargo test` replays
+# is copied to fuzz/regressions/TARGET/ (set FUZZ_NO_BUILD=1 to skip the build), which `cargo test` replays
 # (loyalty-core/tests/fuzz_regressions.rs): commit it with the fix.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -52,11 +52,21 @@ esac
 cp fuzz/regressions/"$target"/* "$corpus/" 2>/dev/null || true
 
 log="fuzz/logs/$target.log"
+# Build once, then run a copy of the binary: edits to the sources while the
+# fuzzer runs do not rebuild or swap it under the run.
+# FUZZ_NO_BUILD=1 reuses the last build of the target.
+: >"$log"
+if [ -z "${FUZZ_NO_BUILD:-}" ]; then
+    echo "== building $target"
+    (cd fuzz && cargo +nightly fuzz build "$target") >"$log" 2>&1 || { tail -n 30 "$log"; exit 1; }
+fi
+mkdir -p fuzz/target/snapshot
+bin="fuzz/target/snapshot/$target"
+cp "fuzz/target/x86_64-unknown-linux-gnu/release/$target" "$bin"
 echo "== fuzzing $target for ${seconds}s (log: $log)"
 status=0
-(cd fuzz && cargo +nightly fuzz run "$target" "corpus/$target" -- \
-    -max_total_time="$seconds" -rss_limit_mb=2048 -max_len=65536 \
-    -print_final_stats=1) >"$log" 2>&1 || status=$?
+"$bin" "$corpus" -artifact_prefix="fuzz/artifacts/$target/" -max_total_time="$seconds" \
+    -rss_limit_mb=2048 -max_len=65536 -print_final_stats=1 >>"$log" 2>&1 || status=$?
 
 crashes=0
 for f in fuzz/artifacts/"$target"/*; do

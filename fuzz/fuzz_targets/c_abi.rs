@@ -16,8 +16,8 @@ use std::ptr;
 
 use loyalty::{
     loyalty_apply, loyalty_commit, loyalty_engine_free, loyalty_engine_new,
-    loyalty_program_validate, loyalty_quote, loyalty_release, loyalty_reserve,
-    loyalty_result_free, loyalty_status_name, LoyaltyEngine, LoyaltyResult, LoyaltyStatus,
+    loyalty_program_validate, loyalty_quote, loyalty_release, loyalty_reserve, loyalty_result_free,
+    loyalty_status_name, LoyaltyEngine, LoyaltyResult, LoyaltyStatus,
 };
 
 const PROGRAMS: &[&str] = &[
@@ -27,7 +27,8 @@ const PROGRAMS: &[&str] = &[
     include_str!("../../examples/programs/coffee-club.json"),
 ];
 
-const ENROLLED: &str = r#"{"type": "enrol", "id": "e", "member": "m", "time": "2026-01-01T00:00:00Z"}"#;
+const ENROLLED: &str =
+    r#"{"type": "enrol", "id": "e", "member": "m", "time": "2026-01-01T00:00:00Z"}"#;
 
 type Call = unsafe extern "C" fn(
     *const LoyaltyEngine,
@@ -69,9 +70,14 @@ fn take(status: LoyaltyStatus, result: *mut LoyaltyResult) -> String {
     assert!(!r.json.is_null());
     // SAFETY: `json` points to `json_len` bytes owned by the result.
     let bytes = unsafe { std::slice::from_raw_parts(r.json.cast::<u8>(), r.json_len) };
-    let text = std::str::from_utf8(bytes).expect("envelope is UTF-8").to_owned();
+    let text = std::str::from_utf8(bytes)
+        .expect("envelope is UTF-8")
+        .to_owned();
     let value: serde_json::Value = serde_json::from_str(&text).expect("envelope is JSON");
-    let ok = value.get("ok").and_then(serde_json::Value::as_bool).expect("`ok` member");
+    let ok = value
+        .get("ok")
+        .and_then(serde_json::Value::as_bool)
+        .expect("`ok` member");
     let success = matches!(
         status,
         LoyaltyStatus::LOYALTY_OK | LoyaltyStatus::LOYALTY_DUPLICATE
@@ -117,7 +123,8 @@ libfuzzer_sys::fuzz_target!(|data: &[u8]| {
     let mut engine = ptr::null_mut();
     let mut error = ptr::null_mut();
     // SAFETY: a valid program string and valid out pointers.
-    let status = unsafe { loyalty_engine_new(program.as_ptr(), program.len(), &mut engine, &mut error) };
+    let status =
+        unsafe { loyalty_engine_new(program.as_ptr(), program.len(), &mut engine, &mut error) };
     assert_eq!(status, LoyaltyStatus::LOYALTY_OK);
     let core_engine = loyalty_core::Engine::from_json(program).expect("example program loads");
 
@@ -139,7 +146,14 @@ libfuzzer_sys::fuzz_target!(|data: &[u8]| {
         let mut result = ptr::null_mut();
         // SAFETY: valid pointers and lengths.
         let status = unsafe {
-            loyalty_apply(engine, a.as_ptr(), a.len(), e.as_ptr(), e.len(), &mut result)
+            loyalty_apply(
+                engine,
+                a.as_ptr(),
+                a.len(),
+                e.as_ptr(),
+                e.len(),
+                &mut result,
+            )
         };
         let from_c = take(status, result);
         assert_eq!(from_c, loyalty_core::json::apply(&core_engine, a, e));
@@ -148,7 +162,14 @@ libfuzzer_sys::fuzz_target!(|data: &[u8]| {
             let mut result = ptr::null_mut();
             // SAFETY: valid pointers and lengths.
             let status = unsafe {
-                loyalty_apply(engine, acct.as_ptr(), acct.len(), e.as_ptr(), e.len(), &mut result)
+                loyalty_apply(
+                    engine,
+                    acct.as_ptr(),
+                    acct.len(),
+                    e.as_ptr(),
+                    e.len(),
+                    &mut result,
+                )
             };
             let from_c = take(status, result);
             assert_eq!(from_c, loyalty_core::json::apply(&core_engine, &acct, e));

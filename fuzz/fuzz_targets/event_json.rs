@@ -8,8 +8,12 @@ use loyalty_core::{json, Engine};
 const CAFE: &str = include_str!("../../examples/programs/cafe.json");
 
 libfuzzer_sys::fuzz_target!(|data: &[u8]| {
-    let Ok(engine) = Engine::from_json(CAFE) else { return };
-    let Ok(text) = std::str::from_utf8(data) else { return };
+    let Ok(engine) = Engine::from_json(CAFE) else {
+        return;
+    };
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
     let _ = json::apply(&engine, "null", text);
     let enrolled = json::apply_parts(
         &engine,
