@@ -8,3 +8,4 @@ bash scripts/test-rust.sh
 bash scripts/test-c.sh
 bash scripts/test-wasm.sh
 bash scripts/test-sim.sh
+bash scripts/test-differential.sh
