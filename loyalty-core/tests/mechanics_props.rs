@@ -7,7 +7,12 @@
 //!
 //! `PROPTEST_CASES` sets the number of cases (256 by default).
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
 
 use loyalty_core::account::Account;
 use loyalty_core::outcome::{Asset, EntryKind};

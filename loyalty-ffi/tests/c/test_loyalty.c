@@ -234,7 +234,7 @@ static void test_program_validate(void)
 {
     LoyaltyResult *r = NULL;
     LoyaltyStatus s = loyalty_program_validate(u8(cafe), cafe_len, &r);
-    char deep[80];
+    char deep[86];
 
     CHECK(s == LOYALTY_OK);
     check_shape(r, LOYALTY_OK);
@@ -243,7 +243,7 @@ static void test_program_validate(void)
     loyalty_result_free(r);
 
     s = loyalty_program_validate(u8("{"), 1, &r);
-    expect_error(s, r, LOYALTY_INVALID_JSON, "invalid_json", "invalid_program_json", "program", "?");
+    expect_error(s, r, LOYALTY_INVALID_JSON, "invalid_json", "invalid_program_json", "program", "");
 
     s = loyalty_program_validate(u8("{\"name\": \"x\", \"currency\": \"USD\", \"rules\": 1}"), 44, &r);
     expect_error(s, r, LOYALTY_INVALID_JSON, "invalid_json", "invalid_program_json", "program", "rules");
@@ -259,9 +259,12 @@ static void test_program_validate(void)
                      "rules[0].earn.rate");
     }
 
-    memset(deep, '[', 40);
-    memset(deep + 40, ']', 40);
-    s = loyalty_program_validate(u8(deep), 80, &r);
+    /* {"a": followed by 40 nested arrays: deeper than the limit of 32. */
+    memcpy(deep, "{\"a\":", 5);
+    memset(deep + 5, '[', 40);
+    memset(deep + 45, ']', 40);
+    deep[85] = '}';
+    s = loyalty_program_validate(u8(deep), 86, &r);
     expect_error(s, r, LOYALTY_LIMIT, "limit", "limit_exceeded", "program", "");
 
     s = loyalty_program_validate(u8("{\"name\": \"\xff\"}"), 13, &r);
