@@ -1,0 +1,93 @@
+//! A plain loop over the café workload for profilers (callgrind, perf):
+//! `profile quote|apply|apply_in_place|quote_json|apply_json|baseline [N]`
+//! runs N purchases (default 100,000) after a warm-up of 1,000, with the
+//! purchases made before the loop starts.
+//! `profile history EVENTS [N]` applies the regular's next purchase N times
+//! (default 1,000), in place, on copies of their account after EVENTS
+//! events (copies made outside `Engine::apply_in_place`).
+//!
+//! `valgrind --tool=callgrind target/release/examples/profile quote 20000`
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic,
+    missing_docs
+)]
+
+use std::hint::black_box;
+use std::time::Instant;
+
+use loyalty_benches::baseline::cafe_hybrid;
+use loyalty_benches::cafe::{accounts, chunk, SEED};
+use loyalty_benches::CAFE_HYBRID;
+use loyalty_core::{json, Engine, Event};
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let what = args.get(1).map_or("quote", String::as_str).to_owned();
+    let n: u64 = args.get(2).and_then(|s| s.parse().ok()).unwrap_or(100_000);
+    let engine = Engine::from_json(CAFE_HYBRID).expect("valid program");
+    if what == "history" {
+        let runs: u64 = args.get(3).and_then(|s| s.parse().ok()).unwrap_or(1_000);
+        let (account, _) = loyalty_benches::history::account(&engine, 3, n);
+        let event = loyalty_benches::history::next_purchase(3, n);
+        let copies: Vec<_> = (0..runs).map(|_| account.clone()).collect();
+        let start = Instant::now();
+        for mut a in copies {
+            black_box(engine.apply_in_place(&mut a, &event).ok());
+        }
+        let ns = start.elapsed().as_nanos() as f64 / runs as f64;
+        eprintln!("history {n}: {runs} applies, {ns:.0} ns per event (drops included)");
+        return;
+    }
+    let accounts = accounts(&engine);
+    let json_accounts = accounts
+        .clone()
+        .map(|a| serde_json::to_string(&a).expect("json"));
+    let buys = chunk(SEED, 0, n + 1_000);
+    let events: Vec<(usize, Event)> = buys
+        .iter()
+        .map(|p| (p.level.index(), Event::Purchase(p.purchase.clone())))
+        .collect();
+    let texts: Vec<String> = events
+        .iter()
+        .map(|(_, e)| serde_json::to_string(e).expect("json"))
+        .collect();
+    let run = |i: usize| {
+        let (level, event) = &events[i];
+        let p = &buys[i];
+        match what.as_str() {
+            "baseline" => {
+                black_box(cafe_hybrid(p.level, &p.purchase));
+            }
+            "quote" => {
+                black_box(engine.quote(&accounts[*level], &p.purchase).ok());
+            }
+            "apply" => {
+                black_box(engine.apply(&accounts[*level], event).ok());
+            }
+            "apply_in_place" => {
+                let mut a = accounts[*level].clone();
+                black_box(engine.apply_in_place(&mut a, event).ok());
+            }
+            "quote_json" => {
+                black_box(json::quote(&engine, &json_accounts[*level], &texts[i]));
+            }
+            "apply_json" => {
+                black_box(json::apply(&engine, &json_accounts[*level], &texts[i]));
+            }
+            other => panic!("unknown workload `{other}`"),
+        }
+    };
+    for i in 0..1_000 {
+        run(i);
+    }
+    let start = Instant::now();
+    for i in 1_000..(n as usize + 1_000) {
+        run(i);
+    }
+    let ns = start.elapsed().as_nanos() as f64 / n as f64;
+    eprintln!("{what}: {n} purchases, {ns:.0} ns per purchase");
+}
