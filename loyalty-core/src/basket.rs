@@ -42,18 +42,25 @@ impl Match {
 }
 
 pub(crate) fn check_event_id(path: &str, id: &str) -> Result<(), Error> {
+    check_id_at(id, || path.to_owned())
+}
+
+/// [`check_event_id`] with the path made only when there is an error (the
+/// basket checks run on every purchase, twice: building paths eagerly cost
+/// five allocations per line).
+fn check_id_at(id: &str, path: impl FnOnce() -> String) -> Result<(), Error> {
     if id.is_empty() {
-        Err(Error::invalid(Document::Event, path, "must not be empty"))
+        Err(Error::invalid(Document::Event, path(), "must not be empty"))
     } else if id.len() > MAX_ID_BYTES {
         Err(Error::limit(
             Document::Event,
-            path,
+            path(),
             format!("must be at most {MAX_ID_BYTES} bytes"),
         ))
     } else if id.chars().any(char::is_control) {
         Err(Error::invalid(
             Document::Event,
-            path,
+            path(),
             "must not contain control characters",
         ))
     } else {
@@ -61,25 +68,32 @@ pub(crate) fn check_event_id(path: &str, id: &str) -> Result<(), Error> {
     }
 }
 
-fn check_money(path: &str, value: Decimal, minor_units: u32) -> Result<(), Error> {
+fn check_money(
+    path: impl FnOnce() -> String,
+    value: Decimal,
+    minor_units: u32,
+) -> Result<(), Error> {
     if value < Decimal::ZERO {
         return Err(Error::invalid(
             Document::Event,
-            path,
+            path(),
             format!("must not be negative, got `{value}`"),
         ));
     }
     if value.scale() > minor_units {
         return Err(Error::invalid(
             Document::Event,
-            path,
+            path(),
             format!("`{value}` has more than {minor_units} decimals"),
         ));
     }
-    if value > Decimal::from(MAX_AMOUNT_UNITS) {
+    // The scale is at most `minor_units` (checked above), so comparing
+    // mantissas at that scale is exact and avoids a decimal rescale.
+    let limit = i128::from(MAX_AMOUNT_UNITS) * 10_i128.pow(value.scale());
+    if value.mantissa() > limit {
         return Err(Error::limit(
             Document::Event,
-            path,
+            path(),
             format!("must be at most {MAX_AMOUNT_UNITS}"),
         ));
     }
@@ -106,9 +120,9 @@ pub(crate) fn value_lines<'a>(
         .enumerate()
         .map(|(i, line)| {
             let at = |field: &str| format!("{path}[{i}].{field}");
-            check_event_id(&at("sku"), &line.sku)?;
+            check_id_at(&line.sku, || at("sku"))?;
             if let Some(c) = &line.category {
-                check_event_id(&at("category"), c)?;
+                check_id_at(c, || at("category"))?;
             }
             if line.tags.len() > 32 {
                 return Err(Error::limit(
@@ -118,7 +132,7 @@ pub(crate) fn value_lines<'a>(
                 ));
             }
             for (t, tag) in line.tags.iter().enumerate() {
-                check_event_id(&format!("{path}[{i}].tags[{t}]"), tag)?;
+                check_id_at(tag, || format!("{path}[{i}].tags[{t}]"))?;
             }
             if line.quantity == 0 {
                 return Err(Error::invalid(
@@ -135,13 +149,28 @@ pub(crate) fn value_lines<'a>(
                 ));
             }
             let price = line.unit_price.0;
-            check_money(&at("unit_price"), price, mu)?;
-            let discount = line.discount.map_or(Decimal::ZERO, |d| d.0);
-            check_money(&at("discount"), discount, mu)?;
-            let reward = line.reward_discount.map_or(Decimal::ZERO, |d| d.0);
-            check_money(&at("reward_discount"), reward, mu)?;
+            check_money(|| at("unit_price"), price, mu)?;
             let gross = price * Decimal::from(line.quantity);
-            let value = gross - discount - reward;
+            // Most lines have no discounts: skip their checks and arithmetic.
+            let discount = match line.discount {
+                Some(d) => {
+                    check_money(|| at("discount"), d.0, mu)?;
+                    d.0
+                }
+                None => Decimal::ZERO,
+            };
+            let reward = match line.reward_discount {
+                Some(d) => {
+                    check_money(|| at("reward_discount"), d.0, mu)?;
+                    d.0
+                }
+                None => Decimal::ZERO,
+            };
+            let value = if line.discount.is_none() && line.reward_discount.is_none() {
+                gross
+            } else {
+                gross - discount - reward
+            };
             if value < Decimal::ZERO {
                 return Err(Error::invalid(
                     Document::Event,
@@ -174,12 +203,21 @@ pub(crate) fn value_lines<'a>(
         .collect()
 }
 
-/// Amount in minor units (cents) as an integer; exact because scales are checked.
+/// Amount in minor units (cents) as an integer, truncated toward zero;
+/// exact because scales are checked. Read from the mantissa at the
+/// currency's scale rather than by a decimal division (the division was a
+/// visible share of every purchase).
 pub(crate) fn minor(engine: &Engine, amount: Decimal) -> i64 {
-    (amount / engine.unit())
-        .trunc()
-        .to_i64()
-        .unwrap_or(i64::MAX)
+    let scale = engine.program().minor_units;
+    let mut cents = amount.trunc_with_scale(scale);
+    cents.rescale(scale);
+    if cents.scale() != scale {
+        return (amount / engine.unit())
+            .trunc()
+            .to_i64()
+            .unwrap_or(i64::MAX);
+    }
+    i64::try_from(cents.mantissa()).unwrap_or(i64::MAX)
 }
 
 /// Split `total` into integer shares proportional to `weights` (largest
@@ -203,17 +241,60 @@ pub(crate) fn split(total: i64, weights: &[i64]) -> Vec<i64> {
         return shares;
     }
     let t = i128::from(total);
-    let mut remainders: Vec<(i128, usize)> = Vec::with_capacity(weights.len());
     let mut given: i128 = 0;
-    for (i, (&w, share)) in weights.iter().zip(shares.iter_mut()).enumerate() {
-        let exact = t * i128::from(w.max(0));
-        let q = exact.div_euclid(sum);
+    for (&w, share) in weights.iter().zip(shares.iter_mut()) {
+        let q = (t * i128::from(w.max(0))).div_euclid(sum);
         *share = i64::try_from(q).unwrap_or(0);
         given += q;
-        remainders.push((exact.rem_euclid(sum), i));
     }
-    let mut left = t - given;
+    let left = t - given;
+    if left <= 0 {
+        return shares;
+    }
+    let remainder = |i: usize| {
+        let w = weights.get(i).copied().unwrap_or(0).max(0);
+        (t * i128::from(w)).rem_euclid(sum)
+    };
+    // Fewer than `weights.len()` units are left over. For a handful of
+    // them (and at most 64 weights, one bit each) a scan for the largest
+    // remainder each time beats sorting all remainders and allocates
+    // nothing; the result is the same.
+    if left <= 4 && weights.len() <= 64 {
+        let mut taken = 0_u64;
+        for _ in 0..left {
+            let mut best: Option<(i128, usize)> = None;
+            for i in 0..weights.len() {
+                if taken & (1 << i) != 0 {
+                    continue;
+                }
+                let r = remainder(i);
+                if best.is_none_or(|(b, _)| r > b) {
+                    best = Some((r, i));
+                }
+            }
+            let Some((_, i)) = best else { break };
+            taken |= 1 << i;
+            if let Some(s) = shares.get_mut(i) {
+                *s += 1;
+            }
+        }
+        return shares;
+    }
+    split_sorted(t, weights, sum, shares, left)
+}
+
+/// The general case of [`split`]: give the `left` units to the largest
+/// remainders, found by sorting (ties to the earlier index). `shares` holds
+/// the floors.
+fn split_sorted(t: i128, weights: &[i64], sum: i128, floors: Vec<i64>, left: i128) -> Vec<i64> {
+    let mut shares = floors;
+    let mut remainders: Vec<(i128, usize)> = weights
+        .iter()
+        .enumerate()
+        .map(|(i, &w)| ((t * i128::from(w.max(0))).rem_euclid(sum), i))
+        .collect();
     remainders.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    let mut left = left;
     for (_, i) in remainders {
         if left <= 0 {
             break;
@@ -236,5 +317,29 @@ mod tests {
         assert_eq!(split(7, &[450, 0, 250]), vec![5, 0, 2]);
         assert_eq!(split(0, &[5, 5]), vec![0, 0]);
         assert_eq!(split(3, &[0, 0]), vec![3, 0]);
+    }
+
+    /// The scan for small remainders and the sort agree.
+    #[test]
+    fn split_scan_matches_sort() {
+        let mut seed = 7_u64;
+        for _ in 0..20_000 {
+            seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+            let n = 1 + (seed >> 60) as usize;
+            let weights: Vec<i64> = (0..n).map(|i| ((seed >> (i * 3)) % 7) as i64 - 1).collect();
+            let total = ((seed >> 20) % 50) as i64;
+            let sum: i128 = weights.iter().map(|&w| i128::from(w.max(0))).sum();
+            let got = split(total, &weights);
+            assert_eq!(got.iter().sum::<i64>(), total, "{weights:?}");
+            if sum > 0 {
+                let floors: Vec<i64> = weights
+                    .iter()
+                    .map(|&w| (i128::from(total) * i128::from(w.max(0)) / sum) as i64)
+                    .collect();
+                let left = i128::from(total) - floors.iter().map(|&f| i128::from(f)).sum::<i128>();
+                let sorted = super::split_sorted(i128::from(total), &weights, sum, floors, left);
+                assert_eq!(got, sorted, "{total} over {weights:?}");
+            }
+        }
     }
 }

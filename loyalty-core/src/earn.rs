@@ -44,7 +44,9 @@ pub(crate) struct Facts<'a> {
     pub cause: Option<&'a str>,
 }
 
-/// One rule's contribution.
+/// One rule's contribution. The per-line vectors are empty when the rule
+/// gave nothing line by line (a missing entry counts as zero), so rules that
+/// do not fire, or give per visit, allocate nothing.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Result {
     pub rule: usize,
@@ -62,13 +64,9 @@ pub(crate) struct Result {
 }
 
 impl Result {
-    fn new(rule: usize, lines: usize) -> Result {
+    fn new(rule: usize) -> Result {
         Result {
             rule,
-            line_points: vec![0; lines],
-            line_stamps: vec![0; lines],
-            line_cashback: vec![0; lines],
-            line_donation: vec![0; lines],
             ..Result::default()
         }
     }
@@ -249,7 +247,7 @@ pub(crate) fn evaluate(
         if !applies(engine, &ctx, rule) {
             continue;
         }
-        let mut r = Result::new(index, lines.len());
+        let mut r = Result::new(index);
         match &rule.earn {
             Earn::PointsPerAmount { rate, matching } => {
                 let (amount, weights) = ctx.weights(matching.as_ref());
@@ -261,37 +259,27 @@ pub(crate) fn evaluate(
                 r.line_points = split(r.points, &weights);
             }
             Earn::PointsPerUnit { points, matching } => {
-                for (slot, l) in r.line_points.iter_mut().zip(lines) {
-                    if matching.matches(l.line) {
-                        *slot = i64::from(*points) * i64::from(l.earning_units);
-                    }
-                }
-                r.points = r.line_points.iter().sum();
+                (r.points, r.line_points) = per_unit(lines, matching, *points);
             }
             Earn::PointsPerVisit { points } => {
                 r.visit_points = i64::from(*points);
                 r.points = r.visit_points;
             }
             Earn::StampsPerUnit { stamps, matching } => {
-                for (slot, l) in r.line_stamps.iter_mut().zip(lines) {
-                    if matching.matches(l.line) {
-                        *slot = i64::from(*stamps) * i64::from(l.earning_units);
-                    }
-                }
-                r.stamps = r.line_stamps.iter().sum();
+                (r.stamps, r.line_stamps) = per_unit(lines, matching, *stamps);
             }
             Earn::StampsPerVisit { stamps } => {
                 r.visit_stamps = i64::from(*stamps);
                 r.stamps = r.visit_stamps;
             }
             Earn::PointsMultiplier { factor, rules } => {
-                multiply(engine, &mut r, &results, rules, factor.0)?
+                multiply(engine, &mut r, &results, rules, factor.0, lines.len())?
             }
             Earn::TierMultiplier { rules } => {
                 let factor = facts
                     .tier
                     .map_or(Decimal::ONE, |t| engine.tier_multiplier(t));
-                multiply(engine, &mut r, &results, rules, factor)?;
+                multiply(engine, &mut r, &results, rules, factor, lines.len())?;
             }
             Earn::CashbackPercent {
                 percent,
@@ -402,16 +390,39 @@ fn applies(engine: &Engine, ctx: &Ctx<'_, '_>, rule: &Rule) -> bool {
     rule.when.as_ref().is_none_or(|c| ctx.holds(c))
 }
 
-/// A multiplier's extra points: `rounding(targets x factor) - targets`, shared like the targets.
+/// Per-unit awards: `each` per earning unit of every matching line, as the
+/// total and the per-line shares (left empty when no line matches).
+fn per_unit(lines: &[Valued<'_>], matching: &crate::program::Match, each: u32) -> (i64, Vec<i64>) {
+    let mut shares = Vec::new();
+    let mut total = 0;
+    for (i, l) in lines.iter().enumerate() {
+        if !matching.matches(l.line) {
+            continue;
+        }
+        if shares.is_empty() {
+            shares = vec![0; lines.len()];
+        }
+        let v = i64::from(each) * i64::from(l.earning_units);
+        if let Some(slot) = shares.get_mut(i) {
+            *slot = v;
+        }
+        total += v;
+    }
+    (total, shares)
+}
+
+/// A multiplier's extra points: `rounding(targets x factor) - targets`,
+/// shared like the targets (`n` lines, then the per-visit part).
 fn multiply(
     engine: &Engine,
     r: &mut Result,
     done: &[Result],
     targets: &[String],
     factor: Decimal,
+    n: usize,
 ) -> std::result::Result<(), Error> {
     let program = engine.program();
-    let mut weights = vec![0_i64; r.line_points.len() + 1];
+    let mut weights = vec![0_i64; n + 1];
     let mut total = 0_i64;
     for t in done {
         let Some(rule) = program.rules.get(t.rule) else {
@@ -421,11 +432,11 @@ fn multiply(
             continue;
         }
         total += t.points;
-        for (w, p) in weights
-            .iter_mut()
-            .zip(t.line_points.iter().chain(std::iter::once(&t.visit_points)))
-        {
+        for (w, p) in weights.iter_mut().zip(&t.line_points) {
             *w += p;
+        }
+        if let Some(w) = weights.get_mut(n) {
+            *w += t.visit_points;
         }
     }
     let scaled = Decimal::from(total)
@@ -434,12 +445,12 @@ fn multiply(
         .filter(|p| *p <= MAX_POINTS)
         .ok_or_else(|| too_many("points", MAX_POINTS))?;
     let extra = (scaled - total).max(0);
-    let shares = split(extra, &weights);
-    let n = r.line_points.len();
-    for (slot, share) in r.line_points.iter_mut().zip(&shares) {
-        *slot = *share;
+    if extra == 0 {
+        return Ok(());
     }
-    r.visit_points = shares.get(n).copied().unwrap_or(0);
+    let mut shares = split(extra, &weights);
+    r.visit_points = shares.pop().unwrap_or(0);
+    r.line_points = shares;
     r.points = extra;
     Ok(())
 }
