@@ -206,7 +206,7 @@ fn cases() -> Vec<Case> {
             priced("NaN"),
             InvalidJson,
             "invalid_event_json",
-            "lines",
+            "lines[0].unit_price",
             "expected value",
         ),
         case(
@@ -734,7 +734,7 @@ fn cases() -> Vec<Case> {
         ),
         case(
             "second enrolment",
-            format!(r#"{{"type":"enrol","id":"h","member":"m","time":"2026-03-02T08:07:00Z"}}"#),
+            r#"{"type":"enrol","id":"h","member":"m","time":"2026-03-02T08:07:00Z"}"#,
             Rule,
             "already_enrolled",
             "member",
