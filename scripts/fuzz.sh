@@ -68,13 +68,17 @@ status=0
 "$bin" "$corpus" -artifact_prefix="fuzz/artifacts/$target/" -max_total_time="$seconds" \
     -rss_limit_mb=2048 -max_len=65536 -print_final_stats=1 >>"$log" 2>&1 || status=$?
 
+# Crashes, leaks, timeouts and out-of-memory inputs become regressions;
+# `slow-unit-*` files (an input slower than 10 s) are only reported.
 crashes=0
-for f in fuzz/artifacts/"$target"/*; do
+for f in fuzz/artifacts/"$target"/crash-* fuzz/artifacts/"$target"/leak-* \
+         fuzz/artifacts/"$target"/timeout-* fuzz/artifacts/"$target"/oom-*; do
     [ -e "$f" ] || continue
     cp "$f" "fuzz/regressions/$target/"
     crashes=$((crashes + 1))
 done
-runs=$(grep -Eo 'Done [0-9]+ runs in [0-9]+ second' "$log" | tail -1 || true)
-execs=$(grep -E '^stat::number_of_executed_units' "$log" | tail -1 | awk '{print $2}' || true)
-echo "== $target: ${runs:-no summary} (executions: ${execs:-?}), crashes: $crashes, exit status: $status"
+slow=$(find fuzz/artifacts/"$target" -name 'slow-unit-*' | wc -l)
+runs=$(grep -aEo 'Done [0-9]+ runs in [0-9]+ second' "$log" | tail -1 || true)
+execs=$(grep -aE '^stat::number_of_executed_units' "$log" | tail -1 | awk '{print $2}' || true)
+echo "== $target: ${runs:-no summary} (executions: ${execs:-?}), crashes: $crashes, slow units: $slow, exit status: $status"
 exit "$status"
