@@ -216,14 +216,10 @@ fn generated_events_parse() {
     }
 }
 
-/// Bug (reported, not fixed here): in `tiered.json` the first level,
-/// `bronze`, has threshold `0`, yet after enrolment the member has no level
-/// while the tier info says the next level is `bronze` with `0.00`
-/// remaining. Expected: level `bronze` from enrolment (qualifying `0.00` is
-/// not below the threshold `0`). The model skips invariant 9 at zero
-/// qualifying spend until this is fixed.
+/// Regression: in `tiered.json` the first level, `bronze`, has threshold
+/// `0`; a member must hold it from enrolment (qualifying `0.00` is not below
+/// the threshold `0`).
 #[test]
-#[ignore = "bug: a tier level with threshold 0 is not reached at enrolment"]
 fn a_zero_threshold_level_is_reached_at_enrolment() {
     let engine = Engine::from_json(PROGRAMS[7].1).unwrap();
     let e = r#"{"type":"enrol","id":"enrol","member":"m","time":"2026-03-02T08:00:00-05:00"}"#;

@@ -57,6 +57,7 @@ impl Tx<'_> {
             &[("welcome".to_owned(), welcome)],
             EntryKind::Earn,
         )?;
+        self.enter_tiers()?;
         self.birthday()
     }
 

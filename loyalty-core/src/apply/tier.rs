@@ -259,3 +259,17 @@ impl Tx<'_> {
         }
     }
 }
+
+impl Tx<'_> {
+    /// At enrolment, a member qualifies at once for any level whose
+    /// threshold is zero (e.g. "Bronze for everyone").
+    pub(crate) fn enter_tiers(&mut self) -> Result<(), Error> {
+        if self.engine.program().tiers.is_none() {
+            return Ok(());
+        }
+        match self.engine.level_for(0) {
+            Some(level) => self.move_to(Some(level), EntryKind::TierUp),
+            None => Ok(()),
+        }
+    }
+}
