@@ -88,8 +88,8 @@ const PROGRAMS: &[(&str, &str)] = &[
 ///   big basket, and per-rule rounding of multipliers;
 /// - `points`: 2 points per visit;
 /// - `cashback`: the per-purchase cap (10.00) lets split baskets earn more;
-/// - `coffee-club`, `tiered`: a multiplier rule is rounded on its own, so
-///   floor(2a) + floor(2b) may exceed floor(2(a + b)) - floor... in either way.
+/// - `coffee-club`, `tiered`: multiplier rules round on
+///   their own, so the sum over split baskets is not bounded by the whole.
 const SPLIT_SAFE: &[&str] = &["cafe-stamp-card", "charity-round-up"];
 
 fn cases() -> u32 {

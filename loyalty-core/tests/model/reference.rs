@@ -1042,11 +1042,10 @@ impl Model {
                         .map_or(-1, |p| p as i64)
                 };
                 // Upgrades are immediate; downgrades wait for a review, so
-                // the level is at least what the spend reaches. (Zero
-                // spend is skipped: see the ignored test
-                // `a_zero_threshold_level_is_reached_at_enrolment`.)
+                // the level is at least what the spend reaches (a level with
+                // threshold 0 from enrolment).
                 ensure!(
-                    qualifying == 0 || rank(info.level.as_deref()) >= rank(reached),
+                    rank(info.level.as_deref()) >= rank(reached),
                     "9: qualifying {qualifying} reaches {reached:?}, the level is {:?}",
                     info.level
                 );
