@@ -24,6 +24,13 @@ use loyalty_benches::cafe::{accounts, chunk, SEED};
 use loyalty_benches::CAFE_HYBRID;
 use loyalty_core::{json, Engine, Event};
 
+/// The timed call of `history`, apart so callgrind can collect only it
+/// (`--toggle-collect=profile::timed_apply`).
+#[inline(never)]
+fn timed_apply(engine: &Engine, account: &mut loyalty_core::Account, event: &Event) {
+    black_box(engine.apply_in_place(account, event).ok());
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let what = args.get(1).map_or("quote", String::as_str).to_owned();
@@ -36,7 +43,7 @@ fn main() {
         let copies: Vec<_> = (0..runs).map(|_| account.clone()).collect();
         let start = Instant::now();
         for mut a in copies {
-            black_box(engine.apply_in_place(&mut a, &event).ok());
+            timed_apply(&engine, &mut a, &event);
         }
         let ns = start.elapsed().as_nanos() as f64 / runs as f64;
         eprintln!("history {n}: {runs} applies, {ns:.0} ns per event (drops included)");
