@@ -121,7 +121,7 @@ fn program_200() -> Engine {
                 i % 4
             ),
             4 => format!(
-                r#"{{"id": "r{i}", "priority": 5, "earn": {{"type": "points_multiplier", "factor": "1.1", "rules": ["r{}"]}}}}"#,
+                r#"{{"id": "r{i}", "earn": {{"type": "points_multiplier", "factor": "1.1", "rules": ["r{}"]}}}}"#,
                 i - 4
             ),
             5 => format!(
