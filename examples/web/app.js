@@ -81,7 +81,7 @@ function renderCard() {
   $("stamp-grid").replaceChildren(
     ...Array.from({ length: size }, (_, i) => el("li", { className: i < count ? "filled" : "", textContent: i < count ? "✓" : "" })),
   );
-  const done = account.stamps.cards_completed;
+  const done = account.stamps.cards_completed ?? 0; // left out of the JSON while zero
   $("stamp-note").textContent = program.stamps
     ? `${done} card${done === 1 ? "" : "s"} completed · a full card gives: ${rewardName(program.stamps.reward)}`
     : "";
