@@ -88,17 +88,8 @@ pub unsafe extern "C" fn loyalty_program_validate(
     program_len: usize,
     out: *mut *mut LoyaltyResult,
 ) -> LoyaltyStatus {
-    guard(out, || {
-        // SAFETY: the caller's contract on `program` and `program_len`.
-        let program = match unsafe { text(program, program_len, "program", Document::Program) } {
-            Ok(p) => p,
-            Err(answer) => return answer,
-        };
-        match json::load_program(program) {
-            Ok(_) => Answer::ok(json::validate_program(program)),
-            Err(e) => Answer::error(&e),
-        }
-    })
+    // SAFETY: the caller's contract, passed on unchanged.
+    unsafe { program_call(program, program_len, out, json::validate_program) }
 }
 
 /// Check a program (JSON) with the program checker: warnings about rules
@@ -118,6 +109,22 @@ pub unsafe extern "C" fn loyalty_program_check(
     program_len: usize,
     out: *mut *mut LoyaltyResult,
 ) -> LoyaltyStatus {
+    // SAFETY: the caller's contract, passed on unchanged.
+    unsafe { program_call(program, program_len, out, json::check_program) }
+}
+
+/// The shared body of the calls that take only a program: check the bytes,
+/// take the status from loading the program, and answer with `envelope`'s
+/// JSON for it (the core's envelope, so the bytes match the other doors).
+///
+/// # Safety
+/// As for `loyalty_program_validate`.
+unsafe fn program_call(
+    program: *const u8,
+    program_len: usize,
+    out: *mut *mut LoyaltyResult,
+    envelope: fn(&str) -> String,
+) -> LoyaltyStatus {
     guard(out, || {
         // SAFETY: the caller's contract on `program` and `program_len`.
         let program = match unsafe { text(program, program_len, "program", Document::Program) } {
@@ -125,7 +132,7 @@ pub unsafe extern "C" fn loyalty_program_check(
             Err(answer) => return answer,
         };
         match json::load_program(program) {
-            Ok(_) => Answer::ok(json::check_program(program)),
+            Ok(_) => Answer::ok(envelope(program)),
             Err(e) => Answer::error(&e),
         }
     })
