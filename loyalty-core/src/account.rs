@@ -467,6 +467,6 @@ pub struct LineRecord {
 pub struct SeenEvent {
     /// Event id.
     pub id: String,
-    /// 64-bit FNV-1a digest of the event's canonical JSON, in hex.
+    /// 64-bit FNV-1a digest of the event's fields, in hex.
     pub digest: String,
 }

@@ -2258,7 +2258,7 @@ export interface Voucher {
  */
 export interface SeenEvent {
   /**
-   * 64-bit FNV-1a digest of the event's canonical JSON, in hex.
+   * 64-bit FNV-1a digest of the event's fields, in hex.
    */
   digest: string;
   /**
