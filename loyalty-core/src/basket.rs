@@ -57,7 +57,7 @@ fn check_id_at(id: &str, path: impl FnOnce() -> String) -> Result<(), Error> {
             path(),
             format!("must be at most {MAX_ID_BYTES} bytes"),
         ))
-    } else if id.chars().any(char::is_control) {
+    } else if has_control(id) {
         Err(Error::invalid(
             Document::Event,
             path(),
@@ -66,6 +66,12 @@ fn check_id_at(id: &str, path: impl FnOnce() -> String) -> Result<(), Error> {
     } else {
         Ok(())
     }
+}
+
+/// Whether `text` holds a control character. Ids are nearly always
+/// printable ASCII: a byte test settles those without decoding UTF-8.
+fn has_control(text: &str) -> bool {
+    !text.bytes().all(|b| (0x20..0x7f).contains(&b)) && text.chars().any(char::is_control)
 }
 
 fn check_money(

@@ -29,7 +29,7 @@ mod tier;
 use rust_decimal::Decimal;
 
 use crate::account::{Account, SeenEvent};
-use crate::basket::{check_event_id, value_lines};
+use crate::basket::{check_event_id, value_lines, Valued};
 use crate::earn::{evaluate, Facts};
 use crate::engine::Engine;
 use crate::error::{Document, Error};
@@ -128,7 +128,7 @@ fn empty_outcome(id: &str, status: Status) -> Outcome {
 }
 
 pub(crate) fn apply(engine: &Engine, acc: &mut Account, event: &Event) -> Result<Outcome, Error> {
-    check_event(engine, event)?;
+    let basket = check_event(engine, event)?;
     let id = event.id();
     let digest = digest(event);
     if let Some(seen) = acc.recent_events.iter().find(|s| s.id == id) {
@@ -187,7 +187,7 @@ pub(crate) fn apply(engine: &Engine, acc: &mut Account, event: &Event) -> Result
         now,
         vouchers_issued: 0,
     };
-    if let Err(e) = tx.run(event, points_before) {
+    if let Err(e) = tx.run(event, basket, points_before) {
         let (acc, journals) = (tx.acc, tx.journal);
         roll_back(acc, small, journals);
         return Err(e);
@@ -241,8 +241,7 @@ pub(crate) fn quote(
     account: &Account,
     purchase: &Purchase,
 ) -> Result<Quote, Error> {
-    check_event(engine, &Event::Purchase(purchase.clone()))?;
-    let lines = value_lines(engine, "lines", &purchase.lines)?;
+    let lines = check_purchase(engine, purchase)?;
     let f = facts(
         engine,
         account,
@@ -335,7 +334,9 @@ fn check_cause(engine: &Engine, path: &str, cause: Option<&str>) -> Result<(), E
 }
 
 /// Checks that need no account state.
-fn check_event(engine: &Engine, event: &Event) -> Result<(), Error> {
+/// Check an event's fields, and value its basket when it has one (a
+/// purchase's lines, a redemption's basket) so that is done only once.
+fn check_event<'a>(engine: &Engine, event: &'a Event) -> Result<Option<Vec<Valued<'a>>>, Error> {
     check_event_id("id", event.id())?;
     match event {
         Event::Enrol(e) => {
@@ -355,29 +356,7 @@ fn check_event(engine: &Engine, event: &Event) -> Result<(), Error> {
                 ));
             }
         }
-        Event::Purchase(p) => {
-            opt_id("location", p.location.as_deref())?;
-            opt_id("staff", p.staff.as_deref())?;
-            opt_id("channel", p.channel.as_deref())?;
-            value_lines(engine, "lines", &p.lines)?;
-            if p.lines.is_empty() {
-                return Err(Error::invalid(
-                    Document::Event,
-                    "lines",
-                    "a purchase needs at least one line",
-                ));
-            }
-            if p.redemptions.len() > 32 {
-                return Err(Error::limit(
-                    Document::Event,
-                    "redemptions",
-                    "at most 32 redemptions are allowed",
-                ));
-            }
-            for (i, r) in p.redemptions.iter().enumerate() {
-                check_event_id(&format!("redemptions[{i}]"), r)?;
-            }
-        }
+        Event::Purchase(p) => return check_purchase(engine, p).map(Some),
         Event::Return(r) => {
             check_event_id("purchase", &r.purchase)?;
             if let Some(lines) = &r.lines {
@@ -409,7 +388,7 @@ fn check_event(engine: &Engine, event: &Event) -> Result<(), Error> {
         Event::Redeem(r) | Event::Reserve(r) => {
             check_event_id("reward", &r.reward)?;
             opt_id("voucher", r.voucher.as_deref())?;
-            value_lines(engine, "basket", &r.basket)?;
+            let basket = value_lines(engine, "basket", &r.basket)?;
             if let Some(a) = r.amount {
                 let mu = engine.program().minor_units;
                 if a.0 <= Decimal::ZERO || a.scale() > mu {
@@ -420,6 +399,7 @@ fn check_event(engine: &Engine, event: &Event) -> Result<(), Error> {
                     ));
                 }
             }
+            return Ok(Some(basket));
         }
         Event::Commit(s) | Event::Release(s) => check_event_id("reservation", &s.reservation)?,
         Event::TimeAdvanced(_) | Event::Cancel(_) => {}
@@ -465,19 +445,52 @@ fn check_event(engine: &Engine, event: &Event) -> Result<(), Error> {
         }
         Event::Referral(r) => check_event_id("referred", &r.referred)?,
     }
-    Ok(())
+    Ok(None)
+}
+
+/// A purchase's fields, and its lines valued.
+fn check_purchase<'a>(engine: &Engine, p: &'a Purchase) -> Result<Vec<Valued<'a>>, Error> {
+    check_event_id("id", &p.id)?;
+    opt_id("location", p.location.as_deref())?;
+    opt_id("staff", p.staff.as_deref())?;
+    opt_id("channel", p.channel.as_deref())?;
+    let lines = value_lines(engine, "lines", &p.lines)?;
+    if p.lines.is_empty() {
+        return Err(Error::invalid(
+            Document::Event,
+            "lines",
+            "a purchase needs at least one line",
+        ));
+    }
+    if p.redemptions.len() > 32 {
+        return Err(Error::limit(
+            Document::Event,
+            "redemptions",
+            "at most 32 redemptions are allowed",
+        ));
+    }
+    for (i, r) in p.redemptions.iter().enumerate() {
+        check_event_id(&format!("redemptions[{i}]"), r)?;
+    }
+    Ok(lines)
 }
 
 impl Tx<'_> {
     /// Steps 4 and 5: time passes, then the event itself.
-    fn run(&mut self, event: &Event, points_before: i64) -> Result<(), Error> {
+    fn run(
+        &mut self,
+        event: &Event,
+        basket: Option<Vec<Valued<'_>>>,
+        points_before: i64,
+    ) -> Result<(), Error> {
+        let basket = basket.unwrap_or_default();
         self.pass_time()?;
         match event {
             Event::Enrol(e) => self.enrol(e)?,
-            Event::Purchase(p) => self.purchase(p)?,
+            Event::Purchase(p) => self.purchase(p, &basket)?,
             Event::Return(r) => self.return_lines(r)?,
-            Event::Redeem(r) => self.redeem(r, false)?,
-            Event::Reserve(r) => self.redeem(r, true)?,
+            Event::Redeem(r) => self.redeem(r, &basket, false)?,
+            Event::Reserve(r) => self.redeem(r, &basket, true)?,
             Event::Commit(s) => self.commit(s)?,
             Event::Release(s) => self.release(s)?,
             Event::TimeAdvanced(_) => {}

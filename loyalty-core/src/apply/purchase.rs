@@ -12,7 +12,7 @@
 use rust_decimal::Decimal;
 
 use crate::account::{LineRecord, PurchaseRecord, Redemption};
-use crate::basket::{minor, value_lines};
+use crate::basket::{minor, Valued};
 use crate::earn::{eligible_subtotal, evaluate};
 use crate::error::Error;
 use crate::event::{Purchase, Return};
@@ -23,10 +23,10 @@ use crate::program::Qualifier;
 use super::{PoolId, Tx};
 
 impl Tx<'_> {
-    pub(crate) fn purchase(&mut self, p: &Purchase) -> Result<(), Error> {
+    /// A purchase, its `lines` already checked and valued.
+    pub(crate) fn purchase(&mut self, p: &Purchase, lines: &[Valued<'_>]) -> Result<(), Error> {
         let engine = self.engine;
         let program = engine.program();
-        let lines = value_lines(engine, "lines", &p.lines)?;
         let ev = {
             let facts = self.facts(p.location.as_deref(), p.channel.as_deref());
             evaluate(engine, &lines, &facts)?

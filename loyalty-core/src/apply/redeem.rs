@@ -7,7 +7,7 @@
 //! puts everything back as it was and a commit can never spend twice.
 
 use crate::account::{Redemption, Reservation, Usage};
-use crate::basket::{minor, value_lines};
+use crate::basket::{minor, Valued};
 use crate::error::Error;
 use crate::event::{Redeem, Settle};
 use crate::outcome::{Asset, EntryKind, ReservationInfo};
@@ -78,7 +78,13 @@ impl Tx<'_> {
         }))
     }
 
-    pub(crate) fn redeem(&mut self, r: &Redeem, reserve: bool) -> Result<(), Error> {
+    /// A redemption, its `lines` (the basket) already checked and valued.
+    pub(crate) fn redeem(
+        &mut self,
+        r: &Redeem,
+        lines: &[Valued<'_>],
+        reserve: bool,
+    ) -> Result<(), Error> {
         let engine = self.engine;
         let reward = engine.reward(&r.reward).ok_or_else(|| {
             Error::rule(
@@ -88,7 +94,6 @@ impl Tx<'_> {
             )
         })?;
         self.check_tier(reward)?;
-        let lines = value_lines(engine, "basket", &r.basket)?;
         let wallet = if reward.cost == Cost::Wallet {
             if self.acc.wallet.balance <= 0 {
                 return Err(Error::rule(
