@@ -1,14 +1,18 @@
-//! Flat history (issue 8, benchmark 3): the cost of one purchase for a
+//! Flat history (issue 8, benchmark 3): the cost of one event for a
 //! regular with 10, 1,000 and 100,000 earlier events (see
 //! `loyalty_benches::history`: lots, tier buckets, idempotency memory,
 //! returns and redemptions all in play). The target is that the 100,000th
-//! event costs at most 1.2x the 10th.
+//! event costs at most 1.2x the 10th. Each iteration applies the regular's
+//! next 40 events in order (purchases, a return, a redemption: the same mix
+//! after every history) and the figures are per event.
 //!
 //! - `apply_in_place/N`: [`Engine::apply_in_place`] on a copy of the
 //!   account made outside the timed part;
 //! - `apply/N`: [`Engine::apply`], which returns a new account (its copy is
-//!   part of the cost);
-//! - `apply_json/N`: [`loyalty_core::json::apply`] with the account as JSON.
+//!   part of the cost, and grows with the account);
+//! - `apply_json/N`: [`loyalty_core::json::apply_parts`], the account
+//!   passed as JSON from one event to the next (parsing and writing it is
+//!   part of the cost, and grows with the account).
 //!
 //! Run: `cargo bench -p loyalty-benches --bench history`.
 
@@ -23,8 +27,8 @@
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
-use criterion::{criterion_group, criterion_main, BatchSize, BenchmarkId, Criterion};
-use loyalty_benches::history::{account, next_purchase};
+use criterion::{criterion_group, criterion_main, BatchSize, BenchmarkId, Criterion, Throughput};
+use loyalty_benches::history::{account, copy, next_events, NEXT};
 use loyalty_benches::size::in_memory;
 use loyalty_benches::CAFE_HYBRID;
 use loyalty_core::{json, Engine};
@@ -38,9 +42,12 @@ fn history(c: &mut Criterion) {
     for n in SIZES {
         let start = Instant::now();
         let (acc, refused) = account(&engine, SEED, n);
-        let event = next_purchase(SEED, n);
+        let events = next_events(SEED, n);
         let account_json = serde_json::to_string(&acc).expect("json");
-        let event_json = serde_json::to_string(&event).expect("json");
+        let events_json: Vec<String> = events
+            .iter()
+            .map(|e| serde_json::to_string(e).expect("json"))
+            .collect();
         eprintln!(
             "history {n}: built in {:.1} s ({refused} refused); {} lots, {} tier buckets, {} purchases, {} redemptions, {} remembered ids; {} bytes in memory, {} bytes as JSON",
             start.elapsed().as_secs_f64(),
@@ -52,21 +59,44 @@ fn history(c: &mut Criterion) {
             in_memory(&acc),
             account_json.len(),
         );
-        engine
-            .apply(&acc, &event)
-            .expect("the timed purchase applies");
+        group.throughput(Throughput::Elements(NEXT));
         group.bench_with_input(BenchmarkId::new("apply_in_place", n), &n, |b, _| {
             b.iter_batched_ref(
-                || acc.clone(),
-                |a| black_box(engine.apply_in_place(a, black_box(&event)).ok()),
+                || copy(&acc),
+                |a| {
+                    for e in &events {
+                        black_box(engine.apply_in_place(a, black_box(e)).ok());
+                    }
+                },
                 BatchSize::SmallInput,
             )
         });
         group.bench_with_input(BenchmarkId::new("apply", n), &n, |b, _| {
-            b.iter(|| black_box(engine.apply(&acc, black_box(&event)).ok()))
+            b.iter_batched(
+                || acc.clone(),
+                |mut a| {
+                    for e in &events {
+                        if let Ok((next, outcome)) = engine.apply(&a, black_box(e)) {
+                            black_box(outcome);
+                            a = next;
+                        }
+                    }
+                    a
+                },
+                BatchSize::SmallInput,
+            )
         });
         group.bench_with_input(BenchmarkId::new("apply_json", n), &n, |b, _| {
-            b.iter(|| black_box(json::apply(&engine, &account_json, black_box(&event_json))))
+            b.iter(|| {
+                let mut a = account_json.clone();
+                for e in &events_json {
+                    if let Ok((next, outcome)) = json::apply_parts(&engine, &a, black_box(e)) {
+                        black_box(outcome);
+                        a = next;
+                    }
+                }
+                a
+            })
         });
     }
     group.finish();

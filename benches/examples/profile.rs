@@ -2,8 +2,8 @@
 //! `profile quote|apply|apply_in_place|quote_json|apply_json|baseline [N]`
 //! runs N purchases (default 100,000) after a warm-up of 1,000, with the
 //! purchases made before the loop starts.
-//! `profile history EVENTS [N]` applies the regular's next purchase N times
-//! (default 1,000), in place, on copies of their account after EVENTS
+//! `profile history EVENTS [N]` applies the regular's next 40 events in
+//! place, N times (default 1,000), on copies of their account after EVENTS
 //! events (copies made outside `Engine::apply_in_place`).
 //!
 //! `valgrind --tool=callgrind target/release/examples/profile quote 20000`
@@ -39,14 +39,19 @@ fn main() {
     if what == "history" {
         let runs: u64 = args.get(3).and_then(|s| s.parse().ok()).unwrap_or(1_000);
         let (account, _) = loyalty_benches::history::account(&engine, 3, n);
-        let event = loyalty_benches::history::next_purchase(3, n);
-        let copies: Vec<_> = (0..runs).map(|_| account.clone()).collect();
+        let events = loyalty_benches::history::next_events(3, n);
+        let copies: Vec<_> = (0..runs)
+            .map(|_| loyalty_benches::history::copy(&account))
+            .collect();
         let start = Instant::now();
         for mut a in copies {
-            timed_apply(&engine, &mut a, &event);
+            for event in &events {
+                timed_apply(&engine, &mut a, event);
+            }
         }
-        let ns = start.elapsed().as_nanos() as f64 / runs as f64;
-        eprintln!("history {n}: {runs} applies, {ns:.0} ns per event (drops included)");
+        let applies = runs * loyalty_benches::history::NEXT;
+        let ns = start.elapsed().as_nanos() as f64 / applies as f64;
+        eprintln!("history {n}: {applies} applies, {ns:.0} ns per event (drops included)");
         return;
     }
     let accounts = accounts(&engine);

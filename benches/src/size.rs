@@ -19,6 +19,10 @@ fn vec<T>(v: &Vec<T>) -> usize {
     v.capacity() * size_of::<T>()
 }
 
+fn deque<T>(v: &std::collections::VecDeque<T>) -> usize {
+    v.capacity() * size_of::<T>()
+}
+
 fn voucher(v: &Voucher) -> usize {
     v.id.capacity() + v.reward.capacity()
 }
@@ -47,9 +51,9 @@ pub fn in_memory(account: &Account) -> usize {
         + opt(a.profile.birthday.as_ref())
         + opt(a.profile.cause.as_ref())
         + opt(a.profile.referrer.as_ref())
-        + vec::<Lot>(&a.points.lots)
-        + vec::<Lot>(&a.wallet.lots)
-        + vec(&a.vouchers)
+        + deque::<Lot>(&a.points.lots)
+        + deque::<Lot>(&a.wallet.lots)
+        + deque(&a.vouchers)
         + a.vouchers.iter().map(voucher).sum::<usize>()
         + vec(&a.reservations)
         + a.reservations
@@ -58,7 +62,7 @@ pub fn in_memory(account: &Account) -> usize {
             .sum::<usize>()
         + vec(&a.redemptions)
         + a.redemptions.iter().map(redemption).sum::<usize>()
-        + vec(&a.purchases)
+        + deque(&a.purchases)
         + a.purchases.iter().map(purchase).sum::<usize>()
         + a.tier
             .as_ref()

@@ -6,6 +6,8 @@
 //! returned, event ids only for the idempotency window. The cost of applying
 //! an event therefore does not grow with the member's history.
 
+use std::collections::VecDeque;
+
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -48,8 +50,8 @@ pub struct Account {
     #[serde(default)]
     pub stamps: Stamps,
     /// Unspent vouchers, oldest first.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub vouchers: Vec<Voucher>,
+    #[serde(default, skip_serializing_if = "VecDeque::is_empty")]
+    pub vouchers: VecDeque<Voucher>,
     /// Open reservations, oldest first.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub reservations: Vec<Reservation>,
@@ -57,8 +59,8 @@ pub struct Account {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub redemptions: Vec<Redemption>,
     /// Purchases still inside the return window.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub purchases: Vec<PurchaseRecord>,
+    #[serde(default, skip_serializing_if = "VecDeque::is_empty")]
+    pub purchases: VecDeque<PurchaseRecord>,
     /// Tier level and qualifying aggregates.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tier: Option<TierState>,
@@ -270,8 +272,8 @@ pub struct Points {
     #[serde(default, skip_serializing_if = "is_zero_i64")]
     pub debt: i64,
     /// The points behind `balance` and `pending`, oldest first.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub lots: Vec<Lot>,
+    #[serde(default, skip_serializing_if = "VecDeque::is_empty")]
+    pub lots: VecDeque<Lot>,
 }
 
 /// Points earned together, expiring together.

@@ -3,59 +3,98 @@
 //! An event is all or nothing: if it fails, the account must be exactly as
 //! it was. Copying the whole account before every event would make the cost
 //! of an event grow with the member's lots and recent purchases, so the
-//! long lists (points and wallet lots, recent purchases) are journaled
-//! instead. The common changes are cheap to undo and recorded as such:
-//! appending (undo: truncate, restore the old last element, which a merge
-//! may have changed) and dropping from the front (expiry, the return window;
-//! undo: put the dropped elements back). Any other change first saves the
-//! whole list, which only happens on rarer events (redemptions, returns,
-//! vesting). Everything else in an account is small and copied up front.
+//! long lists (points and wallet lots, recent purchases, vouchers) are
+//! journaled instead, and kept in ring buffers (`VecDeque`) so dropping
+//! from the front costs what is dropped, not what remains (with a `Vec`,
+//! expiring one lot of a regular's thousand moved the other 999, and that
+//! move was half the cost of their purchases).
+//!
+//! Events change these lists at their ends: expiry and redemptions take
+//! from the front (oldest first), purchases append or merge into the last
+//! element, returns take back from the newest lots and the newest
+//! purchases. The journal therefore saves only what an event touches: the
+//! elements dropped from the front, and the original of every element from
+//! the first one changed near the back to the end. Undoing costs what was
+//! touched. Any other change (vesting, a released reservation's lots put
+//! back in order) first saves the whole list; those are rarer events.
+
+use std::collections::VecDeque;
 
 /// The undo record of one list.
+///
+/// While `Ends`, the original list is `front ++ list[fresh..fresh + kept]
+/// ++ tail`: `front` was dropped from the front, the first `fresh` current
+/// elements are new (pushed to the front), the next `kept` are the
+/// original's and untouched, and `tail` is the original of everything after
+/// them, which the event may have changed, removed or appended to.
 #[derive(Debug, Default)]
 pub(crate) enum Journal<T> {
     /// Not changed by this event.
     #[default]
     Untouched,
-    /// Changed only at its ends: `front` were dropped from the front, the
-    /// first `kept` current elements are the original's remaining ones, and
-    /// `last` is the original last element (when it is among them).
+    /// Changed only at its ends (see above).
     Ends {
         front: Vec<T>,
+        fresh: usize,
         kept: usize,
-        last: Option<T>,
+        tail: VecDeque<T>,
     },
     /// The whole original list.
-    Full(Vec<T>),
+    Full(VecDeque<T>),
 }
 
 impl<T: Clone> Journal<T> {
-    fn track(&mut self, list: &[T]) {
+    fn track(&mut self, list: &VecDeque<T>) {
         if matches!(self, Journal::Untouched) {
             *self = Journal::Ends {
                 front: Vec::new(),
+                fresh: 0,
                 kept: list.len(),
-                last: list.last().cloned(),
+                tail: VecDeque::new(),
             };
         }
     }
 
-    /// Before pushing to `list` or changing its last element.
-    pub(crate) fn before_append(&mut self, list: &[T]) {
+    /// Before changing, removing or inserting anything at position `at` or
+    /// after it (current positions), or appending.
+    pub(crate) fn touch_from(&mut self, list: &VecDeque<T>, at: usize) {
         self.track(list);
+        if let Journal::Ends {
+            fresh, kept, tail, ..
+        } = self
+        {
+            let start = at.max(*fresh);
+            let end = *fresh + *kept;
+            if start < end {
+                for x in list.range(start..end).rev() {
+                    tail.push_front(x.clone());
+                }
+                *kept = start - *fresh;
+            }
+        }
+    }
+
+    /// Before pushing to `list` or changing its last element.
+    pub(crate) fn before_append(&mut self, list: &VecDeque<T>) {
+        self.touch_from(list, list.len().saturating_sub(1));
     }
 
     /// Drop the first `n` elements of `list`, remembering them.
-    pub(crate) fn drop_front(&mut self, list: &mut Vec<T>, n: usize) {
+    pub(crate) fn drop_front(&mut self, list: &mut VecDeque<T>, n: usize) {
         let n = n.min(list.len());
         if n == 0 {
             return;
         }
         self.track(list);
         match self {
-            Journal::Ends { front, kept, .. } if n <= *kept => {
-                front.extend(list.drain(..n));
-                *kept -= n;
+            Journal::Ends {
+                front, fresh, kept, ..
+            } if n <= *fresh + *kept => {
+                let new = n.min(*fresh);
+                list.drain(..new);
+                *fresh -= new;
+                front.extend(list.drain(..n - new));
+                *kept -= n - new;
             }
             _ => {
                 self.before_any(list);
@@ -64,86 +103,164 @@ impl<T: Clone> Journal<T> {
         }
     }
 
+    /// Put `x` in front of `list`.
+    pub(crate) fn push_front(&mut self, list: &mut VecDeque<T>, x: T) {
+        self.track(list);
+        if let Journal::Ends { fresh, .. } = self {
+            *fresh += 1;
+        }
+        list.push_front(x);
+    }
+
     /// Before any other change: save the whole original list.
-    pub(crate) fn before_any(&mut self, list: &[T]) {
+    pub(crate) fn before_any(&mut self, list: &VecDeque<T>) {
         let original = match std::mem::take(self) {
-            Journal::Untouched => list.to_vec(),
-            Journal::Ends { front, kept, last } => original_of(list, front, kept, last),
+            Journal::Untouched => list.clone(),
+            Journal::Ends {
+                front,
+                fresh,
+                kept,
+                tail,
+            } => original_of(list, front, fresh, kept, tail),
             Journal::Full(o) => o,
         };
         *self = Journal::Full(original);
     }
 
     /// Put `list` back as it was before the event.
-    pub(crate) fn restore(self, list: &mut Vec<T>) {
+    pub(crate) fn restore(self, list: &mut VecDeque<T>) {
         match self {
             Journal::Untouched => {}
-            Journal::Ends { front, kept, last } => *list = original_of(list, front, kept, last),
+            Journal::Ends {
+                front,
+                fresh,
+                kept,
+                tail,
+            } => *list = original_of(list, front, fresh, kept, tail),
             Journal::Full(o) => *list = o,
         }
     }
 }
 
-fn original_of<T: Clone>(list: &[T], front: Vec<T>, kept: usize, last: Option<T>) -> Vec<T> {
-    let mut original = front;
-    let remaining = list.get(..kept).unwrap_or(list);
-    original.extend_from_slice(remaining);
-    if kept > 0 {
-        if let (Some(slot), Some(last)) = (original.last_mut(), last) {
-            *slot = last;
-        }
-    }
+fn original_of<T: Clone>(
+    list: &VecDeque<T>,
+    front: Vec<T>,
+    fresh: usize,
+    kept: usize,
+    tail: VecDeque<T>,
+) -> VecDeque<T> {
+    let mut original = VecDeque::from(front);
+    original.extend(list.iter().skip(fresh).take(kept).cloned());
+    original.extend(tail);
     original
 }
 
 #[cfg(test)]
 mod tests {
+    use std::collections::VecDeque;
+
     use super::Journal;
+
+    fn deque(items: &[i32]) -> VecDeque<i32> {
+        items.iter().copied().collect()
+    }
 
     #[test]
     fn ends_are_undone() {
-        let original = vec![1, 2, 3, 4];
+        let original = deque(&[1, 2, 3, 4]);
         let mut list = original.clone();
         let mut j = Journal::default();
         j.drop_front(&mut list, 2);
         j.before_append(&list);
-        if let Some(last) = list.last_mut() {
+        if let Some(last) = list.back_mut() {
             *last += 10;
         }
-        list.push(5);
-        assert_eq!(list, vec![3, 14, 5]);
+        list.push_back(5);
+        assert_eq!(list, deque(&[3, 14, 5]));
         j.restore(&mut list);
         assert_eq!(list, original);
     }
 
     #[test]
     fn full_saves_after_ends() {
-        let original = vec![1, 2, 3];
+        let original = deque(&[1, 2, 3]);
         let mut list = original.clone();
         let mut j = Journal::default();
-        list.push(4);
-        j.before_any(&list[..3]);
+        list.push_back(4);
+        j.before_any(&list.iter().take(3).copied().collect());
         let mut j2 = Journal::default();
         j2.before_append(&list);
-        list.push(9);
+        list.push_back(9);
         j2.drop_front(&mut list, 1);
         j2.before_any(&list);
         list.clear();
         j2.restore(&mut list);
-        assert_eq!(list, vec![1, 2, 3, 4]);
+        assert_eq!(list, deque(&[1, 2, 3, 4]));
         j.restore(&mut list);
         assert_eq!(list, original);
     }
 
     #[test]
     fn dropping_everything_then_appending() {
-        let original = vec![1, 2];
+        let original = deque(&[1, 2]);
         let mut list = original.clone();
         let mut j = Journal::default();
         j.drop_front(&mut list, 2);
         j.before_append(&list);
-        list.push(7);
+        list.push_back(7);
         j.restore(&mut list);
         assert_eq!(list, original);
+    }
+
+    /// Random mixes of every kind of change, undone, against a full copy.
+    #[test]
+    fn any_mix_of_changes_is_undone() {
+        let mut seed = 11_u64;
+        let mut next = |n: u64| {
+            seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+            (seed >> 33) % n.max(1)
+        };
+        for case in 0..5_000 {
+            let len = next(8) as i32;
+            let original: VecDeque<i32> = (0..len).map(|i| i * 10).collect();
+            let mut list = original.clone();
+            let mut j = Journal::default();
+            for _ in 0..next(6) {
+                let n = list.len() as u64;
+                match next(6) {
+                    0 => j.drop_front(&mut list, next(n + 1) as usize),
+                    1 => j.push_front(&mut list, 100 + case),
+                    2 => {
+                        j.before_append(&list);
+                        if next(2) == 0 {
+                            list.push_back(200);
+                        } else if let Some(last) = list.back_mut() {
+                            *last += 1;
+                        }
+                    }
+                    3 => {
+                        let at = next(n + 1) as usize;
+                        j.touch_from(&list, at);
+                        if let Some(x) = list.get_mut(at) {
+                            *x += 5;
+                        }
+                        if next(2) == 0 && at < list.len() {
+                            list.remove(at);
+                        }
+                    }
+                    4 => {
+                        j.before_any(&list);
+                        list.retain(|x| x % 20 != 0);
+                    }
+                    _ => {
+                        let at = next(n + 1) as usize;
+                        j.touch_from(&list, at);
+                        list.insert(at.min(list.len()), 300);
+                    }
+                }
+            }
+            j.restore(&mut list);
+            assert_eq!(list, original, "case {case}");
+        }
     }
 }

@@ -26,6 +26,8 @@ mod purchase;
 mod redeem;
 mod tier;
 
+use std::collections::VecDeque;
+
 use rust_decimal::Decimal;
 
 use crate::account::{Account, SeenEvent};
@@ -537,10 +539,19 @@ impl Tx<'_> {
         self.vest(PoolId::Wallet);
         self.expire_lots();
         let expired = |v: &crate::account::Voucher| v.expires_at.is_some_and(|t| t <= now);
-        let mut gone = Vec::new();
-        if self.acc.vouchers.iter().any(expired) {
+        let mut gone = VecDeque::new();
+        // Vouchers of one kind expire in the order they were issued, so the
+        // expired ones are nearly always the oldest: dropping them from the
+        // front saves only them for undo.
+        let prefix = self.acc.vouchers.iter().take_while(|v| expired(v)).count();
+        if !self.acc.vouchers.iter().skip(prefix).any(expired) {
+            gone.extend(self.acc.vouchers.iter().take(prefix).cloned());
+            self.journal
+                .vouchers
+                .drop_front(&mut self.acc.vouchers, prefix);
+        } else {
             self.journal.vouchers.before_any(&self.acc.vouchers);
-            let (out, kept): (Vec<_>, Vec<_>) = std::mem::take(&mut self.acc.vouchers)
+            let (out, kept): (VecDeque<_>, VecDeque<_>) = std::mem::take(&mut self.acc.vouchers)
                 .into_iter()
                 .partition(expired);
             self.acc.vouchers = kept;

@@ -6,6 +6,8 @@
 //! missing becomes a debt or a negative balance by the program's shortfall
 //! policy; new spendable money repays debt first. Only points expire.
 
+use std::collections::VecDeque;
+
 use crate::account::{Lot, Points};
 use crate::error::{Document, Error};
 use crate::limits::MAX_POINTS;
@@ -62,16 +64,16 @@ impl PoolId {
 }
 
 /// Merge neighbouring spendable lots that expire together.
-pub(crate) fn coalesce(lots: &mut Vec<Lot>) {
-    let mut merged: Vec<Lot> = Vec::with_capacity(lots.len());
+pub(crate) fn coalesce(lots: &mut VecDeque<Lot>) {
+    let mut merged: VecDeque<Lot> = VecDeque::with_capacity(lots.len());
     for lot in lots.drain(..) {
-        match merged.last_mut() {
+        match merged.back_mut() {
             Some(last)
                 if !last.is_pending() && !lot.is_pending() && last.expires_at == lot.expires_at =>
             {
                 last.points += lot.points
             }
-            _ => merged.push(lot),
+            _ => merged.push_back(lot),
         }
     }
     *lots = merged;
@@ -87,7 +89,7 @@ impl Tx<'_> {
     }
 
     /// The pool's lots, about to be changed anywhere (saved for undo first).
-    fn lots_to_change(&mut self, id: PoolId) -> &mut Vec<Lot> {
+    fn lots_to_change(&mut self, id: PoolId) -> &mut VecDeque<Lot> {
         let (journal, pool) = self.journaled(id);
         journal.before_any(&pool.lots);
         &mut pool.lots
@@ -293,24 +295,60 @@ impl Tx<'_> {
         let (journal, pool) = self.journaled(id);
         journal.before_append(&pool.lots);
         let lots = &mut pool.lots;
-        match lots.last_mut() {
+        match lots.back_mut() {
             Some(last)
                 if last.available_at == lot.available_at && last.expires_at == lot.expires_at =>
             {
                 last.points += lot.points
             }
-            _ => lots.push(lot),
+            _ => lots.push_back(lot),
         }
     }
 
     /// Take `amount` spendable, oldest lots first. The caller checked the balance.
+    ///
+    /// When no pending lot comes first (always, without pending days), the
+    /// lots taken are a prefix: they are dropped from the front and the one
+    /// taken in part is put back in front, so the undo record holds only
+    /// those lots.
     pub(crate) fn take_oldest(&mut self, id: PoolId, amount: i64) -> Vec<Lot> {
         let mut taken = Vec::new();
-        let mut left = amount;
-        if amount > 0 {
-            self.lots_to_change(id);
+        if amount <= 0 {
+            self.pool(id).balance -= amount;
+            return taken;
         }
-        let pool = self.pool(id);
+        let (journal, pool) = self.journaled(id);
+        // How many lots from the front pay for `amount`.
+        let (mut left, mut count, mut prefix) = (amount, 0, true);
+        for lot in &pool.lots {
+            if left == 0 {
+                break;
+            }
+            if lot.is_pending() {
+                prefix = false;
+                break;
+            }
+            left -= lot.points.min(left);
+            count += 1;
+        }
+        if prefix {
+            taken.extend(pool.lots.iter().take(count).cloned());
+            journal.drop_front(&mut pool.lots, count);
+            // The last lot may be taken only in part: the rest stays in front.
+            let over = taken.iter().map(|l| l.points).sum::<i64>() - (amount - left);
+            if let Some(last) = taken.last_mut().filter(|_| over > 0) {
+                last.points -= over;
+                let rest = Lot {
+                    points: over,
+                    ..last.clone()
+                };
+                journal.push_front(&mut pool.lots, rest);
+            }
+            pool.balance -= amount;
+            return taken;
+        }
+        let mut left = amount;
+        journal.before_any(&pool.lots);
         let mut i = 0;
         while left > 0 && i < pool.lots.len() {
             let Some(lot) = pool.lots.get_mut(i) else {
@@ -388,13 +426,18 @@ impl Tx<'_> {
         }
         let mut left = amount;
         let (mut from_pending, mut from_available) = (0, 0);
-        let lots = self.lots_to_change(id);
+        let (journal, pool) = self.journaled(id);
+        let lots = &mut pool.lots;
+        // The lots touched are the purchase's own and the newest ones: the
+        // undo record saves from the lowest of them to the end.
         let own = lots.iter().rposition(|l| l.earned_at == earned_at);
-        let order: Vec<usize> = own
+        let order = own
             .into_iter()
-            .chain((0..lots.len()).rev().filter(|i| Some(*i) != own))
-            .collect();
+            .chain((0..lots.len()).rev().filter(move |i| Some(*i) != own));
+        let mut lowest = lots.len();
         for i in order {
+            journal.touch_from(lots, i);
+            lowest = lowest.min(i);
             let Some(lot) = lots.get_mut(i) else { continue };
             let t = lot.points.min(left);
             lot.points -= t;
@@ -408,7 +451,14 @@ impl Tx<'_> {
                 break;
             }
         }
-        lots.retain(|l| l.points > 0);
+        let mut i = lowest;
+        while i < lots.len() {
+            if lots.get(i).is_some_and(|l| l.points <= 0) {
+                lots.remove(i);
+            } else {
+                i += 1;
+            }
+        }
         let pool = self.pool(id);
         pool.pending -= from_pending;
         pool.balance -= from_available;

@@ -29,7 +29,7 @@ impl Tx<'_> {
         let program = engine.program();
         let ev = {
             let facts = self.facts(p.location.as_deref(), p.channel.as_deref());
-            evaluate(engine, &lines, &facts)?
+            evaluate(engine, lines, &facts)?
         };
         let mut linked = Vec::with_capacity(p.redemptions.len());
         for (i, id) in p.redemptions.iter().enumerate() {
@@ -118,7 +118,7 @@ impl Tx<'_> {
         if let (Some(policy), Some(referrer)) = (&program.referral, &self.acc.profile.referrer) {
             let enough = policy
                 .min_subtotal
-                .is_none_or(|m| eligible_subtotal(&lines) >= m.0);
+                .is_none_or(|m| eligible_subtotal(lines) >= m.0);
             if !self.acc.referral_done && enough {
                 self.out.effects.push(Effect::Referral {
                     referrer: referrer.clone(),
@@ -161,7 +161,7 @@ impl Tx<'_> {
                 })
                 .collect();
             self.journal.purchases.before_append(&self.acc.purchases);
-            self.acc.purchases.push(PurchaseRecord {
+            self.acc.purchases.push_back(PurchaseRecord {
                 id: p.id.clone(),
                 at: self.now,
                 lines: records,
@@ -205,7 +205,7 @@ impl Tx<'_> {
             ));
         };
         let rounding = program.points.rounding;
-        self.journal.purchases.before_any(&self.acc.purchases);
+        self.journal.purchases.touch_from(&self.acc.purchases, at);
         let Some(record) = self.acc.purchases.get_mut(at) else {
             return Ok(());
         };
@@ -351,7 +351,7 @@ impl Tx<'_> {
             if v.expires_at.is_none_or(|t| t > self.now) {
                 self.entry(Asset::Vouchers, EntryKind::Restore, 1, Some(&v.id));
                 self.journal.vouchers.before_append(&self.acc.vouchers);
-                self.acc.vouchers.push(v);
+                self.acc.vouchers.push_back(v);
             }
         }
         Ok(())

@@ -102,7 +102,7 @@ impl Tx<'_> {
                     "the wallet has no spendable money",
                 ));
             }
-            let most = payable(engine, &lines).min(self.acc.wallet.balance.max(0));
+            let most = payable(engine, lines).min(self.acc.wallet.balance.max(0));
             let wanted = r.amount.map_or(most, |a| minor(engine, a.0));
             self.require(
                 PoolId::Wallet,
@@ -110,7 +110,7 @@ impl Tx<'_> {
                 "amount",
                 &format!("reward `{}`", reward.id),
             )?;
-            if wanted > payable(engine, &lines) {
+            if wanted > payable(engine, lines) {
                 return Err(Error::rule(
                     "amount_exceeds_basket",
                     "amount",
@@ -128,7 +128,7 @@ impl Tx<'_> {
                 "the member has not chosen a cause to donate to",
             ));
         }
-        let discounts = discounts(engine, reward, &lines, wallet)?;
+        let discounts = discounts(engine, reward, lines, wallet)?;
         let allowance = self.allowance(reward)?;
         let mut reservation = Reservation {
             id: r.id.clone(),
@@ -224,19 +224,21 @@ impl Tx<'_> {
                         })?,
                 };
                 self.journal.vouchers.before_any(&self.acc.vouchers);
-                let voucher = self.acc.vouchers.remove(at);
-                if reserve {
-                    self.entry(Asset::Vouchers, EntryKind::Reserve, -1, Some(&voucher.id));
-                    self.entry(
-                        Asset::ReservedVouchers,
-                        EntryKind::Reserve,
-                        1,
-                        Some(&voucher.id),
-                    );
-                    reservation.voucher = Some(voucher);
-                } else {
-                    self.entry(Asset::Vouchers, EntryKind::Redeem, -1, Some(&voucher.id));
-                    done.voucher = Some(voucher);
+                // `at` was just found, so the voucher is there.
+                if let Some(voucher) = self.acc.vouchers.remove(at) {
+                    if reserve {
+                        self.entry(Asset::Vouchers, EntryKind::Reserve, -1, Some(&voucher.id));
+                        self.entry(
+                            Asset::ReservedVouchers,
+                            EntryKind::Reserve,
+                            1,
+                            Some(&voucher.id),
+                        );
+                        reservation.voucher = Some(voucher);
+                    } else {
+                        self.entry(Asset::Vouchers, EntryKind::Redeem, -1, Some(&voucher.id));
+                        done.voucher = Some(voucher);
+                    }
                 }
             }
             Cost::Allowance { .. } => {}

@@ -34,25 +34,58 @@ pub(crate) fn bucket_key(tiers: &Tiers, t: Timestamp) -> i64 {
     }
 }
 
-/// Whether bucket `key` still counts at `t`.
-fn in_window(tiers: &Tiers, key: i64, t: Timestamp) -> bool {
-    match &tiers.window {
-        // A bucket counts for `days` days from its first day: with one-day
-        // buckets that is exactly "the last `days` days".
-        TierWindow::Rolling { days, .. } => {
-            key * width(&tiers.window) > period::day_index(t) - i64::from(*days)
+/// Which buckets count at a moment: worked out once, then tested per
+/// bucket (the day index and local year are not free, and a rolling year
+/// of weekly buckets has 52 of them).
+#[derive(Clone, Copy)]
+enum Window {
+    /// Buckets whose key is above this.
+    After(i64),
+    /// Only the bucket of this local year.
+    Year(i64),
+    /// Every bucket.
+    All,
+}
+
+impl Window {
+    fn at(tiers: &Tiers, t: Timestamp) -> Window {
+        match &tiers.window {
+            // A bucket counts for `days` days from its first day: with one-day
+            // buckets that is exactly "the last `days` days". Key `k` counts
+            // when `k x width > day - days`, i.e. `k > (day - days) / width`
+            // rounded down.
+            TierWindow::Rolling { days, .. } => Window::After(
+                (period::day_index(t) - i64::from(*days)).div_euclid(width(&tiers.window)),
+            ),
+            TierWindow::CalendarYear => Window::Year(period::local_year(t)),
+            TierWindow::Lifetime => Window::All,
         }
-        TierWindow::CalendarYear => key == period::local_year(t),
-        TierWindow::Lifetime => true,
+    }
+
+    /// Drop the buckets that no longer count. Buckets are kept in key
+    /// order (events come in time order) and the window only moves forward,
+    /// so those are a prefix: this costs what leaves the window.
+    fn prune(self, buckets: &mut Vec<Bucket>) {
+        let gone = buckets.iter().take_while(|b| !self.counts(b.key)).count();
+        buckets.drain(..gone);
+    }
+
+    fn counts(self, key: i64) -> bool {
+        match self {
+            Window::After(first) => key > first,
+            Window::Year(year) => key == year,
+            Window::All => true,
+        }
     }
 }
 
 /// The qualifying value at `t`.
 pub(crate) fn qualifying(tiers: &Tiers, state: &TierState, t: Timestamp) -> i64 {
+    let window = Window::at(tiers, t);
     state
         .buckets
         .iter()
-        .filter(|b| in_window(tiers, b.key, t))
+        .filter(|b| window.counts(b.key))
         .map(|b| b.value)
         .sum()
 }
@@ -128,8 +161,9 @@ impl Tx<'_> {
         };
         let now = self.now;
         let key = bucket_key(tiers, now);
+        let window = Window::at(tiers, now);
         let state = self.tier_state();
-        state.buckets.retain(|b| in_window(tiers, b.key, now));
+        window.prune(&mut state.buckets);
         match state.buckets.last_mut() {
             Some(b) if b.key == key => b.value += value,
             _ => state.buckets.push(Bucket { key, value }),
@@ -254,8 +288,9 @@ impl Tx<'_> {
             return;
         };
         let now = self.now;
+        let window = Window::at(tiers, now);
         if let Some(state) = self.acc.tier.as_mut() {
-            state.buckets.retain(|b| in_window(tiers, b.key, now));
+            window.prune(&mut state.buckets);
         }
     }
 }
