@@ -29,12 +29,11 @@
 use std::marker::PhantomData;
 
 use serde::de::value::MapAccessDeserializer;
-use serde::de::{
-    DeserializeOwned, DeserializeSeed, IgnoredAny, IntoDeserializer, MapAccess, Visitor,
-};
+use serde::de::{DeserializeOwned, IntoDeserializer, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::account::Account;
+use crate::de::WithoutType;
 use crate::engine::Engine;
 use crate::error::{Document, Error, ErrorKind};
 use crate::event::{Event, EventKind};
@@ -246,48 +245,12 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for SkipType<T> {
                 f.write_str("an event object")
             }
             fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
-                T::deserialize(MapAccessDeserializer::new(WithoutType {
-                    map,
-                    seen_type: false,
-                }))
+                T::deserialize(MapAccessDeserializer::new(WithoutType::new(map)))
             }
         }
         deserializer
             .deserialize_map(ObjectVisitor(PhantomData))
             .map(SkipType)
-    }
-}
-
-struct WithoutType<A> {
-    map: A,
-    seen_type: bool,
-}
-
-impl<'de, A: MapAccess<'de>> MapAccess<'de> for WithoutType<A> {
-    type Error = A::Error;
-
-    fn next_key_seed<K: DeserializeSeed<'de>>(
-        &mut self,
-        seed: K,
-    ) -> Result<Option<K::Value>, A::Error> {
-        loop {
-            let Some(key) = self.map.next_key::<String>()? else {
-                return Ok(None);
-            };
-            if key == "type" {
-                if self.seen_type {
-                    return Err(serde::de::Error::duplicate_field("type"));
-                }
-                self.seen_type = true;
-                self.map.next_value::<IgnoredAny>()?;
-                continue;
-            }
-            return seed.deserialize(key.into_deserializer()).map(Some);
-        }
-    }
-
-    fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, A::Error> {
-        self.map.next_value_seed(seed)
     }
 }
 

@@ -64,6 +64,7 @@ pub mod analytics;
 mod apply;
 mod basket;
 pub mod check;
+mod de;
 pub mod decimal;
 mod earn;
 mod engine;

@@ -37,6 +37,7 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use crate::de::tagged_enum;
 use crate::decimal::{Dec, Rounding};
 use crate::time::Timestamp;
 
@@ -283,25 +284,27 @@ pub enum EarnBase {
     BeforeRewardDiscounts,
 }
 
-/// When points expire. Redemption always spends the oldest points first.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
-pub enum Expiry {
-    /// Each earning expires `days` days (of 24 hours) after it was earned, at that exact instant.
-    Rolling {
-        /// Lifetime of a lot in days.
-        days: u32,
-    },
-    /// All points expire after `days` days without a purchase or redemption.
-    Inactivity {
-        /// Days of inactivity.
-        days: u32,
-    },
-    /// Points earned before `at` expire at `at`; points earned later do not expire.
-    FixedDate {
-        /// The expiry instant.
-        at: Timestamp,
-    },
+tagged_enum! {
+    /// When points expire. Redemption always spends the oldest points first.
+    #[derive(Clone, Debug, PartialEq, Serialize, JsonSchema)]
+    #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+    pub enum Expiry reads as ExpiryDe("Expiry") {
+        /// Each earning expires `days` days (of 24 hours) after it was earned, at that exact instant.
+        Rolling {
+            /// Lifetime of a lot in days.
+            days: u32,
+        },
+        /// All points expire after `days` days without a purchase or redemption.
+        Inactivity {
+            /// Days of inactivity.
+            days: u32,
+        },
+        /// Points earned before `at` expire at `at`; points earned later do not expire.
+        FixedDate {
+            /// The expiry instant.
+            at: Timestamp,
+        },
+    }
 }
 
 /// "When CONDITION, EARN": one earning rule.
@@ -363,101 +366,103 @@ pub enum Period {
     Campaign,
 }
 
-/// What a rule gives on a purchase.
-///
-/// Per-amount and per-unit awards belong to lines and are taken back line by
-/// line on returns; per-visit awards belong to the purchase as a whole and
-/// are taken back only when the whole purchase has been returned.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
-pub enum Earn {
-    /// `rate` points per currency unit of eligible spend, rounded once on the
-    /// rule's total with the program's rounding (`"1"`: a point per dollar;
-    /// `"0.2"`: a point per five dollars).
-    PointsPerAmount {
-        /// Points per currency unit; > 0.
-        rate: Dec,
-        /// Count only the matching eligible lines; none means all eligible lines.
-        #[serde(default)]
-        matching: Option<Match>,
-    },
-    /// `points` for each unit of the matching lines.
-    PointsPerUnit {
-        /// Points per unit; > 0.
-        points: u32,
-        /// Which lines.
-        matching: Match,
-    },
-    /// `points` once per purchase: a visit bonus, or with `when` a fixed bonus
-    /// ("50 points on baskets of $25 or more").
-    PointsPerVisit {
-        /// Points per purchase; > 0.
-        points: u32,
-    },
-    /// `stamps` for each unit of the matching lines.
-    StampsPerUnit {
-        /// Stamps per unit; > 0.
-        stamps: u32,
-        /// Which lines.
-        matching: Match,
-    },
-    /// `stamps` once per purchase; with `when: subtotal_at_least` a visit
-    /// above a minimum amount.
-    StampsPerVisit {
-        /// Stamps per purchase; > 0.
-        stamps: u32,
-    },
-    /// Multiply the points the listed rules gave on this purchase by
-    /// `factor`; the award is the extra points. The listed rules must run
-    /// before this one (higher priority, or earlier at equal priority).
-    PointsMultiplier {
-        /// Factor, > 1 for a bonus (e.g. `"2"`).
-        factor: Dec,
-        /// Rule ids.
-        rules: Vec<String>,
-    },
-    /// Multiply the points of the listed rules by the member's tier multiplier.
-    TierMultiplier {
-        /// Rule ids.
-        rules: Vec<String>,
-    },
-    /// `percent` of the eligible (matching) spend into the cashback wallet,
-    /// rounded down to the cent; `by_tier` overrides the rate per tier.
-    CashbackPercent {
-        /// Percent of spend.
-        percent: Dec,
-        /// Only these lines; none means all eligible lines.
-        #[serde(default)]
-        matching: Option<Match>,
-        /// Rate per tier id.
-        #[serde(default)]
-        by_tier: std::collections::BTreeMap<String, Dec>,
-    },
-    /// `amount` for every full `every` of eligible spend ("$1 per $20").
-    CashbackStep {
-        /// Spend step.
-        every: Dec,
-        /// Cashback per step.
-        amount: Dec,
-    },
-    /// Issue a voucher for a reward (whose cost must be a voucher).
-    IssueReward {
-        /// Reward id.
-        reward: String,
-    },
-    /// The shop rounds the eligible subtotal up to the next multiple of
-    /// `to` and gives the difference to the member's chosen cause (nothing
-    /// when the member has none, or when the subtotal is already round).
-    DonationRoundUp {
-        /// The rounding step, e.g. `"1.00"`.
-        to: Dec,
-    },
-    /// The shop gives `percent` of eligible spend to the member's chosen
-    /// cause (nothing when the member has none), rounded down to the cent.
-    DonationMatch {
-        /// Percent of spend.
-        percent: Dec,
-    },
+tagged_enum! {
+    /// What a rule gives on a purchase.
+    ///
+    /// Per-amount and per-unit awards belong to lines and are taken back line by
+    /// line on returns; per-visit awards belong to the purchase as a whole and
+    /// are taken back only when the whole purchase has been returned.
+    #[derive(Clone, Debug, PartialEq, Serialize, JsonSchema)]
+    #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+    pub enum Earn reads as EarnDe("Earn") {
+        /// `rate` points per currency unit of eligible spend, rounded once on the
+        /// rule's total with the program's rounding (`"1"`: a point per dollar;
+        /// `"0.2"`: a point per five dollars).
+        PointsPerAmount {
+            /// Points per currency unit; > 0.
+            rate: Dec,
+            /// Count only the matching eligible lines; none means all eligible lines.
+            #[serde(default)]
+            matching: Option<Match>,
+        },
+        /// `points` for each unit of the matching lines.
+        PointsPerUnit {
+            /// Points per unit; > 0.
+            points: u32,
+            /// Which lines.
+            matching: Match,
+        },
+        /// `points` once per purchase: a visit bonus, or with `when` a fixed bonus
+        /// ("50 points on baskets of $25 or more").
+        PointsPerVisit {
+            /// Points per purchase; > 0.
+            points: u32,
+        },
+        /// `stamps` for each unit of the matching lines.
+        StampsPerUnit {
+            /// Stamps per unit; > 0.
+            stamps: u32,
+            /// Which lines.
+            matching: Match,
+        },
+        /// `stamps` once per purchase; with `when: subtotal_at_least` a visit
+        /// above a minimum amount.
+        StampsPerVisit {
+            /// Stamps per purchase; > 0.
+            stamps: u32,
+        },
+        /// Multiply the points the listed rules gave on this purchase by
+        /// `factor`; the award is the extra points. The listed rules must run
+        /// before this one (higher priority, or earlier at equal priority).
+        PointsMultiplier {
+            /// Factor, > 1 for a bonus (e.g. `"2"`).
+            factor: Dec,
+            /// Rule ids.
+            rules: Vec<String>,
+        },
+        /// Multiply the points of the listed rules by the member's tier multiplier.
+        TierMultiplier {
+            /// Rule ids.
+            rules: Vec<String>,
+        },
+        /// `percent` of the eligible (matching) spend into the cashback wallet,
+        /// rounded down to the cent; `by_tier` overrides the rate per tier.
+        CashbackPercent {
+            /// Percent of spend.
+            percent: Dec,
+            /// Only these lines; none means all eligible lines.
+            #[serde(default)]
+            matching: Option<Match>,
+            /// Rate per tier id.
+            #[serde(default)]
+            by_tier: std::collections::BTreeMap<String, Dec>,
+        },
+        /// `amount` for every full `every` of eligible spend ("$1 per $20").
+        CashbackStep {
+            /// Spend step.
+            every: Dec,
+            /// Cashback per step.
+            amount: Dec,
+        },
+        /// Issue a voucher for a reward (whose cost must be a voucher).
+        IssueReward {
+            /// Reward id.
+            reward: String,
+        },
+        /// The shop rounds the eligible subtotal up to the next multiple of
+        /// `to` and gives the difference to the member's chosen cause (nothing
+        /// when the member has none, or when the subtotal is already round).
+        DonationRoundUp {
+            /// The rounding step, e.g. `"1.00"`.
+            to: Dec,
+        },
+        /// The shop gives `percent` of eligible spend to the member's chosen
+        /// cause (nothing when the member has none), rounded down to the cent.
+        DonationMatch {
+            /// Percent of spend.
+            percent: Dec,
+        },
+    }
 }
 
 /// Which basket lines something applies to: a line matches when its SKU, its
@@ -476,113 +481,115 @@ pub struct Match {
     pub tags: Vec<String>,
 }
 
-/// A condition on a purchase. Compose with `all`, `any` and `not`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
-pub enum Condition {
-    /// Every condition holds (true when empty).
-    All {
-        /// The conditions.
-        of: Vec<Condition>,
-    },
-    /// At least one condition holds (false when empty).
-    Any {
-        /// The conditions.
-        of: Vec<Condition>,
-    },
-    /// The condition does not hold.
-    Not {
-        /// The negated condition.
-        condition: Box<Condition>,
-    },
-    /// Eligible spend is at least `amount`.
-    SubtotalAtLeast {
-        /// The threshold.
-        amount: Dec,
-    },
-    /// The basket holds at least `min_quantity` units of matching lines.
-    Contains {
-        /// Which lines.
-        matching: Match,
-        /// Units needed (default 1).
-        #[serde(default = "defaults::one")]
-        min_quantity: u32,
-    },
-    /// The event's local time (in its own offset) is on one of `days`
-    /// (all days when empty) and within `from` (included) to `to` (excluded);
-    /// `from` after `to` wraps past midnight.
-    TimeWindow {
-        /// Days of the week.
-        #[serde(default)]
-        days: Vec<Weekday>,
-        /// Start, `HH:MM`.
-        from: LocalTime,
-        /// End, `HH:MM` (`24:00` for midnight).
-        to: LocalTime,
-    },
-    /// The event's instant is within `from` (included) to `to` (excluded).
-    DateRange {
-        /// Start; none means since always.
-        #[serde(default)]
-        from: Option<Timestamp>,
-        /// End; none means forever.
-        #[serde(default)]
-        to: Option<Timestamp>,
-    },
-    /// The member's tier (at the time of the purchase) is one of these.
-    Tier {
-        /// Tier ids.
-        tiers: Vec<String>,
-    },
-    /// The member has one of these tags (segments).
-    MemberTag {
-        /// Tags.
-        tags: Vec<String>,
-    },
-    /// Whole days since enrolment are within the bounds.
-    EnrolledDays {
-        /// At least this many days.
-        #[serde(default)]
-        at_least: Option<u32>,
-        /// At most this many days.
-        #[serde(default)]
-        at_most: Option<u32>,
-    },
-    /// The event's local date is within the window around the member's
-    /// birthday (29 February counts as 28 February in other years).
-    BirthdayWindow {
-        /// Days before the birthday.
-        #[serde(default)]
-        days_before: u32,
-        /// Days after the birthday.
-        #[serde(default)]
-        days_after: u32,
-    },
-    /// This purchase is the member's `n`th (1 for the first); with `repeat`,
-    /// every `n`th.
-    NthVisit {
-        /// Which visit.
-        n: u32,
-        /// Every `n`th rather than only the `n`th.
-        #[serde(default)]
-        repeat: bool,
-    },
-    /// The member has a subscription in force (one of `plans`, or any when empty).
-    SubscriptionActive {
-        /// Plan ids.
-        #[serde(default)]
-        plans: Vec<String>,
-    },
-    /// The purchase happened at one of these locations.
-    Location {
-        /// Location ids.
-        locations: Vec<String>,
-    },
-    /// The purchase came through one of these channels (`in_store`, `app`...).
-    Channel {
-        /// Channel names.
-        channels: Vec<String>,
-    },
+tagged_enum! {
+    /// A condition on a purchase. Compose with `all`, `any` and `not`.
+    #[derive(Clone, Debug, PartialEq, Serialize, JsonSchema)]
+    #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+    pub enum Condition reads as ConditionDe("Condition") {
+        /// Every condition holds (true when empty).
+        All {
+            /// The conditions.
+            of: Vec<Condition>,
+        },
+        /// At least one condition holds (false when empty).
+        Any {
+            /// The conditions.
+            of: Vec<Condition>,
+        },
+        /// The condition does not hold.
+        Not {
+            /// The negated condition.
+            condition: Box<Condition>,
+        },
+        /// Eligible spend is at least `amount`.
+        SubtotalAtLeast {
+            /// The threshold.
+            amount: Dec,
+        },
+        /// The basket holds at least `min_quantity` units of matching lines.
+        Contains {
+            /// Which lines.
+            matching: Match,
+            /// Units needed (default 1).
+            #[serde(default = "defaults::one")]
+            min_quantity: u32,
+        },
+        /// The event's local time (in its own offset) is on one of `days`
+        /// (all days when empty) and within `from` (included) to `to` (excluded);
+        /// `from` after `to` wraps past midnight.
+        TimeWindow {
+            /// Days of the week.
+            #[serde(default)]
+            days: Vec<Weekday>,
+            /// Start, `HH:MM`.
+            from: LocalTime,
+            /// End, `HH:MM` (`24:00` for midnight).
+            to: LocalTime,
+        },
+        /// The event's instant is within `from` (included) to `to` (excluded).
+        DateRange {
+            /// Start; none means since always.
+            #[serde(default)]
+            from: Option<Timestamp>,
+            /// End; none means forever.
+            #[serde(default)]
+            to: Option<Timestamp>,
+        },
+        /// The member's tier (at the time of the purchase) is one of these.
+        Tier {
+            /// Tier ids.
+            tiers: Vec<String>,
+        },
+        /// The member has one of these tags (segments).
+        MemberTag {
+            /// Tags.
+            tags: Vec<String>,
+        },
+        /// Whole days since enrolment are within the bounds.
+        EnrolledDays {
+            /// At least this many days.
+            #[serde(default)]
+            at_least: Option<u32>,
+            /// At most this many days.
+            #[serde(default)]
+            at_most: Option<u32>,
+        },
+        /// The event's local date is within the window around the member's
+        /// birthday (29 February counts as 28 February in other years).
+        BirthdayWindow {
+            /// Days before the birthday.
+            #[serde(default)]
+            days_before: u32,
+            /// Days after the birthday.
+            #[serde(default)]
+            days_after: u32,
+        },
+        /// This purchase is the member's `n`th (1 for the first); with `repeat`,
+        /// every `n`th.
+        NthVisit {
+            /// Which visit.
+            n: u32,
+            /// Every `n`th rather than only the `n`th.
+            #[serde(default)]
+            repeat: bool,
+        },
+        /// The member has a subscription in force (one of `plans`, or any when empty).
+        SubscriptionActive {
+            /// Plan ids.
+            #[serde(default)]
+            plans: Vec<String>,
+        },
+        /// The purchase happened at one of these locations.
+        Location {
+            /// Location ids.
+            locations: Vec<String>,
+        },
+        /// The purchase came through one of these channels (`in_store`, `app`...).
+        Channel {
+            /// Channel names.
+            channels: Vec<String>,
+        },
+    }
 }
 
 /// A day of the week.
@@ -680,27 +687,29 @@ pub enum Qualifier {
     Points,
 }
 
-/// The window qualifying values are counted over.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
-pub enum TierWindow {
-    /// The last `days` days (UTC days), counted in buckets of `bucket_days`
-    /// (default: a twelfth of the window, at least 1). A bucket counts for
-    /// `days` days from its first day, so with one-day buckets the window is
-    /// exact and with wider ones a purchase may leave up to `bucket_days - 1`
-    /// days early; in exchange an account keeps at most `days / bucket_days + 1`
-    /// buckets whatever its history.
-    Rolling {
-        /// Window length.
-        days: u32,
-        /// Bucket width.
-        #[serde(default)]
-        bucket_days: Option<u32>,
-    },
-    /// The current calendar year (in the offset of each event).
-    CalendarYear,
-    /// Since enrolment; levels are never lost.
-    Lifetime,
+tagged_enum! {
+    /// The window qualifying values are counted over.
+    #[derive(Clone, Debug, PartialEq, Serialize, JsonSchema)]
+    #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+    pub enum TierWindow reads as TierWindowDe("TierWindow") {
+        /// The last `days` days (UTC days), counted in buckets of `bucket_days`
+        /// (default: a twelfth of the window, at least 1). A bucket counts for
+        /// `days` days from its first day, so with one-day buckets the window is
+        /// exact and with wider ones a purchase may leave up to `bucket_days - 1`
+        /// days early; in exchange an account keeps at most `days / bucket_days + 1`
+        /// buckets whatever its history.
+        Rolling {
+            /// Window length.
+            days: u32,
+            /// Bucket width.
+            #[serde(default)]
+            bucket_days: Option<u32>,
+        },
+        /// The current calendar year (in the offset of each event).
+        CalendarYear,
+        /// Since enrolment; levels are never lost.
+        Lifetime,
+    }
 }
 
 /// One tier level.
@@ -840,29 +849,31 @@ pub struct Reward {
     pub tiers: Vec<String>,
 }
 
-/// What a reward costs the member.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
-pub enum Cost {
-    /// Spend available points.
-    Points {
-        /// Points; > 0.
-        points: u32,
-    },
-    /// Spend a voucher for this reward (issued by the stamp card, a rule,
-    /// a tier or the birthday policy).
-    Voucher,
-    /// Spend the cashback wallet (with a `wallet_payment` benefit).
-    Wallet,
-    /// Use a plan's allowance: `units` per `per` while the plan is in force.
-    Allowance {
-        /// Plan id.
-        plan: String,
-        /// Units per period.
-        units: u32,
-        /// The period: a local day or week, or the plan's paid period.
-        per: AllowancePeriod,
-    },
+tagged_enum! {
+    /// What a reward costs the member.
+    #[derive(Clone, Debug, PartialEq, Serialize, JsonSchema)]
+    #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+    pub enum Cost reads as CostDe("Cost") {
+        /// Spend available points.
+        Points {
+            /// Points; > 0.
+            points: u32,
+        },
+        /// Spend a voucher for this reward (issued by the stamp card, a rule,
+        /// a tier or the birthday policy).
+        Voucher,
+        /// Spend the cashback wallet (with a `wallet_payment` benefit).
+        Wallet,
+        /// Use a plan's allowance: `units` per `per` while the plan is in force.
+        Allowance {
+            /// Plan id.
+            plan: String,
+            /// Units per period.
+            units: u32,
+            /// The period: a local day or week, or the plan's paid period.
+            per: AllowancePeriod,
+        },
+    }
 }
 
 /// The period an allowance resets on.
@@ -877,45 +888,47 @@ pub enum AllowancePeriod {
     Period,
 }
 
-/// What a reward gives. The engine returns discount lines against the
-/// basket, never more than a line's value.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
-pub enum Benefit {
-    /// One matching unit free: the dearest matching unit in the basket, up to `max_value`.
-    FreeItem {
-        /// Which items.
-        matching: Match,
-        /// Most the free item may be worth.
-        #[serde(default)]
-        max_value: Option<Dec>,
-    },
-    /// A fixed amount off the eligible lines, shared in proportion to their value.
-    FixedDiscount {
-        /// Amount off; > 0.
-        amount: Dec,
-    },
-    /// A percentage off the eligible (and matching) lines, rounded once with
-    /// `money_rounding`, optionally capped.
-    PercentDiscount {
-        /// Percent, > 0 and <= 100.
-        percent: Dec,
-        /// Only these lines; none means all eligible lines.
-        #[serde(default)]
-        matching: Option<Match>,
-        /// Largest discount.
-        #[serde(default)]
-        cap: Option<Dec>,
-    },
-    /// Pay part or all of the eligible basket from the cashback wallet: the
-    /// redeem event's `amount`, or by default as much as the wallet and
-    /// basket allow.
-    WalletPayment,
-    /// Give `amount` to the member's chosen cause (no basket needed).
-    Donation {
-        /// Amount given.
-        amount: Dec,
-    },
+tagged_enum! {
+    /// What a reward gives. The engine returns discount lines against the
+    /// basket, never more than a line's value.
+    #[derive(Clone, Debug, PartialEq, Serialize, JsonSchema)]
+    #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+    pub enum Benefit reads as BenefitDe("Benefit") {
+        /// One matching unit free: the dearest matching unit in the basket, up to `max_value`.
+        FreeItem {
+            /// Which items.
+            matching: Match,
+            /// Most the free item may be worth.
+            #[serde(default)]
+            max_value: Option<Dec>,
+        },
+        /// A fixed amount off the eligible lines, shared in proportion to their value.
+        FixedDiscount {
+            /// Amount off; > 0.
+            amount: Dec,
+        },
+        /// A percentage off the eligible (and matching) lines, rounded once with
+        /// `money_rounding`, optionally capped.
+        PercentDiscount {
+            /// Percent, > 0 and <= 100.
+            percent: Dec,
+            /// Only these lines; none means all eligible lines.
+            #[serde(default)]
+            matching: Option<Match>,
+            /// Largest discount.
+            #[serde(default)]
+            cap: Option<Dec>,
+        },
+        /// Pay part or all of the eligible basket from the cashback wallet: the
+        /// redeem event's `amount`, or by default as much as the wallet and
+        /// basket allow.
+        WalletPayment,
+        /// Give `amount` to the member's chosen cause (no basket needed).
+        Donation {
+            /// Amount given.
+            amount: Dec,
+        },
+    }
 }
 
 /// What returns take back and for how long they are accepted.

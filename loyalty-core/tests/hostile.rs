@@ -770,7 +770,7 @@ fn cases() -> Vec<Case> {
                 CAFE.replacen(r#""rate": "1""#, r#""rate": "NaN""#, 1),
                 InvalidJson,
                 "invalid_program_json",
-                "rules[0].earn",
+                "rules[0].earn.rate",
                 "NaN",
             )
         },
