@@ -47,6 +47,22 @@ pub(crate) const MAX_ACCOUNT_LIST: usize = 100_000;
 
 pub(crate) fn check(a: &Account) -> Result<(), Error> {
     id("member", &a.member)?;
+    if let Some(t) = &a.tier {
+        count("tier.buckets", t.buckets.len(), MAX_ACCOUNT_LIST)?;
+        // The engine keeps buckets in key order and relies on it to drop
+        // the old ones and sum the rest without testing every bucket.
+        for (i, pair) in t.buckets.windows(2).enumerate() {
+            if let [before, after] = pair {
+                if after.key <= before.key {
+                    return Err(Error::invalid(
+                        Document::Account,
+                        format!("tier.buckets[{}].key", i + 1),
+                        "buckets must be in increasing key order",
+                    ));
+                }
+            }
+        }
+    }
     let p = &a.points;
     range("points.balance", p.balance, -MAX_POINTS, MAX_POINTS)?;
     range("points.pending", p.pending, 0, MAX_POINTS)?;

@@ -81,13 +81,19 @@ impl Window {
 
 /// The qualifying value at `t`.
 pub(crate) fn qualifying(tiers: &Tiers, state: &TierState, t: Timestamp) -> i64 {
-    let window = Window::at(tiers, t);
-    state
-        .buckets
-        .iter()
-        .filter(|b| window.counts(b.key))
-        .map(|b| b.value)
-        .sum()
+    let buckets = &state.buckets;
+    match Window::at(tiers, t) {
+        // Buckets are in key order (the account check makes sure).
+        Window::After(first) => {
+            let start = buckets.partition_point(|b| b.key <= first);
+            buckets.iter().skip(start).map(|b| b.value).sum()
+        }
+        window => buckets
+            .iter()
+            .filter(|b| window.counts(b.key))
+            .map(|b| b.value)
+            .sum(),
+    }
 }
 
 /// When the next review after reaching a level at `t` happens.
