@@ -23,6 +23,8 @@ pub(crate) struct Valued<'a> {
     pub value: Decimal,
     /// What earns points.
     pub base: Decimal,
+    /// `base` in minor units (cents), for the rules' integer arithmetic.
+    pub base_minor: i64,
     /// Outside the excluded categories.
     pub eligible: bool,
     /// Units that earn per-unit awards: units paid for by a reward do not.
@@ -201,6 +203,7 @@ pub(crate) fn value_lines<'a>(
             Ok(Valued {
                 line,
                 value,
+                base_minor: minor(engine, base),
                 base,
                 eligible: !engine.is_excluded(line.category.as_deref()),
                 earning_units,
@@ -215,6 +218,20 @@ pub(crate) fn value_lines<'a>(
 /// visible share of every purchase).
 pub(crate) fn minor(engine: &Engine, amount: Decimal) -> i64 {
     let scale = engine.program().minor_units;
+    // Nearly always the amount has at most the currency's decimals (event
+    // amounts are checked for it): then it is the mantissa scaled up.
+    if let Some(up) = scale
+        .checked_sub(amount.scale())
+        .and_then(|d| 10_i128.checked_pow(d))
+    {
+        if let Some(c) = amount
+            .mantissa()
+            .checked_mul(up)
+            .and_then(|c| i64::try_from(c).ok())
+        {
+            return c;
+        }
+    }
     let mut cents = amount.trunc_with_scale(scale);
     cents.rescale(scale);
     if cents.scale() != scale {

@@ -127,6 +127,9 @@ struct Ctx<'a, 'b> {
     lines: &'a [Valued<'b>],
     subtotal: Decimal,
     facts: &'a Facts<'a>,
+    /// Whether results are attributed to lines (apply: a later return takes
+    /// back what its lines earned) or only totalled (quote).
+    attribute: bool,
 }
 
 impl Ctx<'_, '_> {
@@ -189,21 +192,34 @@ impl Ctx<'_, '_> {
         }
     }
 
-    /// Eligible lines, optionally only the matching ones, as weights.
+    /// The earning base of the eligible lines, optionally only the matching
+    /// ones, and (when attributing) each line's share of it in minor units.
+    /// Summed in minor units: bases have at most the currency's decimals.
     fn weights(&self, matching: Option<&crate::program::Match>) -> (Decimal, Vec<i64>) {
-        let mut amount = Decimal::ZERO;
-        let weights = self
-            .lines
-            .iter()
-            .map(|l| {
-                if l.eligible && matching.is_none_or(|m| m.matches(l.line)) {
-                    amount += l.base;
-                    minor(self.engine, l.base)
-                } else {
-                    0
-                }
-            })
-            .collect();
+        let counts = |l: &Valued<'_>| l.eligible && matching.is_none_or(|m| m.matches(l.line));
+        let mut weights = Vec::new();
+        let mut total: i64 = 0;
+        if self.attribute {
+            weights = self
+                .lines
+                .iter()
+                .map(|l| if counts(l) { l.base_minor } else { 0 })
+                .collect();
+            total = weights.iter().sum();
+        } else {
+            for l in self.lines.iter().filter(|l| counts(l)) {
+                total += l.base_minor;
+            }
+        }
+        let mu = self.engine.program().minor_units;
+        let amount =
+            Decimal::try_from_i128_with_scale(i128::from(total), mu).unwrap_or_else(|_| {
+                self.lines
+                    .iter()
+                    .filter(|l| counts(l))
+                    .map(|l| l.base)
+                    .sum()
+            });
         (amount, weights)
     }
 
@@ -226,10 +242,15 @@ fn too_many(what: &str, max: i64) -> Error {
 }
 
 /// Run the program's rules on `lines` for a member described by `facts`.
+///
+/// With `attribute`, every result is also shared among the lines that
+/// earned it (what apply records for returns); without, only totals are
+/// computed (a quote), which allocates nothing per rule.
 pub(crate) fn evaluate(
     engine: &Engine,
     lines: &[Valued<'_>],
     facts: &Facts<'_>,
+    attribute: bool,
 ) -> std::result::Result<Evaluation, Error> {
     let program = engine.program();
     let ctx = Ctx {
@@ -237,6 +258,7 @@ pub(crate) fn evaluate(
         lines,
         subtotal: eligible_subtotal(lines),
         facts,
+        attribute,
     };
     let mut results: Vec<Result> = Vec::new();
     let mut cashback_left = engine.cashback_room(facts.usage, facts.time);
@@ -259,27 +281,27 @@ pub(crate) fn evaluate(
                 r.line_points = split(r.points, &weights);
             }
             Earn::PointsPerUnit { points, matching } => {
-                (r.points, r.line_points) = per_unit(lines, matching, *points);
+                (r.points, r.line_points) = per_unit(lines, matching, *points, attribute);
             }
             Earn::PointsPerVisit { points } => {
                 r.visit_points = i64::from(*points);
                 r.points = r.visit_points;
             }
             Earn::StampsPerUnit { stamps, matching } => {
-                (r.stamps, r.line_stamps) = per_unit(lines, matching, *stamps);
+                (r.stamps, r.line_stamps) = per_unit(lines, matching, *stamps, attribute);
             }
             Earn::StampsPerVisit { stamps } => {
                 r.visit_stamps = i64::from(*stamps);
                 r.stamps = r.visit_stamps;
             }
             Earn::PointsMultiplier { factor, rules } => {
-                multiply(engine, &mut r, &results, rules, factor.0, lines.len())?
+                multiply(engine, &mut r, &results, rules, factor.0, &ctx)?
             }
             Earn::TierMultiplier { rules } => {
                 let factor = facts
                     .tier
                     .map_or(Decimal::ONE, |t| engine.tier_multiplier(t));
-                multiply(engine, &mut r, &results, rules, factor, lines.len())?;
+                multiply(engine, &mut r, &results, rules, factor, &ctx)?;
             }
             Earn::CashbackPercent {
                 percent,
@@ -391,38 +413,53 @@ fn applies(engine: &Engine, ctx: &Ctx<'_, '_>, rule: &Rule) -> bool {
 }
 
 /// Per-unit awards: `each` per earning unit of every matching line, as the
-/// total and the per-line shares (left empty when no line matches).
-fn per_unit(lines: &[Valued<'_>], matching: &crate::program::Match, each: u32) -> (i64, Vec<i64>) {
+/// total and (when attributing) the per-line shares, left empty when no line
+/// matches.
+fn per_unit(
+    lines: &[Valued<'_>],
+    matching: &crate::program::Match,
+    each: u32,
+    attribute: bool,
+) -> (i64, Vec<i64>) {
     let mut shares = Vec::new();
     let mut total = 0;
     for (i, l) in lines.iter().enumerate() {
         if !matching.matches(l.line) {
             continue;
         }
+        let v = i64::from(each) * i64::from(l.earning_units);
+        total += v;
+        if !attribute {
+            continue;
+        }
         if shares.is_empty() {
             shares = vec![0; lines.len()];
         }
-        let v = i64::from(each) * i64::from(l.earning_units);
         if let Some(slot) = shares.get_mut(i) {
             *slot = v;
         }
-        total += v;
     }
     (total, shares)
 }
 
 /// A multiplier's extra points: `rounding(targets x factor) - targets`,
-/// shared like the targets (`n` lines, then the per-visit part).
+/// shared like the targets (the lines, then the per-visit part) when
+/// attributing.
 fn multiply(
     engine: &Engine,
     r: &mut Result,
     done: &[Result],
     targets: &[String],
     factor: Decimal,
-    n: usize,
+    ctx: &Ctx<'_, '_>,
 ) -> std::result::Result<(), Error> {
     let program = engine.program();
-    let mut weights = vec![0_i64; n + 1];
+    let n = ctx.lines.len();
+    let mut weights = if ctx.attribute {
+        vec![0_i64; n + 1]
+    } else {
+        Vec::new()
+    };
     let mut total = 0_i64;
     for t in done {
         let Some(rule) = program.rules.get(t.rule) else {
@@ -448,10 +485,12 @@ fn multiply(
     if extra == 0 {
         return Ok(());
     }
-    let mut shares = split(extra, &weights);
-    r.visit_points = shares.pop().unwrap_or(0);
-    r.line_points = shares;
     r.points = extra;
+    if ctx.attribute {
+        let mut shares = split(extra, &weights);
+        r.visit_points = shares.pop().unwrap_or(0);
+        r.line_points = shares;
+    }
     Ok(())
 }
 

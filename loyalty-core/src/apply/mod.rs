@@ -251,7 +251,7 @@ pub(crate) fn quote(
         purchase.location.as_deref(),
         purchase.channel.as_deref(),
     );
-    let ev = evaluate(engine, &lines, &f)?;
+    let ev = evaluate(engine, &lines, &f, false)?;
     let (points, stamps) = (ev.points(), ev.stamps());
     let vouchers = match &engine.program().stamps {
         Some(card) if stamps > 0 => {

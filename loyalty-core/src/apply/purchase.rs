@@ -29,7 +29,7 @@ impl Tx<'_> {
         let program = engine.program();
         let ev = {
             let facts = self.facts(p.location.as_deref(), p.channel.as_deref());
-            evaluate(engine, lines, &facts)?
+            evaluate(engine, lines, &facts, true)?
         };
         let mut linked = Vec::with_capacity(p.redemptions.len());
         for (i, id) in p.redemptions.iter().enumerate() {
