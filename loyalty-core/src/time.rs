@@ -121,9 +121,95 @@ impl Timestamp {
     }
 }
 
+/// RFC 3339 text of a timestamp, written without allocating: accounts and
+/// outcomes hold a dozen timestamps, and chrono's formatter (a `String`
+/// each) was a visible share of every JSON answer.
+struct Rfc3339 {
+    buf: [u8; 40],
+    len: usize,
+}
+
+impl Rfc3339 {
+    /// `None` for what the fast path does not cover (a leap second), which
+    /// chrono then writes.
+    fn of(t: &DateTime<FixedOffset>) -> Option<Rfc3339> {
+        use chrono::{Datelike, Timelike};
+        let local = t.naive_local();
+        let nanos = local.nanosecond();
+        let year = u32::try_from(local.year()).ok().filter(|y| *y <= 9999)?;
+        if nanos >= 1_000_000_000 {
+            return None;
+        }
+        let mut out = Rfc3339 {
+            buf: [0; 40],
+            len: 0,
+        };
+        out.digits(year, 4);
+        out.push(b'-');
+        out.digits(local.month(), 2);
+        out.push(b'-');
+        out.digits(local.day(), 2);
+        out.push(b'T');
+        out.digits(local.hour(), 2);
+        out.push(b':');
+        out.digits(local.minute(), 2);
+        out.push(b':');
+        out.digits(local.second(), 2);
+        // As chrono's `SecondsFormat::AutoSi`: as many digits as needed in
+        // groups of three.
+        if nanos != 0 {
+            out.push(b'.');
+            if nanos % 1_000_000 == 0 {
+                out.digits(nanos / 1_000_000, 3);
+            } else if nanos % 1_000 == 0 {
+                out.digits(nanos / 1_000, 6);
+            } else {
+                out.digits(nanos, 9);
+            }
+        }
+        let offset = t.offset().local_minus_utc();
+        if offset == 0 {
+            out.push(b'Z');
+        } else {
+            out.push(if offset < 0 { b'-' } else { b'+' });
+            let minutes = offset.unsigned_abs() / 60;
+            out.digits(minutes / 60, 2);
+            out.push(b':');
+            out.digits(minutes % 60, 2);
+        }
+        Some(out)
+    }
+
+    fn push(&mut self, b: u8) {
+        if let Some(slot) = self.buf.get_mut(self.len) {
+            *slot = b;
+            self.len += 1;
+        }
+    }
+
+    fn digits(&mut self, mut n: u32, width: u32) {
+        let mut div = 10_u32.pow(width.saturating_sub(1));
+        while div > 0 {
+            self.push(b'0' + u8::try_from(n / div % 10).unwrap_or(0));
+            n %= div;
+            div /= 10;
+        }
+    }
+
+    fn as_str(&self) -> &str {
+        self.buf
+            .get(..self.len)
+            .and_then(|b| std::str::from_utf8(b).ok())
+            .unwrap_or_default()
+    }
+}
+
 impl fmt::Display for Timestamp {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0.to_rfc3339_opts(SecondsFormat::AutoSi, true))
+        match Rfc3339::of(&self.0) {
+            Some(text) => f.write_str(text.as_str()),
+            None => f.write_str(&self.0.to_rfc3339_opts(SecondsFormat::AutoSi, true)),
+        }
     }
 }
 
@@ -140,7 +226,10 @@ pub enum TimeError {
 
 impl Serialize for Timestamp {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_str(self)
+        match Rfc3339::of(&self.0) {
+            Some(text) => serializer.serialize_str(text.as_str()),
+            None => serializer.collect_str(self),
+        }
     }
 }
 
@@ -201,5 +290,28 @@ mod tests {
             t.map(|t| t.to_string()),
             Some("2026-01-01T10:00:00Z".into())
         );
+    }
+
+    /// The allocation-free writer and chrono's agree on every form.
+    #[test]
+    fn writes_what_chrono_writes() {
+        for text in [
+            "2026-01-01T10:00:00Z",
+            "1970-01-01T00:00:00-12:00",
+            "9999-12-31T23:59:59+14:00",
+            "2026-03-08T02:30:00.5-05:00",
+            "2026-03-08T02:30:00.123456+05:45",
+            "2026-03-08T02:30:00.000000001-00:30",
+            "2026-03-08T02:30:00.120+01:00",
+            "2016-12-31T23:59:60Z",
+        ] {
+            let t = Timestamp::parse(text).expect("valid");
+            let chrono = t.0.to_rfc3339_opts(SecondsFormat::AutoSi, true);
+            assert_eq!(t.to_string(), chrono, "{text}");
+            assert_eq!(
+                serde_json::to_string(&t).expect("json"),
+                format!("\"{chrono}\"")
+            );
+        }
     }
 }
