@@ -4,7 +4,7 @@
 //!
 //! ```text
 //! bench_apply examples/programs/cafe.json 4096 /tmp/events.jsonl
-//! cargo run --release -p loyalty-ffi --example bench_native -- \
+//! cargo run --release -p loyalty-ffi --example bench_rust_json -- \
 //!     examples/programs/cafe.json /tmp/events.jsonl
 //! ```
 
@@ -18,7 +18,7 @@ const ENROL: &str = r#"{"type": "enrol", "id": "enrol-bench", "member": "bench",
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().collect();
     let (Some(program), Some(events)) = (args.get(1), args.get(2)) else {
-        eprintln!("usage: bench_native PROGRAM EVENTS_JSONL");
+        eprintln!("usage: bench_rust_json PROGRAM EVENTS_JSONL");
         return ExitCode::from(2);
     };
     let (Ok(program), Ok(events)) = (
