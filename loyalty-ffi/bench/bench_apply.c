@@ -14,7 +14,7 @@
  *            purchases for returns, point lots, vouchers, recent event ids).
  * Each figure is the best of three runs.
  * With DUMP_FILE the events are also written there, one per line, so
- * `cargo run --release -p loyalty-ffi --example bench_native` can time the
+ * `cargo run --release -p loyalty-ffi --example bench_rust_json` can time the
  * same events through the Rust JSON interface.
  */
 #define _POSIX_C_SOURCE 200809L
