@@ -13,14 +13,21 @@ use serde::{Deserialize, Serialize};
 
 use crate::time::Timestamp;
 
+mod compact;
+
 /// One member's loyalty state.
+///
+/// As JSON, the account is compact (a typical member's account is under
+/// 1 KB): its lots, purchases, purchase lines, tier buckets and remembered
+/// events are positional arrays, and the times in its lots and purchases
+/// may be whole seconds after `last_event_at` (which then comes first).
 ///
 /// ```
 /// let account = loyalty_core::Account::new("m-42");
 /// assert_eq!(account.points.balance, 0);
 /// assert!(account.enrolled_at.is_none());
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, Default, PartialEq, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Account {
     /// The member's id in the host's system.
@@ -28,10 +35,14 @@ pub struct Account {
     /// When the member enrolled; none until the enrol event.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enrolled_at: Option<Timestamp>,
-    /// Time of the last applied event; older events are refused.
+    /// Time of the last applied event; older events are refused. The times
+    /// in `points.lots`, `wallet.lots` and `purchases` may be written as
+    /// whole seconds after it, so it is written before them.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_event_at: Option<Timestamp>,
-    /// Time of the last purchase or redemption (inactivity expiry counts from it).
+    /// Time of the last purchase or redemption (inactivity expiry counts
+    /// from it). Left out when equal to `last_event_at`; `null` when there is
+    /// none although there is a `last_event_at`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_activity_at: Option<Timestamp>,
     /// Profile facts rules may test: tags, birthday, cause, referrer.
@@ -85,7 +96,7 @@ pub struct Account {
     /// What messaging needs to enforce caps and say things once.
     #[serde(default, skip_serializing_if = "MessagingState::is_empty")]
     pub messaging: MessagingState,
-    /// Ids and digests of the last events, newest last (idempotency).
+    /// The last events, newest last (idempotency), each as `"ID DIGEST"`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub recent_events: Vec<SeenEvent>,
 }
@@ -133,10 +144,6 @@ fn is_zero(n: &u64) -> bool {
 }
 
 fn is_zero_i64(n: &i64) -> bool {
-    *n == 0
-}
-
-fn is_zero_u32(n: &u32) -> bool {
     *n == 0
 }
 
@@ -194,8 +201,9 @@ pub struct TierState {
 }
 
 /// The qualifying value gathered in one bucket of the tier window.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
+///
+/// In JSON, a positional array (see its JSON Schema).
+#[derive(Clone, Debug, PartialEq)]
 pub struct Bucket {
     /// Bucket key: day index divided by the bucket width (rolling), the
     /// year (calendar year) or 0 (lifetime).
@@ -255,7 +263,7 @@ impl Account {
 
 /// Points balances. Each balance equals the sum of the ledger entries on
 /// its asset since the account was created.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, Default, PartialEq, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Points {
     /// Points that can be spent now. Below zero only under the
@@ -271,24 +279,24 @@ pub struct Points {
     /// future earnings (`debt` shortfall policy).
     #[serde(default, skip_serializing_if = "is_zero_i64")]
     pub debt: i64,
-    /// The points behind `balance` and `pending`, oldest first.
+    /// The points behind `balance` and `pending`, oldest first, each as
+    /// `[points, earned_at, expires_at, available_at]`.
     #[serde(default, skip_serializing_if = "VecDeque::is_empty")]
     pub lots: VecDeque<Lot>,
 }
 
 /// Points earned together, expiring together.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
+///
+/// In JSON, a positional array (see its JSON Schema).
+#[derive(Clone, Debug, PartialEq)]
 pub struct Lot {
     /// Points left in the lot (> 0).
     pub points: i64,
     /// When the (first) points of the lot were earned.
     pub earned_at: Timestamp,
     /// While pending: when the points become available.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub available_at: Option<Timestamp>,
     /// When the points expire; none means never (or by inactivity).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<Timestamp>,
 }
 
@@ -386,8 +394,9 @@ pub struct Redemption {
 }
 
 /// What a return needs to know about a recent purchase.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
+///
+/// In JSON, a positional array (see its JSON Schema).
+#[derive(Clone, Debug, PartialEq)]
 pub struct PurchaseRecord {
     /// The purchase event id.
     pub id: String,
@@ -396,22 +405,16 @@ pub struct PurchaseRecord {
     /// Per line: units, units returned, and what the line earned and gave back.
     pub lines: Vec<LineRecord>,
     /// Points earned by the purchase as a whole (per-visit rules).
-    #[serde(default, skip_serializing_if = "is_zero_i64")]
     pub visit_points: i64,
     /// Stamps earned by the purchase as a whole (per-visit rules).
-    #[serde(default, skip_serializing_if = "is_zero_i64")]
     pub visit_stamps: i64,
     /// Redemptions paid on this purchase.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub redemptions: Vec<Redemption>,
     /// Tier bucket the purchase counted in, if tiers are on.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tier_bucket: Option<i64>,
     /// Cause its donations went to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cause: Option<String>,
     /// Vouchers the purchase issued through rules (revoked, if unspent, by a full return).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub vouchers: Vec<String>,
 }
 
@@ -423,49 +426,40 @@ impl PurchaseRecord {
 }
 
 /// One line of a recent purchase.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
+///
+/// In JSON, a positional array (see its JSON Schema).
+#[derive(Clone, Debug, PartialEq)]
 pub struct LineRecord {
     /// Units bought.
     pub quantity: u32,
     /// Units returned so far.
-    #[serde(default, skip_serializing_if = "is_zero_u32")]
     pub returned: u32,
     /// Points the line earned.
-    #[serde(default, skip_serializing_if = "is_zero_i64")]
     pub points: i64,
     /// Points already taken back.
-    #[serde(default, skip_serializing_if = "is_zero_i64")]
     pub points_back: i64,
     /// Stamps the line earned.
-    #[serde(default, skip_serializing_if = "is_zero_i64")]
     pub stamps: i64,
     /// Stamps already taken back.
-    #[serde(default, skip_serializing_if = "is_zero_i64")]
     pub stamps_back: i64,
     /// Cashback the line earned (minor units).
-    #[serde(default, skip_serializing_if = "is_zero_i64")]
     pub cashback: i64,
     /// Cashback already taken back.
-    #[serde(default, skip_serializing_if = "is_zero_i64")]
     pub cashback_back: i64,
     /// Donation matched on the line (minor units).
-    #[serde(default, skip_serializing_if = "is_zero_i64")]
     pub donation: i64,
     /// Donation already taken back.
-    #[serde(default, skip_serializing_if = "is_zero_i64")]
     pub donation_back: i64,
     /// Qualifying tier spend of the line (minor units).
-    #[serde(default, skip_serializing_if = "is_zero_i64")]
     pub spend: i64,
     /// Qualifying spend already taken back.
-    #[serde(default, skip_serializing_if = "is_zero_i64")]
     pub spend_back: i64,
 }
 
 /// An event the account remembers for idempotency.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
+///
+/// In JSON, a positional array (see its JSON Schema).
+#[derive(Clone, Debug, PartialEq)]
 pub struct SeenEvent {
     /// Event id.
     pub id: String,

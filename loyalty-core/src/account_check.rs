@@ -56,7 +56,7 @@ pub(crate) fn check(a: &Account) -> Result<(), Error> {
                 if after.key <= before.key {
                     return Err(Error::invalid(
                         Document::Account,
-                        format!("tier.buckets[{}].key", i + 1),
+                        format!("tier.buckets[{}][0]", i + 1),
                         "buckets must be in increasing key order",
                     ));
                 }
@@ -71,12 +71,7 @@ pub(crate) fn check(a: &Account) -> Result<(), Error> {
     count("points.lots", p.lots.len(), MAX_ACCOUNT_LIST)?;
     let (mut available, mut pending) = (0_i64, 0_i64);
     for (i, lot) in p.lots.iter().enumerate() {
-        range(
-            &format!("points.lots[{i}].points"),
-            lot.points,
-            1,
-            MAX_POINTS,
-        )?;
+        range(&format!("points.lots[{i}][0]"), lot.points, 1, MAX_POINTS)?;
         if lot.is_pending() {
             pending += lot.points;
         } else {
@@ -145,35 +140,36 @@ pub(crate) fn check(a: &Account) -> Result<(), Error> {
     }
     count("purchases", a.purchases.len(), MAX_ACCOUNT_LIST)?;
     for (i, pr) in a.purchases.iter().enumerate() {
-        count(&format!("purchases[{i}].lines"), pr.lines.len(), MAX_LINES)?;
+        count(&format!("purchases[{i}][2]"), pr.lines.len(), MAX_LINES)?;
         range(
-            &format!("purchases[{i}].visit_points"),
+            &format!("purchases[{i}][4]"),
             pr.visit_points,
             0,
             MAX_POINTS,
         )?;
         range(
-            &format!("purchases[{i}].visit_stamps"),
+            &format!("purchases[{i}][5]"),
             pr.visit_stamps,
             0,
             MAX_STAMPS,
         )?;
         for (j, l) in pr.lines.iter().enumerate() {
-            let at = |f: &str| format!("purchases[{i}].lines[{j}].{f}");
+            // Positions in the line array: see `LineRecord`.
+            let at = |k: usize| format!("purchases[{i}][2][{j}][{k}]");
             if l.quantity == 0 || l.quantity > MAX_QUANTITY || l.returned > l.quantity {
                 return Err(bad(
-                    at("returned"),
+                    at(6),
                     "units returned must be within the units bought (1 to 10000)",
                 ));
             }
-            range(&at("points"), l.points, 0, MAX_POINTS)?;
-            range(&at("points_back"), l.points_back, 0, l.points)?;
-            range(&at("stamps"), l.stamps, 0, MAX_STAMPS)?;
-            range(&at("stamps_back"), l.stamps_back, 0, l.stamps)?;
+            range(&at(1), l.points, 0, MAX_POINTS)?;
+            range(&at(7), l.points_back, 0, l.points)?;
+            range(&at(3), l.stamps, 0, MAX_STAMPS)?;
+            range(&at(9), l.stamps_back, 0, l.stamps)?;
         }
         for (k, r) in pr.redemptions.iter().enumerate() {
             range(
-                &format!("purchases[{i}].redemptions[{k}].points"),
+                &format!("purchases[{i}][6][{k}].points"),
                 r.points,
                 0,
                 MAX_POINTS,
@@ -188,7 +184,7 @@ pub(crate) fn check(a: &Account) -> Result<(), Error> {
         ));
     }
     for (i, s) in a.recent_events.iter().enumerate() {
-        id(&format!("recent_events[{i}].id"), &s.id)?;
+        id(&format!("recent_events[{i}]"), &s.id)?;
         if s.digest.len() != 16
             || !s
                 .digest
@@ -196,7 +192,7 @@ pub(crate) fn check(a: &Account) -> Result<(), Error> {
                 .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
         {
             return Err(bad(
-                format!("recent_events[{i}].digest"),
+                format!("recent_events[{i}]"),
                 "must be 16 lowercase hex digits",
             ));
         }

@@ -32,6 +32,17 @@ for (const doc of documents) {
   }
   properties[doc] = { $ref: `#/$defs/${root.title}` };
 }
+// json-schema-to-typescript reads tuples in the draft-07 form (`items` as
+// an array): the account's positional records use 2020-12's `prefixItems`.
+function draft07Tuples(node) {
+  if (Array.isArray(node)) return node.map(draft07Tuples);
+  if (node === null || typeof node !== "object") return node;
+  const out = {};
+  for (const [k, v] of Object.entries(node)) out[k === "prefixItems" ? "items" : k] = draft07Tuples(v);
+  return out;
+}
+for (const name of Object.keys(defs)) defs[name] = draft07Tuples(defs[name]);
+
 const combined = {
   title: "LoyaltyDocuments",
   description: "The documents of the loyalty format, by name.",

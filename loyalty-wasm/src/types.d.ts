@@ -332,6 +332,107 @@ export type Weekday = "mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun";
  */
 export type Timestamp = string;
 /**
+ * Points earned together, expiring together: `[points, earned_at, expires_at, available_at]`. `points` (> 0) is what is left in the lot; `earned_at` is when its (first) points were earned; `expires_at` is when they expire (left out or `null`: never, or by inactivity); `available_at`, while the lot is pending, is when its points become available. Trailing absent times are left out. In the account's own lots a time may be an integer of seconds after `last_event_at`; in reservations it is RFC 3339.
+ *
+ * @minItems 2
+ * @maxItems 4
+ *
+ * This interface was referenced by `LoyaltyDocuments`'s JSON-Schema
+ * via the `definition` "Lot".
+ */
+export type Lot =
+  | [number, string | number]
+  | [number, string | number, (string | number) | null]
+  | [number, string | number, (string | number) | null, string | number];
+/**
+ * What a return needs to know about a recent purchase: `[id, at, lines, tier_bucket, visit_points, visit_stamps, redemptions, cause, vouchers]`: the purchase event id; when (a time: RFC 3339 or seconds after `last_event_at`); its lines; the tier bucket it counted in (`null` if tiers are off); points and stamps earned by the purchase as a whole (per-visit rules); redemptions paid on it; the cause its donations went to (or `null`); vouchers it issued through rules (revoked, if unspent, by a full return). Trailing `null`, `0` and `[]` are left out.
+ *
+ * @minItems 3
+ * @maxItems 9
+ *
+ * This interface was referenced by `LoyaltyDocuments`'s JSON-Schema
+ * via the `definition` "PurchaseRecord".
+ */
+export type PurchaseRecord =
+  | [string, string | number, LineRecord[]]
+  | [string, string | number, LineRecord[], number | null]
+  | [string, string | number, LineRecord[], number | null, number]
+  | [string, string | number, LineRecord[], number | null, number, number]
+  | [string, string | number, LineRecord[], number | null, number, number, Redemption[]]
+  | [
+      string,
+      string | number,
+      LineRecord[],
+      number | null,
+      number,
+      number,
+      Redemption[],
+      string | null
+    ]
+  | [
+      string,
+      string | number,
+      LineRecord[],
+      number | null,
+      number,
+      number,
+      Redemption[],
+      string | null,
+      string[]
+    ];
+/**
+ * One line of a recent purchase, as integers: `[quantity, points, spend, stamps, cashback, donation, returned, points_back, spend_back, stamps_back, cashback_back, donation_back]`: units bought; what the line earned (points, qualifying tier spend in minor units, stamps, cashback and matched donation in minor units); units returned so far; and what was already taken back of each. Trailing zeros are left out.
+ *
+ * @minItems 1
+ * @maxItems 12
+ *
+ * This interface was referenced by `LoyaltyDocuments`'s JSON-Schema
+ * via the `definition` "LineRecord".
+ */
+export type LineRecord =
+  | [number]
+  | [number, number]
+  | [number, number, number]
+  | [number, number, number, number]
+  | [number, number, number, number, number]
+  | [number, number, number, number, number, number]
+  | [number, number, number, number, number, number, number]
+  | [number, number, number, number, number, number, number, number]
+  | [number, number, number, number, number, number, number, number, number]
+  | [number, number, number, number, number, number, number, number, number, number]
+  | [number, number, number, number, number, number, number, number, number, number, number]
+  | [
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+      number
+    ];
+/**
+ * An event the account remembers for idempotency: its id, a space, and the 64-bit FNV-1a digest of its fields in 16 lowercase hex digits, e.g. "pos-17-000123 b51d3ecfc68e1d5e".
+ *
+ * This interface was referenced by `LoyaltyDocuments`'s JSON-Schema
+ * via the `definition` "SeenEvent".
+ */
+export type SeenEvent = string;
+/**
+ * The qualifying value gathered in one bucket of the tier window: `[key, value]`. The key is the day index divided by the bucket width (rolling), the year (calendar year) or 0 (lifetime); the value is the qualifying value (minor units for spend).
+ *
+ * @minItems 2
+ * @maxItems 2
+ *
+ * This interface was referenced by `LoyaltyDocuments`'s JSON-Schema
+ * via the `definition` "Bucket".
+ */
+export type Bucket = [number, number];
+/**
  * One thing that happened to a member.
  *
  * This interface was referenced by `LoyaltyDocuments`'s JSON-Schema
@@ -1870,6 +1971,11 @@ export interface TierLevel {
 /**
  * One member's loyalty state.
  *
+ * As JSON, the account is compact (a typical member's account is under
+ * 1 KB): its lots, purchases, purchase lines, tier buckets and remembered
+ * events are positional arrays, and the times in its lots and purchases
+ * may be whole seconds after `last_event_at` (which then comes first).
+ *
  * ```
  * let account = loyalty_core::Account::new("m-42");
  * assert_eq!(account.points.balance, 0);
@@ -1893,11 +1999,15 @@ export interface Account {
    */
   enrolled_at?: Timestamp | null;
   /**
-   * Time of the last purchase or redemption (inactivity expiry counts from it).
+   * Time of the last purchase or redemption (inactivity expiry counts
+   * from it). Left out when equal to `last_event_at`; `null` when there is
+   * none although there is a `last_event_at`.
    */
   last_activity_at?: Timestamp | null;
   /**
-   * Time of the last applied event; older events are refused.
+   * Time of the last applied event; older events are refused. The times
+   * in `points.lots`, `wallet.lots` and `purchases` may be written as
+   * whole seconds after it, so it is written before them.
    */
   last_event_at?: Timestamp | null;
   /**
@@ -1912,7 +2022,7 @@ export interface Account {
    */
   purchases?: PurchaseRecord[];
   /**
-   * Ids and digests of the last events, newest last (idempotency).
+   * The last events, newest last (idempotency), each as `"ID DIGEST"`.
    */
   recent_events?: SeenEvent[];
   /**
@@ -2036,7 +2146,8 @@ export interface Points {
    */
   debt?: number;
   /**
-   * The points behind `balance` and `pending`, oldest first.
+   * The points behind `balance` and `pending`, oldest first, each as
+   * `[points, earned_at, expires_at, available_at]`.
    */
   lots?: Lot[];
   /**
@@ -2047,30 +2158,6 @@ export interface Points {
    * Points held by open reservations.
    */
   reserved?: number;
-}
-/**
- * Points earned together, expiring together.
- *
- * This interface was referenced by `LoyaltyDocuments`'s JSON-Schema
- * via the `definition` "Lot".
- */
-export interface Lot {
-  /**
-   * While pending: when the points become available.
-   */
-  available_at?: Timestamp | null;
-  /**
-   * An RFC 3339 timestamp with an explicit offset, e.g. "2026-03-14T09:30:00-04:00".
-   */
-  earned_at: string;
-  /**
-   * When the points expire; none means never (or by inactivity).
-   */
-  expires_at?: Timestamp | null;
-  /**
-   * Points left in the lot (> 0).
-   */
-  points: number;
 }
 /**
  * Profile facts rules may test: tags, birthday, cause, referrer.
@@ -2092,106 +2179,6 @@ export interface Profile {
    * Tags (segments).
    */
   tags?: string[];
-}
-/**
- * What a return needs to know about a recent purchase.
- *
- * This interface was referenced by `LoyaltyDocuments`'s JSON-Schema
- * via the `definition` "PurchaseRecord".
- */
-export interface PurchaseRecord {
-  /**
-   * An RFC 3339 timestamp with an explicit offset, e.g. "2026-03-14T09:30:00-04:00".
-   */
-  at: string;
-  /**
-   * Cause its donations went to.
-   */
-  cause?: string | null;
-  /**
-   * The purchase event id.
-   */
-  id: string;
-  /**
-   * Per line: units, units returned, and what the line earned and gave back.
-   */
-  lines: LineRecord[];
-  /**
-   * Redemptions paid on this purchase.
-   */
-  redemptions?: Redemption[];
-  /**
-   * Tier bucket the purchase counted in, if tiers are on.
-   */
-  tier_bucket?: number | null;
-  /**
-   * Points earned by the purchase as a whole (per-visit rules).
-   */
-  visit_points?: number;
-  /**
-   * Stamps earned by the purchase as a whole (per-visit rules).
-   */
-  visit_stamps?: number;
-  /**
-   * Vouchers the purchase issued through rules (revoked, if unspent, by a full return).
-   */
-  vouchers?: string[];
-}
-/**
- * One line of a recent purchase.
- *
- * This interface was referenced by `LoyaltyDocuments`'s JSON-Schema
- * via the `definition` "LineRecord".
- */
-export interface LineRecord {
-  /**
-   * Cashback the line earned (minor units).
-   */
-  cashback?: number;
-  /**
-   * Cashback already taken back.
-   */
-  cashback_back?: number;
-  /**
-   * Donation matched on the line (minor units).
-   */
-  donation?: number;
-  /**
-   * Donation already taken back.
-   */
-  donation_back?: number;
-  /**
-   * Points the line earned.
-   */
-  points?: number;
-  /**
-   * Points already taken back.
-   */
-  points_back?: number;
-  /**
-   * Units bought.
-   */
-  quantity: number;
-  /**
-   * Units returned so far.
-   */
-  returned?: number;
-  /**
-   * Qualifying tier spend of the line (minor units).
-   */
-  spend?: number;
-  /**
-   * Qualifying spend already taken back.
-   */
-  spend_back?: number;
-  /**
-   * Stamps the line earned.
-   */
-  stamps?: number;
-  /**
-   * Stamps already taken back.
-   */
-  stamps_back?: number;
 }
 /**
  * A completed redemption, remembered while it can still be tied to a
@@ -2249,22 +2236,6 @@ export interface Voucher {
    * Reward id.
    */
   reward: string;
-}
-/**
- * An event the account remembers for idempotency.
- *
- * This interface was referenced by `LoyaltyDocuments`'s JSON-Schema
- * via the `definition` "SeenEvent".
- */
-export interface SeenEvent {
-  /**
-   * 64-bit FNV-1a digest of the event's fields, in hex.
-   */
-  digest: string;
-  /**
-   * Event id.
-   */
-  id: string;
 }
 /**
  * A reward held before payment.
@@ -2401,23 +2372,6 @@ export interface TierState {
   since?: Timestamp | null;
 }
 /**
- * The qualifying value gathered in one bucket of the tier window.
- *
- * This interface was referenced by `LoyaltyDocuments`'s JSON-Schema
- * via the `definition` "Bucket".
- */
-export interface Bucket {
-  /**
-   * Bucket key: day index divided by the bucket width (rolling), the
-   * year (calendar year) or 0 (lifetime).
-   */
-  key: number;
-  /**
-   * Qualifying value.
-   */
-  value: number;
-}
-/**
  * The cashback wallet, in minor currency units (cents).
  */
 export interface Points1 {
@@ -2432,7 +2386,8 @@ export interface Points1 {
    */
   debt?: number;
   /**
-   * The points behind `balance` and `pending`, oldest first.
+   * The points behind `balance` and `pending`, oldest first, each as
+   * `[points, earned_at, expires_at, available_at]`.
    */
   lots?: Lot[];
   /**
@@ -2997,7 +2952,8 @@ export interface Points2 {
    */
   debt?: number;
   /**
-   * The points behind `balance` and `pending`, oldest first.
+   * The points behind `balance` and `pending`, oldest first, each as
+   * `[points, earned_at, expires_at, available_at]`.
    */
   lots?: Lot[];
   /**

@@ -1,0 +1,1270 @@
+//! The compact JSON form of an account (issue 8: a typical account under 1 KB).
+//!
+//! The account stays a JSON object with named fields, read strictly
+//! (unknown fields and duplicates are errors), but its high-volume records
+//! are positional arrays and the times inside them may be written relative
+//! to `last_event_at`:
+//!
+//! - a **time** in `points.lots`, `wallet.lots` and `purchases` is either an
+//!   RFC 3339 string or an integer: whole seconds after `last_event_at`
+//!   (negative before it), in `last_event_at`'s offset. Writers use the
+//!   integer when it is exact (same offset, whole seconds); `last_event_at`
+//!   must come before the records that use it;
+//! - a **lot** is `[points, earned_at, expires_at, available_at]`, trailing
+//!   absent times left out (`null` for no expiry before an `available_at`);
+//! - a **purchase** is `[id, at, lines, tier_bucket, visit_points,
+//!   visit_stamps, redemptions, cause, vouchers]`, trailing defaults (`null`,
+//!   `0`, `[]`) left out;
+//! - a **purchase line** is `[quantity, points, spend, stamps, cashback,
+//!   donation, returned, points_back, spend_back, stamps_back, cashback_back,
+//!   donation_back]`, trailing zeros left out;
+//! - a **tier bucket** is `[key, value]`;
+//! - a **remembered event** is `"ID DIGEST"` (the id, a space, 16 hex digits);
+//! - `last_activity_at` is left out when it equals `last_event_at` (`null`
+//!   when there is none but there is a `last_event_at`).
+
+use std::borrow::Cow;
+use std::collections::VecDeque;
+use std::fmt;
+
+use chrono::{Duration, SecondsFormat};
+use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
+use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::ser::{SerializeSeq, SerializeStruct};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use super::{
+    Account, Bucket, LineRecord, Lot, MessagingState, Points, Profile, PurchaseRecord, SeenEvent,
+    Stamps,
+};
+use crate::time::Timestamp;
+
+// ---------------------------------------------------------------- times
+
+/// Seconds from `anchor` to `t`, when that says exactly `t`.
+fn relative(anchor: Option<&Timestamp>, t: &Timestamp) -> Option<i64> {
+    let a = anchor?.as_datetime();
+    let d = t.as_datetime();
+    if a.offset() != d.offset() {
+        return None;
+    }
+    let diff = d.signed_duration_since(a);
+    (diff.subsec_nanos() == 0).then(|| diff.num_seconds())
+}
+
+fn resolve<E: de::Error>(anchor: Option<&Timestamp>, seconds: i64) -> Result<Timestamp, E> {
+    let Some(anchor) = anchor else {
+        return Err(E::custom(format!(
+            "`{seconds}`: a time written as seconds needs `last_event_at` before it"
+        )));
+    };
+    let out_of_range = || {
+        E::custom(format!(
+            "`{seconds}` seconds after `last_event_at` is outside the supported years"
+        ))
+    };
+    let t = Duration::try_seconds(seconds)
+        .and_then(|d| anchor.as_datetime().checked_add_signed(d))
+        .ok_or_else(out_of_range)?;
+    Timestamp::parse(&t.to_rfc3339_opts(SecondsFormat::AutoSi, false)).map_err(|_| out_of_range())
+}
+
+struct TimeOut<'a> {
+    t: &'a Timestamp,
+    anchor: Option<&'a Timestamp>,
+}
+
+impl Serialize for TimeOut<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match relative(self.anchor, self.t) {
+            Some(n) => s.serialize_i64(n),
+            None => self.t.serialize(s),
+        }
+    }
+}
+
+struct OptTimeOut<'a> {
+    t: Option<&'a Timestamp>,
+    anchor: Option<&'a Timestamp>,
+}
+
+impl Serialize for OptTimeOut<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self.t {
+            Some(t) => TimeOut {
+                t,
+                anchor: self.anchor,
+            }
+            .serialize(s),
+            None => s.serialize_none(),
+        }
+    }
+}
+
+#[derive(Clone, Copy)]
+struct TimeIn<'a>(Option<&'a Timestamp>);
+
+impl<'de> DeserializeSeed<'de> for TimeIn<'_> {
+    type Value = Timestamp;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Timestamp, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl Visitor<'_> for TimeIn<'_> {
+    type Value = Timestamp;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an RFC 3339 timestamp with an offset, or whole seconds after `last_event_at`")
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Timestamp, E> {
+        Timestamp::parse(v).map_err(E::custom)
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Timestamp, E> {
+        resolve(self.0, v)
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Timestamp, E> {
+        let v = i64::try_from(v).map_err(|_| E::custom(format!("`{v}` seconds is too far")))?;
+        resolve(self.0, v)
+    }
+}
+
+/// A time or `null`.
+#[derive(Clone, Copy)]
+struct OptTimeIn<'a>(Option<&'a Timestamp>);
+
+impl<'de> DeserializeSeed<'de> for OptTimeIn<'_> {
+    type Value = Option<Timestamp>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Option<Timestamp>, D::Error> {
+        d.deserialize_option(self)
+    }
+}
+
+impl<'de> Visitor<'de> for OptTimeIn<'_> {
+    type Value = Option<Timestamp>;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a time or null")
+    }
+    fn visit_none<E: de::Error>(self) -> Result<Option<Timestamp>, E> {
+        Ok(None)
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Option<Timestamp>, E> {
+        Ok(None)
+    }
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Option<Timestamp>, D::Error> {
+        TimeIn(self.0).deserialize(d).map(Some)
+    }
+}
+
+fn time_schema() -> Schema {
+    json_schema!({
+        "description": "An RFC 3339 timestamp with an offset, or an integer: whole seconds after the account's `last_event_at` (negative before it), in its offset.",
+        "anyOf": [
+            {"type": "string", "format": "date-time"},
+            {"type": "integer"}
+        ]
+    })
+}
+
+fn too_long<E: de::Error>(max: usize, what: &str) -> E {
+    E::custom(format!("{what} has at most {max} elements"))
+}
+
+/// Refuses elements after the last known one.
+fn end<'de, A: SeqAccess<'de>>(seq: &mut A, max: usize, what: &str) -> Result<(), A::Error> {
+    if seq.next_element::<IgnoredAny>()?.is_some() {
+        return Err(too_long(max, what));
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------- lots
+
+struct LotOut<'a> {
+    lot: &'a Lot,
+    anchor: Option<&'a Timestamp>,
+}
+
+impl Serialize for LotOut<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let (lot, anchor) = (self.lot, self.anchor);
+        let len = if lot.available_at.is_some() {
+            4
+        } else if lot.expires_at.is_some() {
+            3
+        } else {
+            2
+        };
+        let mut seq = s.serialize_seq(Some(len))?;
+        seq.serialize_element(&lot.points)?;
+        seq.serialize_element(&TimeOut {
+            t: &lot.earned_at,
+            anchor,
+        })?;
+        if len >= 3 {
+            seq.serialize_element(&OptTimeOut {
+                t: lot.expires_at.as_ref(),
+                anchor,
+            })?;
+        }
+        if let Some(t) = &lot.available_at {
+            seq.serialize_element(&TimeOut { t, anchor })?;
+        }
+        seq.end()
+    }
+}
+
+#[derive(Clone, Copy)]
+struct LotIn<'a>(Option<&'a Timestamp>);
+
+impl<'de> DeserializeSeed<'de> for LotIn<'_> {
+    type Value = Lot;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Lot, D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+impl<'de> Visitor<'de> for LotIn<'_> {
+    type Value = Lot;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a lot: [points, earned_at, expires_at, available_at]")
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Lot, A::Error> {
+        let points = seq
+            .next_element::<i64>()?
+            .ok_or_else(|| de::Error::invalid_length(0, &self))?;
+        let earned_at = seq
+            .next_element_seed(TimeIn(self.0))?
+            .ok_or_else(|| de::Error::invalid_length(1, &self))?;
+        let expires_at = seq.next_element_seed(OptTimeIn(self.0))?.flatten();
+        let available_at = match seq.next_element_seed(OptTimeIn(self.0))? {
+            Some(Some(t)) => Some(t),
+            Some(None) => return Err(de::Error::custom("`available_at` is a time, not null")),
+            None => None,
+        };
+        end(&mut seq, 4, "a lot")?;
+        Ok(Lot {
+            points,
+            earned_at,
+            available_at,
+            expires_at,
+        })
+    }
+}
+
+struct LotsOut<'a> {
+    lots: &'a VecDeque<Lot>,
+    anchor: Option<&'a Timestamp>,
+}
+
+impl Serialize for LotsOut<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.lots.iter().map(|lot| LotOut {
+            lot,
+            anchor: self.anchor,
+        }))
+    }
+}
+
+/// A list of items read with a seed.
+struct ListIn<T>(T);
+
+impl<'de, T: DeserializeSeed<'de> + Copy> DeserializeSeed<'de> for ListIn<T> {
+    type Value = VecDeque<T::Value>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+impl<'de, T: DeserializeSeed<'de> + Copy> Visitor<'de> for ListIn<T> {
+    type Value = VecDeque<T::Value>;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an array")
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let mut out = VecDeque::new();
+        while let Some(item) = seq.next_element_seed(self.0)? {
+            out.push_back(item);
+        }
+        Ok(out)
+    }
+}
+
+impl Serialize for Lot {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        LotOut {
+            lot: self,
+            anchor: None,
+        }
+        .serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for Lot {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Lot, D::Error> {
+        LotIn(None).deserialize(d)
+    }
+}
+
+impl JsonSchema for Lot {
+    fn schema_name() -> Cow<'static, str> {
+        "Lot".into()
+    }
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "description": "Points earned together, expiring together: `[points, earned_at, expires_at, available_at]`. `points` (> 0) is what is left in the lot; `earned_at` is when its (first) points were earned; `expires_at` is when they expire (left out or `null`: never, or by inactivity); `available_at`, while the lot is pending, is when its points become available. Trailing absent times are left out. In the account's own lots a time may be an integer of seconds after `last_event_at`; in reservations it is RFC 3339.",
+            "type": "array",
+            "prefixItems": [
+                {"type": "integer", "format": "int64"},
+                time_schema(),
+                {"anyOf": [time_schema(), {"type": "null"}]},
+                time_schema()
+            ],
+            "minItems": 2,
+            "maxItems": 4
+        })
+    }
+}
+
+// ---------------------------------------------------------------- points
+
+const POINTS_FIELDS: &[&str] = &["balance", "pending", "reserved", "debt", "lots"];
+
+pub(super) struct PointsOut<'a> {
+    pub(super) points: &'a Points,
+    pub(super) anchor: Option<&'a Timestamp>,
+}
+
+impl Serialize for PointsOut<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let p = self.points;
+        let mut st = s.serialize_struct("Points", 5)?;
+        st.serialize_field("balance", &p.balance)?;
+        for (key, v) in [
+            ("pending", p.pending),
+            ("reserved", p.reserved),
+            ("debt", p.debt),
+        ] {
+            if v == 0 {
+                st.skip_field(key)?;
+            } else {
+                st.serialize_field(key, &v)?;
+            }
+        }
+        if p.lots.is_empty() {
+            st.skip_field("lots")?;
+        } else {
+            st.serialize_field(
+                "lots",
+                &LotsOut {
+                    lots: &p.lots,
+                    anchor: self.anchor,
+                },
+            )?;
+        }
+        st.end()
+    }
+}
+
+/// A key among `fields`, as its index.
+struct Key(&'static [&'static str]);
+
+impl<'de> DeserializeSeed<'de> for Key {
+    type Value = usize;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<usize, D::Error> {
+        d.deserialize_identifier(self)
+    }
+}
+
+impl Visitor<'_> for Key {
+    type Value = usize;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a field name")
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<usize, E> {
+        self.0
+            .iter()
+            .position(|k| *k == v)
+            .ok_or_else(|| E::unknown_field(v, self.0))
+    }
+}
+
+fn once<T, E: de::Error>(slot: &mut Option<T>, key: &'static str, v: T) -> Result<(), E> {
+    if slot.is_some() {
+        return Err(E::duplicate_field(key));
+    }
+    *slot = Some(v);
+    Ok(())
+}
+
+#[derive(Clone, Copy)]
+pub(super) struct PointsIn<'a>(pub(super) Option<&'a Timestamp>);
+
+impl<'de> DeserializeSeed<'de> for PointsIn<'_> {
+    type Value = Points;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Points, D::Error> {
+        d.deserialize_struct("Points", POINTS_FIELDS, self)
+    }
+}
+
+impl<'de> Visitor<'de> for PointsIn<'_> {
+    type Value = Points;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("points: an object with `balance` and `lots`")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Points, A::Error> {
+        let mut balance = None;
+        let mut counters: [Option<i64>; 3] = [None; 3];
+        let mut lots = None;
+        while let Some(k) = map.next_key_seed(Key(POINTS_FIELDS))? {
+            match k {
+                0 => once(&mut balance, "balance", map.next_value()?)?,
+                4 => once(
+                    &mut lots,
+                    "lots",
+                    map.next_value_seed(ListIn(LotIn(self.0)))?,
+                )?,
+                i => {
+                    let key = POINTS_FIELDS.get(i).copied().unwrap_or("");
+                    if let Some(slot) = counters.get_mut(i - 1) {
+                        once(slot, key, map.next_value()?)?;
+                    }
+                }
+            }
+        }
+        let [pending, reserved, debt] = counters;
+        Ok(Points {
+            balance: balance.ok_or_else(|| de::Error::missing_field("balance"))?,
+            pending: pending.unwrap_or(0),
+            reserved: reserved.unwrap_or(0),
+            debt: debt.unwrap_or(0),
+            lots: lots.unwrap_or_default(),
+        })
+    }
+}
+
+impl Serialize for Points {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        PointsOut {
+            points: self,
+            anchor: None,
+        }
+        .serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for Points {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Points, D::Error> {
+        PointsIn(None).deserialize(d)
+    }
+}
+
+// ---------------------------------------------------------------- lines
+
+impl LineRecord {
+    /// The fields in their positional order.
+    fn numbers(&self) -> [i64; 12] {
+        [
+            i64::from(self.quantity),
+            self.points,
+            self.spend,
+            self.stamps,
+            self.cashback,
+            self.donation,
+            i64::from(self.returned),
+            self.points_back,
+            self.spend_back,
+            self.stamps_back,
+            self.cashback_back,
+            self.donation_back,
+        ]
+    }
+}
+
+impl Serialize for LineRecord {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let n = self.numbers();
+        let len = n.iter().rposition(|v| *v != 0).map_or(1, |i| i + 1).max(1);
+        s.collect_seq(n.iter().take(len))
+    }
+}
+
+struct LineVisitor;
+
+impl<'de> Visitor<'de> for LineVisitor {
+    type Value = LineRecord;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a purchase line: [quantity, points, spend, stamps, cashback, donation, returned, points_back, spend_back, stamps_back, cashback_back, donation_back]")
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<LineRecord, A::Error> {
+        let quantity = seq
+            .next_element::<u32>()?
+            .ok_or_else(|| de::Error::invalid_length(0, &self))?;
+        let mut n = [0_i64; 11];
+        let mut returned = 0_u32;
+        for (i, slot) in n.iter_mut().enumerate() {
+            // `returned` (position 6) is a count of units, like `quantity`.
+            if i == 5 {
+                match seq.next_element::<u32>()? {
+                    Some(v) => returned = v,
+                    None => break,
+                }
+                continue;
+            }
+            match seq.next_element::<i64>()? {
+                Some(v) => *slot = v,
+                None => break,
+            }
+        }
+        end(&mut seq, 12, "a purchase line")?;
+        let [points, spend, stamps, cashback, donation, _, points_back, spend_back, stamps_back, cashback_back, donation_back] =
+            n;
+        Ok(LineRecord {
+            quantity,
+            returned,
+            points,
+            points_back,
+            stamps,
+            stamps_back,
+            cashback,
+            cashback_back,
+            donation,
+            donation_back,
+            spend,
+            spend_back,
+        })
+    }
+}
+
+impl<'de> Deserialize<'de> for LineRecord {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<LineRecord, D::Error> {
+        d.deserialize_seq(LineVisitor)
+    }
+}
+
+impl JsonSchema for LineRecord {
+    fn schema_name() -> Cow<'static, str> {
+        "LineRecord".into()
+    }
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "description": "One line of a recent purchase, as integers: `[quantity, points, spend, stamps, cashback, donation, returned, points_back, spend_back, stamps_back, cashback_back, donation_back]`: units bought; what the line earned (points, qualifying tier spend in minor units, stamps, cashback and matched donation in minor units); units returned so far; and what was already taken back of each. Trailing zeros are left out.",
+            "type": "array",
+            "items": {"type": "integer", "format": "int64"},
+            "minItems": 1,
+            "maxItems": 12
+        })
+    }
+}
+
+// ---------------------------------------------------------------- purchases
+
+struct PurchaseOut<'a> {
+    p: &'a PurchaseRecord,
+    anchor: Option<&'a Timestamp>,
+}
+
+impl Serialize for PurchaseOut<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let p = self.p;
+        let present = [
+            p.tier_bucket.is_some(),
+            p.visit_points != 0,
+            p.visit_stamps != 0,
+            !p.redemptions.is_empty(),
+            p.cause.is_some(),
+            !p.vouchers.is_empty(),
+        ];
+        let len = 3 + present.iter().rposition(|b| *b).map_or(0, |i| i + 1);
+        let mut seq = s.serialize_seq(Some(len))?;
+        seq.serialize_element(&p.id)?;
+        seq.serialize_element(&TimeOut {
+            t: &p.at,
+            anchor: self.anchor,
+        })?;
+        seq.serialize_element(&p.lines)?;
+        if len > 3 {
+            seq.serialize_element(&p.tier_bucket)?;
+        }
+        if len > 4 {
+            seq.serialize_element(&p.visit_points)?;
+        }
+        if len > 5 {
+            seq.serialize_element(&p.visit_stamps)?;
+        }
+        if len > 6 {
+            seq.serialize_element(&p.redemptions)?;
+        }
+        if len > 7 {
+            seq.serialize_element(&p.cause)?;
+        }
+        if len > 8 {
+            seq.serialize_element(&p.vouchers)?;
+        }
+        seq.end()
+    }
+}
+
+pub(super) struct PurchasesOut<'a> {
+    pub(super) list: &'a VecDeque<PurchaseRecord>,
+    pub(super) anchor: Option<&'a Timestamp>,
+}
+
+impl Serialize for PurchasesOut<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.list.iter().map(|p| PurchaseOut {
+            p,
+            anchor: self.anchor,
+        }))
+    }
+}
+
+#[derive(Clone, Copy)]
+pub(super) struct PurchaseIn<'a>(pub(super) Option<&'a Timestamp>);
+
+impl<'de> DeserializeSeed<'de> for PurchaseIn<'_> {
+    type Value = PurchaseRecord;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<PurchaseRecord, D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+impl<'de> Visitor<'de> for PurchaseIn<'_> {
+    type Value = PurchaseRecord;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a purchase: [id, at, lines, tier_bucket, visit_points, visit_stamps, redemptions, cause, vouchers]")
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<PurchaseRecord, A::Error> {
+        let id = seq
+            .next_element::<String>()?
+            .ok_or_else(|| de::Error::invalid_length(0, &self))?;
+        let at = seq
+            .next_element_seed(TimeIn(self.0))?
+            .ok_or_else(|| de::Error::invalid_length(1, &self))?;
+        let lines = seq
+            .next_element()?
+            .ok_or_else(|| de::Error::invalid_length(2, &self))?;
+        let mut p = PurchaseRecord {
+            id,
+            at,
+            lines,
+            visit_points: 0,
+            visit_stamps: 0,
+            redemptions: vec![],
+            tier_bucket: None,
+            cause: None,
+            vouchers: vec![],
+        };
+        'rest: {
+            match seq.next_element()? {
+                Some(v) => p.tier_bucket = v,
+                None => break 'rest,
+            }
+            match seq.next_element()? {
+                Some(v) => p.visit_points = v,
+                None => break 'rest,
+            }
+            match seq.next_element()? {
+                Some(v) => p.visit_stamps = v,
+                None => break 'rest,
+            }
+            match seq.next_element()? {
+                Some(v) => p.redemptions = v,
+                None => break 'rest,
+            }
+            match seq.next_element()? {
+                Some(v) => p.cause = v,
+                None => break 'rest,
+            }
+            match seq.next_element()? {
+                Some(v) => p.vouchers = v,
+                None => break 'rest,
+            }
+            end(&mut seq, 9, "a purchase")?;
+        }
+        Ok(p)
+    }
+}
+
+impl Serialize for PurchaseRecord {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        PurchaseOut {
+            p: self,
+            anchor: None,
+        }
+        .serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for PurchaseRecord {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<PurchaseRecord, D::Error> {
+        PurchaseIn(None).deserialize(d)
+    }
+}
+
+impl JsonSchema for PurchaseRecord {
+    fn schema_name() -> Cow<'static, str> {
+        "PurchaseRecord".into()
+    }
+    fn json_schema(g: &mut SchemaGenerator) -> Schema {
+        let line = g.subschema_for::<LineRecord>();
+        let redemption = g.subschema_for::<super::Redemption>();
+        json_schema!({
+            "description": "What a return needs to know about a recent purchase: `[id, at, lines, tier_bucket, visit_points, visit_stamps, redemptions, cause, vouchers]`: the purchase event id; when (a time: RFC 3339 or seconds after `last_event_at`); its lines; the tier bucket it counted in (`null` if tiers are off); points and stamps earned by the purchase as a whole (per-visit rules); redemptions paid on it; the cause its donations went to (or `null`); vouchers it issued through rules (revoked, if unspent, by a full return). Trailing `null`, `0` and `[]` are left out.",
+            "type": "array",
+            "prefixItems": [
+                {"type": "string"},
+                time_schema(),
+                {"type": "array", "items": line},
+                {"type": ["integer", "null"], "format": "int64"},
+                {"type": "integer", "format": "int64"},
+                {"type": "integer", "format": "int64"},
+                {"type": "array", "items": redemption},
+                {"type": ["string", "null"]},
+                {"type": "array", "items": {"type": "string"}}
+            ],
+            "minItems": 3,
+            "maxItems": 9
+        })
+    }
+}
+
+// ---------------------------------------------------------------- buckets, events
+
+impl Serialize for Bucket {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        (self.key, self.value).serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for Bucket {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Bucket, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Bucket;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a tier bucket: [key, value]")
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Bucket, A::Error> {
+                let key = seq
+                    .next_element()?
+                    .ok_or_else(|| de::Error::invalid_length(0, &self))?;
+                let value = seq
+                    .next_element()?
+                    .ok_or_else(|| de::Error::invalid_length(1, &self))?;
+                end(&mut seq, 2, "a tier bucket")?;
+                Ok(Bucket { key, value })
+            }
+        }
+        d.deserialize_seq(V)
+    }
+}
+
+impl JsonSchema for Bucket {
+    fn schema_name() -> Cow<'static, str> {
+        "Bucket".into()
+    }
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "description": "The qualifying value gathered in one bucket of the tier window: `[key, value]`. The key is the day index divided by the bucket width (rolling), the year (calendar year) or 0 (lifetime); the value is the qualifying value (minor units for spend).",
+            "type": "array",
+            "prefixItems": [
+                {"type": "integer", "format": "int64"},
+                {"type": "integer", "format": "int64"}
+            ],
+            "minItems": 2,
+            "maxItems": 2
+        })
+    }
+}
+
+impl Serialize for SeenEvent {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(&format_args!("{} {}", self.id, self.digest))
+    }
+}
+
+impl<'de> Deserialize<'de> for SeenEvent {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<SeenEvent, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = SeenEvent;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a remembered event: \"ID DIGEST\"")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<SeenEvent, E> {
+                match v.rsplit_once(' ') {
+                    Some((id, digest)) => Ok(SeenEvent {
+                        id: id.to_owned(),
+                        digest: digest.to_owned(),
+                    }),
+                    None => Err(E::custom(format!(
+                        "`{}` is not an event id, a space and a digest",
+                        crate::error::clip(v)
+                    ))),
+                }
+            }
+        }
+        d.deserialize_str(V)
+    }
+}
+
+impl JsonSchema for SeenEvent {
+    fn schema_name() -> Cow<'static, str> {
+        "SeenEvent".into()
+    }
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "description": "An event the account remembers for idempotency: its id, a space, and the 64-bit FNV-1a digest of its fields in 16 lowercase hex digits, e.g. \"pos-17-000123 b51d3ecfc68e1d5e\".",
+            "type": "string"
+        })
+    }
+}
+
+// ---------------------------------------------------------------- account
+
+const ACCOUNT_FIELDS: &[&str] = &[
+    "member",
+    "enrolled_at",
+    "last_event_at",
+    "last_activity_at",
+    "profile",
+    "visits",
+    "points",
+    "wallet",
+    "stamps",
+    "vouchers",
+    "reservations",
+    "redemptions",
+    "purchases",
+    "tier",
+    "usage",
+    "subscription",
+    "donations",
+    "birthday_year",
+    "referral_done",
+    "referrals",
+    "messaging",
+    "recent_events",
+];
+
+fn field<S: SerializeStruct>(
+    st: &mut S,
+    key: &'static str,
+    skip: bool,
+    v: &impl Serialize,
+) -> Result<(), S::Error> {
+    if skip {
+        st.skip_field(key)
+    } else {
+        st.serialize_field(key, v)
+    }
+}
+
+impl Serialize for Account {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let a = self;
+        let anchor = a.last_event_at.as_ref();
+        let mut st = s.serialize_struct("Account", ACCOUNT_FIELDS.len())?;
+        st.serialize_field("member", &a.member)?;
+        field(
+            &mut st,
+            "enrolled_at",
+            a.enrolled_at.is_none(),
+            &a.enrolled_at,
+        )?;
+        field(
+            &mut st,
+            "last_event_at",
+            a.last_event_at.is_none(),
+            &a.last_event_at,
+        )?;
+        field(
+            &mut st,
+            "last_activity_at",
+            a.last_activity_at == a.last_event_at,
+            &a.last_activity_at,
+        )?;
+        field(&mut st, "profile", a.profile.is_empty(), &a.profile)?;
+        field(&mut st, "visits", a.visits == 0, &a.visits)?;
+        st.serialize_field(
+            "points",
+            &PointsOut {
+                points: &a.points,
+                anchor,
+            },
+        )?;
+        field(
+            &mut st,
+            "wallet",
+            a.wallet.is_empty(),
+            &PointsOut {
+                points: &a.wallet,
+                anchor,
+            },
+        )?;
+        st.serialize_field("stamps", &a.stamps)?;
+        field(&mut st, "vouchers", a.vouchers.is_empty(), &a.vouchers)?;
+        field(
+            &mut st,
+            "reservations",
+            a.reservations.is_empty(),
+            &a.reservations,
+        )?;
+        field(
+            &mut st,
+            "redemptions",
+            a.redemptions.is_empty(),
+            &a.redemptions,
+        )?;
+        field(
+            &mut st,
+            "purchases",
+            a.purchases.is_empty(),
+            &PurchasesOut {
+                list: &a.purchases,
+                anchor,
+            },
+        )?;
+        field(&mut st, "tier", a.tier.is_none(), &a.tier)?;
+        field(&mut st, "usage", a.usage.is_empty(), &a.usage)?;
+        field(
+            &mut st,
+            "subscription",
+            a.subscription.is_none(),
+            &a.subscription,
+        )?;
+        field(&mut st, "donations", a.donations.is_empty(), &a.donations)?;
+        field(
+            &mut st,
+            "birthday_year",
+            a.birthday_year.is_none(),
+            &a.birthday_year,
+        )?;
+        field(&mut st, "referral_done", !a.referral_done, &a.referral_done)?;
+        field(&mut st, "referrals", a.referrals.is_empty(), &a.referrals)?;
+        field(&mut st, "messaging", a.messaging.is_empty(), &a.messaging)?;
+        field(
+            &mut st,
+            "recent_events",
+            a.recent_events.is_empty(),
+            &a.recent_events,
+        )?;
+        st.end()
+    }
+}
+
+struct AccountVisitor;
+
+impl<'de> Visitor<'de> for AccountVisitor {
+    type Value = Account;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an account object")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Account, A::Error> {
+        let mut member: Option<String> = None;
+        let mut enrolled_at: Option<Option<Timestamp>> = None;
+        let mut last_event_at: Option<Option<Timestamp>> = None;
+        let mut last_activity_at: Option<Option<Timestamp>> = None;
+        let mut profile: Option<Profile> = None;
+        let mut visits: Option<u64> = None;
+        let mut points: Option<Points> = None;
+        let mut wallet: Option<Points> = None;
+        let mut stamps: Option<Stamps> = None;
+        let mut vouchers = None;
+        let mut reservations = None;
+        let mut redemptions = None;
+        let mut purchases = None;
+        let mut tier = None;
+        let mut usage = None;
+        let mut subscription = None;
+        let mut donations = None;
+        let mut birthday_year = None;
+        let mut referral_done: Option<bool> = None;
+        let mut referrals = None;
+        let mut messaging: Option<MessagingState> = None;
+        let mut recent_events = None;
+        while let Some(k) = map.next_key_seed(Key(ACCOUNT_FIELDS))? {
+            let anchor = last_event_at.as_ref().and_then(Option::as_ref);
+            let key = ACCOUNT_FIELDS.get(k).copied().unwrap_or("");
+            match k {
+                0 => once(&mut member, key, map.next_value()?)?,
+                1 => once(&mut enrolled_at, key, map.next_value()?)?,
+                2 => once(&mut last_event_at, key, map.next_value()?)?,
+                3 => once(&mut last_activity_at, key, map.next_value()?)?,
+                4 => once(&mut profile, key, map.next_value()?)?,
+                5 => once(&mut visits, key, map.next_value()?)?,
+                6 => once(&mut points, key, map.next_value_seed(PointsIn(anchor))?)?,
+                7 => once(&mut wallet, key, map.next_value_seed(PointsIn(anchor))?)?,
+                8 => once(&mut stamps, key, map.next_value()?)?,
+                9 => once(&mut vouchers, key, map.next_value()?)?,
+                10 => once(&mut reservations, key, map.next_value()?)?,
+                11 => once(&mut redemptions, key, map.next_value()?)?,
+                12 => once(
+                    &mut purchases,
+                    key,
+                    map.next_value_seed(ListIn(PurchaseIn(anchor)))?,
+                )?,
+                13 => once(&mut tier, key, map.next_value()?)?,
+                14 => once(&mut usage, key, map.next_value()?)?,
+                15 => once(&mut subscription, key, map.next_value()?)?,
+                16 => once(&mut donations, key, map.next_value()?)?,
+                17 => once(&mut birthday_year, key, map.next_value()?)?,
+                18 => once(&mut referral_done, key, map.next_value()?)?,
+                19 => once(&mut referrals, key, map.next_value()?)?,
+                20 => once(&mut messaging, key, map.next_value()?)?,
+                _ => once(&mut recent_events, key, map.next_value()?)?,
+            }
+        }
+        let last_event_at = last_event_at.flatten();
+        Ok(Account {
+            member: member.ok_or_else(|| de::Error::missing_field("member"))?,
+            enrolled_at: enrolled_at.flatten(),
+            last_activity_at: last_activity_at.unwrap_or(last_event_at),
+            last_event_at,
+            profile: profile.unwrap_or_default(),
+            visits: visits.unwrap_or(0),
+            points: points.unwrap_or_default(),
+            wallet: wallet.unwrap_or_default(),
+            stamps: stamps.unwrap_or_default(),
+            vouchers: vouchers.unwrap_or_default(),
+            reservations: reservations.unwrap_or_default(),
+            redemptions: redemptions.unwrap_or_default(),
+            purchases: purchases.unwrap_or_default(),
+            tier: tier.flatten(),
+            usage: usage.unwrap_or_default(),
+            subscription: subscription.flatten(),
+            donations: donations.unwrap_or_default(),
+            birthday_year: birthday_year.flatten(),
+            referral_done: referral_done.unwrap_or(false),
+            referrals: referrals.unwrap_or_default(),
+            messaging: messaging.unwrap_or_default(),
+            recent_events: recent_events.unwrap_or_default(),
+        })
+    }
+}
+
+impl<'de> Deserialize<'de> for Account {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Account, D::Error> {
+        d.deserialize_struct("Account", ACCOUNT_FIELDS, AccountVisitor)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+    use super::*;
+
+    fn ts(s: &str) -> Timestamp {
+        Timestamp::parse(s).unwrap()
+    }
+
+    fn lot(points: i64, earned: &str, expires: Option<&str>, available: Option<&str>) -> Lot {
+        Lot {
+            points,
+            earned_at: ts(earned),
+            available_at: available.map(ts),
+            expires_at: expires.map(ts),
+        }
+    }
+
+    fn sample() -> Account {
+        let mut a = Account::new("m 1");
+        a.enrolled_at = Some(ts("2026-03-02T08:00:00-05:00"));
+        a.last_event_at = Some(ts("2026-03-12T11:10:00-04:00"));
+        a.last_activity_at = Some(ts("2026-03-11T11:10:00-04:00"));
+        a.points.balance = 10;
+        a.points.pending = 5;
+        a.points.lots = VecDeque::from([
+            // Another offset: written in RFC 3339.
+            lot(
+                4,
+                "2026-03-02T08:05:00-05:00",
+                Some("2027-03-02T08:05:00-05:00"),
+                None,
+            ),
+            // Not whole seconds after the anchor: RFC 3339.
+            lot(6, "2026-03-10T10:33:00.5-04:00", None, None),
+            lot(
+                5,
+                "2026-03-12T11:10:00-04:00",
+                None,
+                Some("2026-03-26T11:10:00-04:00"),
+            ),
+        ]);
+        a.purchases = VecDeque::from([PurchaseRecord {
+            id: "p 1".into(),
+            at: ts("2026-03-12T11:10:00-04:00"),
+            lines: vec![
+                LineRecord {
+                    quantity: 3,
+                    returned: 1,
+                    points: 10,
+                    points_back: 3,
+                    stamps: 0,
+                    stamps_back: 0,
+                    cashback: 0,
+                    cashback_back: 0,
+                    donation: 0,
+                    donation_back: 0,
+                    spend: 900,
+                    spend_back: 300,
+                },
+                LineRecord {
+                    quantity: 1,
+                    returned: 0,
+                    points: 0,
+                    points_back: 0,
+                    stamps: 0,
+                    stamps_back: 0,
+                    cashback: 0,
+                    cashback_back: 0,
+                    donation: 0,
+                    donation_back: 7,
+                    spend: 0,
+                    spend_back: 0,
+                },
+            ],
+            visit_points: 0,
+            visit_stamps: 2,
+            redemptions: vec![],
+            tier_bucket: None,
+            cause: Some("trees".into()),
+            vouchers: vec![],
+        }]);
+        a.tier = Some(super::super::TierState {
+            level: None,
+            since: None,
+            review_at: None,
+            grace_until: None,
+            buckets: vec![Bucket { key: 1, value: 2 }],
+        });
+        a.recent_events = vec![SeenEvent {
+            id: "p 1".into(),
+            digest: "0123456789abcdef".into(),
+        }];
+        a
+    }
+
+    #[test]
+    fn round_trips_in_the_compact_form() {
+        let a = sample();
+        let json = serde_json::to_string(&a).unwrap();
+        assert_eq!(
+            json,
+            r#"{"member":"m 1","enrolled_at":"2026-03-02T08:00:00-05:00","last_event_at":"2026-03-12T11:10:00-04:00","last_activity_at":"2026-03-11T11:10:00-04:00","points":{"balance":10,"pending":5,"lots":[[4,"2026-03-02T08:05:00-05:00","2027-03-02T08:05:00-05:00"],[6,"2026-03-10T10:33:00.500-04:00"],[5,0,null,1209600]]},"stamps":{"count":0},"purchases":[["p 1",0,[[3,10,900,0,0,0,1,3,300],[1,0,0,0,0,0,0,0,0,0,0,7]],null,0,2,[],"trees"]],"tier":{"buckets":[[1,2]]},"recent_events":["p 1 0123456789abcdef"]}"#
+        );
+        assert_eq!(serde_json::from_str::<Account>(&json).unwrap(), a);
+    }
+
+    #[test]
+    fn last_activity_is_left_out_when_equal_and_null_when_none() {
+        let mut a = sample();
+        a.last_activity_at = a.last_event_at;
+        let json = serde_json::to_string(&a).unwrap();
+        assert!(!json.contains("last_activity_at"));
+        assert_eq!(serde_json::from_str::<Account>(&json).unwrap(), a);
+        a.last_activity_at = None;
+        let json = serde_json::to_string(&a).unwrap();
+        assert!(json.contains(r#""last_activity_at":null"#));
+        assert_eq!(serde_json::from_str::<Account>(&json).unwrap(), a);
+    }
+
+    fn error(json: &str) -> String {
+        serde_json::from_str::<Account>(json)
+            .unwrap_err()
+            .to_string()
+    }
+
+    #[test]
+    fn refuses_what_is_not_the_format() {
+        let m = r#""member":"m","points":{"balance":0"#;
+        for (json, message) in [
+            (
+                format!(r#"{{{m},"lots":[[1,-60]]}}}}"#),
+                "needs `last_event_at` before it",
+            ),
+            (
+                format!(r#"{{{m},"lots":[[1,-60]]}},"last_event_at":"2026-03-12T11:10:00Z"}}"#),
+                "needs `last_event_at` before it",
+            ),
+            (
+                format!(
+                    r#"{{"last_event_at":"2026-03-12T11:10:00Z",{m},"lots":[[1,-99999999999999]]}}}}"#
+                ),
+                "outside the supported years",
+            ),
+            (
+                format!(
+                    r#"{{"last_event_at":"2026-03-12T11:10:00Z",{m},"lots":[[1,0,null,0,0]]}}}}"#
+                ),
+                "a lot has at most 4 elements",
+            ),
+            (format!(r#"{{{m},"lots":[[1]]}}}}"#), "invalid length 1"),
+            (
+                format!(r#"{{{m},"lots":[[1,"2026-03-12T11:10:00Z",null,null]]}}}}"#),
+                "`available_at` is a time",
+            ),
+            (format!(r#"{{{m},"extra":0}}}}"#), "unknown field `extra`"),
+            (format!(r#"{{{m}}},"vip":true}}"#), "unknown field `vip`"),
+            (
+                format!(r#"{{{m}}},"member":"n"}}"#),
+                "duplicate field `member`",
+            ),
+            (
+                format!(r#"{{{m}}},"recent_events":["p1"]}}"#),
+                "is not an event id",
+            ),
+            (
+                format!(r#"{{{m}}},"tier":{{"buckets":[[1,2,3]]}}}}"#),
+                "a tier bucket has at most 2 elements",
+            ),
+            (
+                format!(r#"{{{m}}},"purchases":[["p",0,[]]]}}"#),
+                "needs `last_event_at` before it",
+            ),
+            (
+                format!(
+                    r#"{{{m}}},"purchases":[["p","2026-03-12T11:10:00Z",[[1,0,0,0,0,0,-1]]]]}}"#
+                ),
+                "invalid value: integer `-1`",
+            ),
+            (
+                format!(
+                    r#"{{{m}}},"purchases":[["p","2026-03-12T11:10:00Z",[[1,0,0,0,0,0,0,0,0,0,0,0,0]]]]}}"#
+                ),
+                "a purchase line has at most 12 elements",
+            ),
+            (
+                format!(
+                    r#"{{{m}}},"purchases":[["p","2026-03-12T11:10:00Z",[],null,0,0,[],null,[],1]]}}"#
+                ),
+                "a purchase has at most 9 elements",
+            ),
+            (
+                format!(r#"{{{m}}},"purchases":[{{"id":"p"}}]}}"#),
+                "invalid type: map",
+            ),
+        ] {
+            let e = error(&json);
+            assert!(e.contains(message), "{json}: {e}");
+        }
+    }
+
+    #[test]
+    fn reservation_lots_are_positional_with_rfc_3339_times() {
+        let l = lot(
+            5,
+            "2026-03-12T11:10:00-04:00",
+            Some("2027-03-12T11:10:00-04:00"),
+            None,
+        );
+        let json = serde_json::to_string(&l).unwrap();
+        assert_eq!(
+            json,
+            r#"[5,"2026-03-12T11:10:00-04:00","2027-03-12T11:10:00-04:00"]"#
+        );
+        assert_eq!(serde_json::from_str::<Lot>(&json).unwrap(), l);
+        assert!(serde_json::from_str::<Lot>("[5,0]").is_err());
+    }
+}
