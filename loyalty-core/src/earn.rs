@@ -105,15 +105,9 @@ impl Evaluation {
         self.results.iter().map(|r| r.cashback).sum()
     }
 
-    /// Sum one per-line quantity over all results.
-    pub fn per_line(&self, lines: usize, pick: impl Fn(&Result) -> &Vec<i64>) -> Vec<i64> {
-        let mut out = vec![0; lines];
-        for r in &self.results {
-            for (o, v) in out.iter_mut().zip(pick(r)) {
-                *o += v;
-            }
-        }
-        out
+    /// One line's share of one quantity, summed over all results.
+    pub fn line_total(&self, line: usize, pick: impl Fn(&Result) -> &Vec<i64>) -> i64 {
+        self.results.iter().filter_map(|r| pick(r).get(line)).sum()
     }
 }
 

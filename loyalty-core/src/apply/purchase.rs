@@ -12,7 +12,7 @@
 use rust_decimal::Decimal;
 
 use crate::account::{LineRecord, PurchaseRecord, Redemption};
-use crate::basket::{minor, Valued};
+use crate::basket::Valued;
 use crate::earn::{eligible_subtotal, evaluate};
 use crate::error::Error;
 use crate::event::{Purchase, Return};
@@ -108,11 +108,8 @@ impl Tx<'_> {
             }
         }
 
-        let spend: Vec<i64> = lines
-            .iter()
-            .map(|l| if l.eligible { minor(engine, l.base) } else { 0 })
-            .collect();
-        let tier_bucket = self.qualify(spend.iter().sum(), ev.points())?;
+        let spend = |l: &Valued<'_>| if l.eligible { l.base_minor } else { 0 };
+        let tier_bucket = self.qualify(lines.iter().map(spend).sum(), ev.points())?;
         self.acc.visits += 1;
 
         if let (Some(policy), Some(referrer)) = (&program.referral, &self.acc.profile.referrer) {
@@ -129,33 +126,31 @@ impl Tx<'_> {
         }
 
         if program.returns.window_days > 0 {
-            let line_points = ev.per_line(lines.len(), |r| &r.line_points);
-            let line_stamps = ev.per_line(lines.len(), |r| &r.line_stamps);
-            let line_cashback = ev.per_line(lines.len(), |r| &r.line_cashback);
-            let line_donation = ev.per_line(lines.len(), |r| &r.line_donation);
             let tier_spend = program
                 .tiers
                 .as_ref()
                 .is_some_and(|t| t.qualify_on == Qualifier::Spend);
-            let records = (0..lines.len())
-                .map(|i| {
-                    let at = |v: &Vec<i64>| v.get(i).copied().unwrap_or(0);
+            let records = lines
+                .iter()
+                .enumerate()
+                .map(|(i, l)| {
+                    let at = |pick: fn(&crate::earn::Result) -> &Vec<i64>| ev.line_total(i, pick);
                     LineRecord {
-                        quantity: p.lines.get(i).map_or(1, |l| l.quantity),
+                        quantity: l.line.quantity,
                         returned: 0,
-                        points: at(&line_points),
+                        points: at(|r| &r.line_points),
                         points_back: 0,
-                        stamps: at(&line_stamps),
+                        stamps: at(|r| &r.line_stamps),
                         stamps_back: 0,
-                        cashback: at(&line_cashback),
+                        cashback: at(|r| &r.line_cashback),
                         cashback_back: 0,
                         donation: if cause.is_some() {
-                            at(&line_donation)
+                            at(|r| &r.line_donation)
                         } else {
                             0
                         },
                         donation_back: 0,
-                        spend: if tier_spend { at(&spend) } else { 0 },
+                        spend: if tier_spend { spend(l) } else { 0 },
                         spend_back: 0,
                     }
                 })
