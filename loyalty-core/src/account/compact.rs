@@ -165,6 +165,11 @@ fn time_schema() -> Schema {
     })
 }
 
+/// The element at `index` of a positional record, which must be there.
+fn needed<T, E: de::Error>(v: Option<T>, index: usize, exp: &dyn de::Expected) -> Result<T, E> {
+    v.ok_or_else(|| E::invalid_length(index, exp))
+}
+
 fn too_long<E: de::Error>(max: usize, what: &str) -> E {
     E::custom(format!("{what} has at most {max} elements"))
 }
@@ -229,12 +234,8 @@ impl<'de> Visitor<'de> for LotIn<'_> {
         f.write_str("a lot: [points, earned_at, expires_at, available_at]")
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Lot, A::Error> {
-        let points = seq
-            .next_element::<i64>()?
-            .ok_or_else(|| de::Error::invalid_length(0, &self))?;
-        let earned_at = seq
-            .next_element_seed(TimeIn(self.0))?
-            .ok_or_else(|| de::Error::invalid_length(1, &self))?;
+        let points = needed(seq.next_element::<i64>()?, 0, &self)?;
+        let earned_at = needed(seq.next_element_seed(TimeIn(self.0))?, 1, &self)?;
         let expires_at = seq.next_element_seed(OptTimeIn(self.0))?.flatten();
         let available_at = match seq.next_element_seed(OptTimeIn(self.0))? {
             Some(Some(t)) => Some(t),
@@ -496,9 +497,7 @@ impl<'de> Visitor<'de> for LineVisitor {
         f.write_str("a purchase line: [quantity, points, spend, stamps, cashback, donation, returned, points_back, spend_back, stamps_back, cashback_back, donation_back]")
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<LineRecord, A::Error> {
-        let quantity = seq
-            .next_element::<u32>()?
-            .ok_or_else(|| de::Error::invalid_length(0, &self))?;
+        let quantity = needed(seq.next_element::<u32>()?, 0, &self)?;
         let mut n = [0_i64; 11];
         let mut returned = 0_u32;
         for (i, slot) in n.iter_mut().enumerate() {
@@ -634,15 +633,9 @@ impl<'de> Visitor<'de> for PurchaseIn<'_> {
         f.write_str("a purchase: [id, at, lines, tier_bucket, visit_points, visit_stamps, redemptions, cause, vouchers]")
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<PurchaseRecord, A::Error> {
-        let id = seq
-            .next_element::<String>()?
-            .ok_or_else(|| de::Error::invalid_length(0, &self))?;
-        let at = seq
-            .next_element_seed(TimeIn(self.0))?
-            .ok_or_else(|| de::Error::invalid_length(1, &self))?;
-        let lines = seq
-            .next_element()?
-            .ok_or_else(|| de::Error::invalid_length(2, &self))?;
+        let id = needed(seq.next_element::<String>()?, 0, &self)?;
+        let at = needed(seq.next_element_seed(TimeIn(self.0))?, 1, &self)?;
+        let lines = needed(seq.next_element()?, 2, &self)?;
         let mut p = PurchaseRecord {
             id,
             at,
@@ -654,33 +647,24 @@ impl<'de> Visitor<'de> for PurchaseIn<'_> {
             cause: None,
             vouchers: vec![],
         };
-        'rest: {
-            match seq.next_element()? {
-                Some(v) => p.tier_bucket = v,
-                None => break 'rest,
-            }
-            match seq.next_element()? {
-                Some(v) => p.visit_points = v,
-                None => break 'rest,
-            }
-            match seq.next_element()? {
-                Some(v) => p.visit_stamps = v,
-                None => break 'rest,
-            }
-            match seq.next_element()? {
-                Some(v) => p.redemptions = v,
-                None => break 'rest,
-            }
-            match seq.next_element()? {
-                Some(v) => p.cause = v,
-                None => break 'rest,
-            }
-            match seq.next_element()? {
-                Some(v) => p.vouchers = v,
-                None => break 'rest,
-            }
-            end(&mut seq, 9, "a purchase")?;
+        // The optional elements, in order, up to the first one left out.
+        macro_rules! then {
+            ($($field:ident),*) => {$(
+                match seq.next_element()? {
+                    Some(v) => p.$field = v,
+                    None => return Ok(p),
+                }
+            )*};
         }
+        then!(
+            tier_bucket,
+            visit_points,
+            visit_stamps,
+            redemptions,
+            cause,
+            vouchers
+        );
+        end(&mut seq, 9, "a purchase")?;
         Ok(p)
     }
 }
@@ -745,12 +729,8 @@ impl<'de> Deserialize<'de> for Bucket {
                 f.write_str("a tier bucket: [key, value]")
             }
             fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Bucket, A::Error> {
-                let key = seq
-                    .next_element()?
-                    .ok_or_else(|| de::Error::invalid_length(0, &self))?;
-                let value = seq
-                    .next_element()?
-                    .ok_or_else(|| de::Error::invalid_length(1, &self))?;
+                let key = needed(seq.next_element()?, 0, &self)?;
+                let value = needed(seq.next_element()?, 1, &self)?;
                 end(&mut seq, 2, "a tier bucket")?;
                 Ok(Bucket { key, value })
             }
