@@ -88,6 +88,13 @@ impl Timestamp {
         Ok(Timestamp(t))
     }
 
+    /// A computed date-time, if it is within the supported years (what
+    /// [`Timestamp::parse`] checks, without writing and reading text).
+    pub(crate) fn in_range(t: DateTime<FixedOffset>) -> Option<Timestamp> {
+        let year = chrono::Datelike::year(&t.naive_utc());
+        (MIN_YEAR..=MAX_YEAR).contains(&year).then_some(Timestamp(t))
+    }
+
     /// Wrap a date-time computed by the engine.
     pub(crate) fn from_datetime(t: DateTime<FixedOffset>) -> Timestamp {
         Timestamp(t)

@@ -27,7 +27,7 @@ use std::borrow::Cow;
 use std::collections::VecDeque;
 use std::fmt;
 
-use chrono::{Duration, SecondsFormat};
+use chrono::Duration;
 use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::ser::{SerializeSeq, SerializeStruct};
@@ -66,7 +66,7 @@ fn resolve<E: de::Error>(anchor: Option<&Timestamp>, seconds: i64) -> Result<Tim
     let t = Duration::try_seconds(seconds)
         .and_then(|d| anchor.as_datetime().checked_add_signed(d))
         .ok_or_else(out_of_range)?;
-    Timestamp::parse(&t.to_rfc3339_opts(SecondsFormat::AutoSi, false)).map_err(|_| out_of_range())
+    Timestamp::in_range(t).ok_or_else(out_of_range)
 }
 
 struct TimeOut<'a> {
