@@ -41,6 +41,8 @@ use crate::limits::{MAX_DOCUMENT_BYTES, MAX_NESTING};
 use crate::outcome::{Outcome, Quote};
 use crate::program::Program;
 
+mod path;
+
 /// Size and nesting checks that run before any parsing.
 fn precheck(json: &str, document: Document) -> Result<(), Error> {
     if json.len() > MAX_DOCUMENT_BYTES {
@@ -83,26 +85,21 @@ fn precheck(json: &str, document: Document) -> Result<(), Error> {
     Ok(())
 }
 
-fn parse_error(document: Document, e: serde_path_to_error::Error<serde_json::Error>) -> Error {
-    let path = e.path().to_string();
-    // `.` is the root; `?` is where the document ended before a value started.
-    let mut path = if path == "." || path == "?" {
-        String::new()
-    } else {
-        path
-    };
-    let message = e.into_inner().to_string();
-    // serde names an unknown field in the message but points at its parent:
-    // point at the field itself.
+/// A parse error with the JSON path where serde_json stopped ([`path`]).
+fn parse_error(json: &str, document: Document, e: &serde_json::Error) -> Error {
+    let end = path::offset(json, e.line(), e.column());
+    let mut path = path::path_at(json, end, path::Stop::of(e));
+    let message = e.to_string();
+    // serde names an unknown field in the message and stops at its key (or,
+    // for an object read twice, at the object's end): point at the field.
     if let Some(field) = message
         .strip_prefix("unknown field `")
         .and_then(|r| r.split('`').next())
     {
-        if path.is_empty() {
-            path = field.to_owned();
-        } else if path != field && !path.ends_with(&format!(".{field}")) {
-            path = format!("{path}.{field}");
+        if !path.is_empty() {
+            path.push('.');
         }
+        path.push_str(field);
     }
     Error::Parse {
         document,
@@ -131,9 +128,13 @@ fn expect_object(json: &str, document: Document, null_ok: bool) -> Result<(), Er
 
 fn strict<T: DeserializeOwned>(json: &str, document: Document) -> Result<T, Error> {
     precheck(json, document)?;
+    read(json, document)
+}
+
+/// Parse `json` as a `T`, whole: trailing bytes are an error.
+fn read<T: DeserializeOwned>(json: &str, document: Document) -> Result<T, Error> {
     let mut de = serde_json::Deserializer::from_str(json);
-    let value: T =
-        serde_path_to_error::deserialize(&mut de).map_err(|e| parse_error(document, e))?;
+    let value = T::deserialize(&mut de).map_err(|e| parse_error(json, document, &e))?;
     de.end().map_err(|e| Error::Parse {
         document,
         path: String::new(),
@@ -221,16 +222,7 @@ fn leading_tag(json: &str) -> Option<EventKind> {
 }
 
 fn variant<T: DeserializeOwned>(json: &str) -> Result<T, Error> {
-    let mut de = serde_json::Deserializer::from_str(json);
-    let value = serde_path_to_error::deserialize::<_, SkipType<T>>(&mut de)
-        .map(|s| s.0)
-        .map_err(|e| parse_error(Document::Event, e))?;
-    de.end().map_err(|e| Error::Parse {
-        document: Document::Event,
-        path: String::new(),
-        message: e.to_string(),
-    })?;
-    Ok(value)
+    read::<SkipType<T>>(json, Document::Event).map(|s| s.0)
 }
 
 /// Deserializes `T` from a JSON object, skipping its `type` key.

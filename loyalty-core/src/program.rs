@@ -631,23 +631,38 @@ impl Serialize for LocalTime {
 }
 
 impl<'de> Deserialize<'de> for LocalTime {
+    /// Checked inside the visitor, so that serde_json places an error at the
+    /// value (and the error's JSON path ends with the field).
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let text = String::deserialize(d)?;
-        let bad = || {
-            serde::de::Error::custom(format!(
-                "`{}` is not a time of day `HH:MM` from 00:00 to 24:00",
-                crate::error::clip(&text)
-            ))
-        };
-        let (h, m) = text.split_once(':').ok_or_else(bad)?;
-        if h.len() != 2 || m.len() != 2 || !h.bytes().chain(m.bytes()).all(|b| b.is_ascii_digit()) {
-            return Err(bad());
+        struct Visitor;
+        impl serde::de::Visitor<'_> for Visitor {
+            type Value = LocalTime;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<LocalTime, E> {
+                let bad = || {
+                    E::custom(format!(
+                        "`{}` is not a time of day `HH:MM` from 00:00 to 24:00",
+                        crate::error::clip(text)
+                    ))
+                };
+                let (h, m) = text.split_once(':').ok_or_else(bad)?;
+                if h.len() != 2
+                    || m.len() != 2
+                    || !h.bytes().chain(m.bytes()).all(|b| b.is_ascii_digit())
+                {
+                    return Err(bad());
+                }
+                let (h, m): (u16, u16) =
+                    (h.parse().map_err(|_| bad())?, m.parse().map_err(|_| bad())?);
+                if m > 59 || h > 24 || (h == 24 && m != 0) {
+                    return Err(bad());
+                }
+                Ok(LocalTime(h * 60 + m))
+            }
         }
-        let (h, m): (u16, u16) = (h.parse().map_err(|_| bad())?, m.parse().map_err(|_| bad())?);
-        if m > 59 || h > 24 || (h == 24 && m != 0) {
-            return Err(bad());
-        }
-        Ok(LocalTime(h * 60 + m))
+        d.deserialize_str(Visitor)
     }
 }
 
