@@ -72,7 +72,7 @@ fn check_id_at(id: &str, path: impl FnOnce() -> String) -> Result<(), Error> {
 
 /// Whether `text` holds a control character. Ids are nearly always
 /// printable ASCII: a byte test settles those without decoding UTF-8.
-fn has_control(text: &str) -> bool {
+pub(crate) fn has_control(text: &str) -> bool {
     !text.bytes().all(|b| (0x20..0x7f).contains(&b)) && text.chars().any(char::is_control)
 }
 
