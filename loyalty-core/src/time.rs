@@ -92,7 +92,9 @@ impl Timestamp {
     /// [`Timestamp::parse`] checks, without writing and reading text).
     pub(crate) fn in_range(t: DateTime<FixedOffset>) -> Option<Timestamp> {
         let year = chrono::Datelike::year(&t.naive_utc());
-        (MIN_YEAR..=MAX_YEAR).contains(&year).then_some(Timestamp(t))
+        (MIN_YEAR..=MAX_YEAR)
+            .contains(&year)
+            .then_some(Timestamp(t))
     }
 
     /// Wrap a date-time computed by the engine.
