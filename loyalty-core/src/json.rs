@@ -254,7 +254,7 @@ pub fn apply_typed(
     event: &str,
 ) -> Result<(Account, Outcome), Error> {
     let event = parse_event(event)?;
-    let account = match (parse_account(account)?, &event) {
+    let mut account = match (parse_account(account)?, &event) {
         (Some(a), _) => a,
         (None, Event::Enrol(e)) => Account::new(e.member.clone()),
         (None, _) => {
@@ -265,7 +265,9 @@ pub fn apply_typed(
             ))
         }
     };
-    engine.apply(&account, &event)
+    // The parsed account is ours: apply in place rather than copy it.
+    let outcome = engine.apply_in_place(&mut account, &event)?;
+    Ok((account, outcome))
 }
 
 /// Apply an event (JSON) to an account (JSON, or `null` before enrolment)
