@@ -55,19 +55,22 @@ fn precheck(json: &str, document: Document) -> Result<(), Error> {
             ),
         ));
     }
-    let (mut depth, mut in_string, mut escaped) = (0_usize, false, false);
-    for b in json.bytes() {
-        if in_string {
-            match (escaped, b) {
-                (true, _) => escaped = false,
-                (false, b'\\') => escaped = true,
-                (false, b'"') => in_string = false,
-                _ => {}
-            }
-            continue;
-        }
+    let mut depth = 0_usize;
+    let mut bytes = json.bytes();
+    while let Some(b) = bytes.next() {
         match b {
-            b'"' => in_string = true,
+            // Skip a string in one tight loop: only `\\` and `"` matter in it.
+            b'"' => {
+                while let Some(c) = bytes.next() {
+                    match c {
+                        b'\\' => {
+                            bytes.next();
+                        }
+                        b'"' => break,
+                        _ => {}
+                    }
+                }
+            }
             b'{' | b'[' => {
                 depth += 1;
                 if depth > MAX_NESTING {
