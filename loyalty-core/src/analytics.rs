@@ -690,7 +690,10 @@ fn week_of(unix: i64) -> i64 {
 fn week_start(week: i64) -> String {
     let days = week * 7 - 3;
     chrono::DateTime::from_timestamp(days * DAY, 0)
-        .map(|d| d.format("%Y-%m-%d").to_string())
+        .map(|d| {
+            use chrono::Datelike;
+            format!("{:04}-{:02}-{:02}", d.year(), d.month(), d.day())
+        })
         .unwrap_or_default()
 }
 

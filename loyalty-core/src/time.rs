@@ -9,7 +9,7 @@ use std::borrow::Cow;
 use std::cmp::Ordering;
 use std::fmt;
 
-use chrono::{DateTime, Duration, FixedOffset, SecondsFormat};
+use chrono::{DateTime, Duration, FixedOffset};
 use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
@@ -139,21 +139,33 @@ struct Rfc3339 {
 }
 
 impl Rfc3339 {
-    /// `None` for what the fast path does not cover (a leap second), which
-    /// chrono then writes.
-    fn of(t: &DateTime<FixedOffset>) -> Option<Rfc3339> {
+    /// The same text as chrono's `to_rfc3339_opts(SecondsFormat::AutoSi,
+    /// true)` (checked by a test), without chrono's formatting machinery,
+    /// which the WebAssembly build would otherwise carry.
+    fn of(t: &DateTime<FixedOffset>) -> Rfc3339 {
         use chrono::{Datelike, Timelike};
         let local = t.naive_local();
-        let nanos = local.nanosecond();
-        let year = u32::try_from(local.year()).ok().filter(|y| *y <= 9999)?;
+        let year = local.year();
+        // chrono keeps a leap second as nanoseconds past 1,000,000,000 of
+        // second 59; it is written as second 60.
+        let (mut second, mut nanos) = (local.second(), local.nanosecond());
         if nanos >= 1_000_000_000 {
-            return None;
+            second += 1;
+            nanos -= 1_000_000_000;
         }
         let mut out = Rfc3339 {
             buf: [0; 40],
             len: 0,
         };
-        out.digits(year, 4);
+        // Years outside 0-9999 (none is accepted, but a computed date
+        // could reach 10000) are signed, as ISO 8601 and chrono write them.
+        if (0..=9999).contains(&year) {
+            out.digits(year.unsigned_abs(), 4);
+        } else {
+            out.push(if year < 0 { b'-' } else { b'+' });
+            let n = year.unsigned_abs();
+            out.digits(n, n.checked_ilog10().map_or(1, |d| d + 1).max(4));
+        }
         out.push(b'-');
         out.digits(local.month(), 2);
         out.push(b'-');
@@ -163,7 +175,7 @@ impl Rfc3339 {
         out.push(b':');
         out.digits(local.minute(), 2);
         out.push(b':');
-        out.digits(local.second(), 2);
+        out.digits(second, 2);
         // As chrono's `SecondsFormat::AutoSi`: as many digits as needed in
         // groups of three.
         if nanos != 0 {
@@ -186,7 +198,7 @@ impl Rfc3339 {
             out.push(b':');
             out.digits(minutes % 60, 2);
         }
-        Some(out)
+        out
     }
 
     fn push(&mut self, b: u8) {
@@ -215,10 +227,7 @@ impl Rfc3339 {
 
 impl fmt::Display for Timestamp {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match Rfc3339::of(&self.0) {
-            Some(text) => f.write_str(text.as_str()),
-            None => f.write_str(&self.0.to_rfc3339_opts(SecondsFormat::AutoSi, true)),
-        }
+        f.write_str(Rfc3339::of(&self.0).as_str())
     }
 }
 
@@ -235,10 +244,7 @@ pub enum TimeError {
 
 impl Serialize for Timestamp {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match Rfc3339::of(&self.0) {
-            Some(text) => serializer.serialize_str(text.as_str()),
-            None => serializer.collect_str(self),
-        }
+        serializer.serialize_str(Rfc3339::of(&self.0).as_str())
     }
 }
 
@@ -277,6 +283,7 @@ impl JsonSchema for Timestamp {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use chrono::SecondsFormat;
 
     #[test]
     fn requires_an_offset() {
@@ -322,5 +329,11 @@ mod tests {
                 format!("\"{chrono}\"")
             );
         }
+        let far = Timestamp::max().0 + Duration::days(400);
+        let t = Timestamp::from_datetime(far);
+        assert_eq!(
+            t.to_string(),
+            far.to_rfc3339_opts(SecondsFormat::AutoSi, true)
+        );
     }
 }
