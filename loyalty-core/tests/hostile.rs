@@ -764,6 +764,17 @@ fn cases() -> Vec<Case> {
             )
         },
         Case {
+            document: Document::Account,
+            ..case(
+                "account whose tier buckets are out of order",
+                r#"{"member":"m","enrolled_at":"2026-03-02T08:00:00Z","points":{"balance":0},"stamps":{"count":0},"tier":{"buckets":[[2931,500],[2930,700]]}}"#,
+                Validation,
+                "invalid_account",
+                "tier.buckets[1][0]",
+                "increasing key order",
+            )
+        },
+        Case {
             document: Document::Program,
             ..case(
                 "program with a NaN rate",
