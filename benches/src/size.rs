@@ -60,7 +60,7 @@ pub fn in_memory(account: &Account) -> usize {
             .iter()
             .map(|r| r.id.capacity() + r.reward.capacity() + vec(&r.lots) + vec(&r.wallet_lots))
             .sum::<usize>()
-        + vec(&a.redemptions)
+        + deque(&a.redemptions)
         + a.redemptions.iter().map(redemption).sum::<usize>()
         + deque(&a.purchases)
         + a.purchases.iter().map(purchase).sum::<usize>()

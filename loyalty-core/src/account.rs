@@ -67,8 +67,8 @@ pub struct Account {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub reservations: Vec<Reservation>,
     /// Redemptions still inside the return window, not yet tied to a purchase.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub redemptions: Vec<Redemption>,
+    #[serde(default, skip_serializing_if = "VecDeque::is_empty")]
+    pub redemptions: VecDeque<Redemption>,
     /// Purchases still inside the return window.
     #[serde(default, skip_serializing_if = "VecDeque::is_empty")]
     pub purchases: VecDeque<PurchaseRecord>,

@@ -3,9 +3,10 @@
 //! An event is all or nothing: if it fails, the account must be exactly as
 //! it was. Copying the whole account before every event would make the cost
 //! of an event grow with the member's lots and recent purchases, so the
-//! long lists (points and wallet lots, recent purchases, vouchers) are
-//! journaled instead, and kept in ring buffers (`VecDeque`) so dropping
-//! from the front costs what is dropped, not what remains (with a `Vec`,
+//! long lists (points and wallet lots, recent purchases, vouchers,
+//! redemptions still open to returns) are journaled instead, and kept in
+//! ring buffers (`VecDeque`) so dropping from the front costs what is
+//! dropped, not what remains (with a `Vec`,
 //! expiring one lot of a regular's thousand moved the other 999, and that
 //! move was half the cost of their purchases).
 //!

@@ -74,22 +74,25 @@ pub(crate) struct Journals {
     points: journal::Journal<crate::account::Lot>,
     wallet: journal::Journal<crate::account::Lot>,
     purchases: journal::Journal<crate::account::PurchaseRecord>,
+    redemptions: journal::Journal<crate::account::Redemption>,
     vouchers: journal::Journal<crate::account::Voucher>,
 }
 
 /// A copy of everything in `acc` but its long lists (lots, purchases,
-/// vouchers, recent events), which are journaled instead.
+/// vouchers, redemptions, recent events), which are journaled instead.
 fn small_copy(acc: &mut Account) -> Account {
     let points = std::mem::take(&mut acc.points.lots);
     let wallet = std::mem::take(&mut acc.wallet.lots);
     let purchases = std::mem::take(&mut acc.purchases);
     let vouchers = std::mem::take(&mut acc.vouchers);
+    let redemptions = std::mem::take(&mut acc.redemptions);
     let recent = std::mem::take(&mut acc.recent_events);
     let copy = acc.clone();
     acc.points.lots = points;
     acc.wallet.lots = wallet;
     acc.purchases = purchases;
     acc.vouchers = vouchers;
+    acc.redemptions = redemptions;
     acc.recent_events = recent;
     copy
 }
@@ -100,7 +103,9 @@ fn roll_back(acc: &mut Account, mut small: Account, journals: Journals) {
     let mut wallet = std::mem::take(&mut acc.wallet.lots);
     let mut purchases = std::mem::take(&mut acc.purchases);
     let mut vouchers = std::mem::take(&mut acc.vouchers);
+    let mut redemptions = std::mem::take(&mut acc.redemptions);
     journals.vouchers.restore(&mut vouchers);
+    journals.redemptions.restore(&mut redemptions);
     journals.points.restore(&mut points);
     journals.wallet.restore(&mut wallet);
     journals.purchases.restore(&mut purchases);
@@ -108,6 +113,7 @@ fn roll_back(acc: &mut Account, mut small: Account, journals: Journals) {
     small.wallet.lots = wallet;
     small.purchases = purchases;
     small.vouchers = vouchers;
+    small.redemptions = redemptions;
     small.recent_events = std::mem::take(&mut acc.recent_events);
     *acc = small;
 }
@@ -574,9 +580,16 @@ impl Tx<'_> {
         self.journal
             .purchases
             .drop_front(&mut self.acc.purchases, gone);
-        self.acc
+        // Redemptions are remembered in time order: the old ones are a prefix.
+        let gone = self
+            .acc
             .redemptions
-            .retain(|r| r.at.plus_days(window) > now);
+            .iter()
+            .take_while(|r| r.at.plus_days(window) <= now)
+            .count();
+        self.journal
+            .redemptions
+            .drop_front(&mut self.acc.redemptions, gone);
         Ok(())
     }
 

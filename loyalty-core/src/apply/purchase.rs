@@ -40,7 +40,10 @@ impl Tx<'_> {
                     format!("redemption `{id}` is unknown, already tied to a purchase, or too old"),
                 ));
             };
-            linked.push(self.acc.redemptions.remove(at));
+            self.journal
+                .redemptions
+                .touch_from(&self.acc.redemptions, at);
+            linked.extend(self.acc.redemptions.remove(at));
         }
 
         let rule_id = |index: usize| {

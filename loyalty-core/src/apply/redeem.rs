@@ -292,7 +292,10 @@ impl Tx<'_> {
 
     fn remember_redemption(&mut self, r: Redemption) {
         if self.engine.program().returns.window_days > 0 {
-            self.acc.redemptions.push(r);
+            self.journal
+                .redemptions
+                .before_append(&self.acc.redemptions);
+            self.acc.redemptions.push_back(r);
         }
     }
 
