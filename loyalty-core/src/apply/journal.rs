@@ -104,6 +104,13 @@ impl<T: Clone> Journal<T> {
         }
     }
 
+    /// Drop the elements at the front of `list` for which `gone` holds
+    /// (lists kept in time order lose what leaves a window as a prefix).
+    pub(crate) fn drop_front_while(&mut self, list: &mut VecDeque<T>, gone: impl Fn(&T) -> bool) {
+        let n = list.iter().take_while(|x| gone(x)).count();
+        self.drop_front(list, n);
+    }
+
     /// Put `x` in front of `list`.
     pub(crate) fn push_front(&mut self, list: &mut VecDeque<T>, x: T) {
         self.track(list);

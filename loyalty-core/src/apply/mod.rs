@@ -570,26 +570,16 @@ impl Tx<'_> {
         self.review_tier()?;
         self.prune_tier();
         self.birthday()?;
+        // Purchases and redemptions are remembered in time order: what
+        // leaves the return window is a prefix.
         let window = self.engine.program().returns.window_days;
-        let gone = self
-            .acc
-            .purchases
-            .iter()
-            .take_while(|p| p.at.plus_days(window) <= now)
-            .count();
+        let gone = |at: Timestamp| at.plus_days(window) <= now;
         self.journal
             .purchases
-            .drop_front(&mut self.acc.purchases, gone);
-        // Redemptions are remembered in time order: the old ones are a prefix.
-        let gone = self
-            .acc
-            .redemptions
-            .iter()
-            .take_while(|r| r.at.plus_days(window) <= now)
-            .count();
+            .drop_front_while(&mut self.acc.purchases, |p| gone(p.at));
         self.journal
             .redemptions
-            .drop_front(&mut self.acc.redemptions, gone);
+            .drop_front_while(&mut self.acc.redemptions, |r| gone(r.at));
         Ok(())
     }
 
