@@ -9,22 +9,28 @@
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 
+use crate::decimal::Dec;
 use crate::engine::Engine;
 use crate::error::{Document, Error};
 use crate::event::Line;
 use crate::limits::*;
 use crate::program::{EarnBase, Match};
 
-/// A checked line with its derived amounts.
+/// A checked line with its derived amounts, in minor units (cents).
+///
+/// Event amounts have at most the currency's decimals (checked here), so
+/// every amount of a line is an exact integer number of minor units: the
+/// rules add, compare and multiply integers, and decimals are made again
+/// only for what is written out.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Valued<'a> {
     pub line: &'a Line,
+    /// `unit_price`.
+    pub price: i64,
     /// What was paid.
-    pub value: Decimal,
+    pub value: i64,
     /// What earns points.
-    pub base: Decimal,
-    /// `base` in minor units (cents), for the rules' integer arithmetic.
-    pub base_minor: i64,
+    pub base: i64,
     /// Outside the excluded categories.
     pub eligible: bool,
     /// Units that earn per-unit awards: units paid for by a reward do not.
@@ -76,36 +82,36 @@ pub(crate) fn has_control(text: &str) -> bool {
     !text.bytes().all(|b| (0x20..0x7f).contains(&b)) && text.chars().any(char::is_control)
 }
 
-fn check_money(
-    path: impl FnOnce() -> String,
-    value: Decimal,
-    minor_units: u32,
-) -> Result<(), Error> {
-    if value < Decimal::ZERO {
+/// Check an event amount at `path` and give it in minor units: not
+/// negative, at most the currency's decimals, at most [`MAX_AMOUNT_UNITS`].
+fn to_minor(path: impl FnOnce() -> String, value: Decimal, minor_units: u32) -> Result<i64, Error> {
+    // Sign and zero are flags of the decimal: no comparison needed.
+    if value.is_sign_negative() && !value.is_zero() {
         return Err(Error::invalid(
             Document::Event,
             path(),
             format!("must not be negative, got `{value}`"),
         ));
     }
-    if value.scale() > minor_units {
+    let Some(up) = minor_units.checked_sub(value.scale()) else {
         return Err(Error::invalid(
             Document::Event,
             path(),
             format!("`{value}` has more than {minor_units} decimals"),
         ));
-    }
-    // The scale is at most `minor_units` (checked above), so comparing
-    // mantissas at that scale is exact and avoids a decimal rescale.
+    };
+    // The scale is at most `minor_units`, so comparing mantissas at that
+    // scale is exact and avoids a decimal rescale.
+    let mantissa = value.mantissa().abs();
     let limit = i128::from(MAX_AMOUNT_UNITS) * 10_i128.pow(value.scale());
-    if value.mantissa() > limit {
-        return Err(Error::limit(
+    match i64::try_from(mantissa * 10_i128.pow(up)) {
+        Ok(minor) if mantissa <= limit => Ok(minor),
+        _ => Err(Error::limit(
             Document::Event,
             path(),
             format!("must be at most {MAX_AMOUNT_UNITS}"),
-        ));
+        )),
     }
-    Ok(())
 }
 
 /// Check every line of a basket at `path` (`lines` or `basket`) and value it.
@@ -156,36 +162,32 @@ pub(crate) fn value_lines<'a>(
                     format!("must be at most {MAX_QUANTITY}, got {}", line.quantity),
                 ));
             }
-            let price = line.unit_price.0;
-            check_money(|| at("unit_price"), price, mu)?;
-            let gross = price * Decimal::from(line.quantity);
-            // Most lines have no discounts: skip their checks and arithmetic.
+            let price = to_minor(|| at("unit_price"), line.unit_price.0, mu)?;
+            // At most 10^13 x 10^4: no overflow.
+            let gross = price * i64::from(line.quantity);
+            // Most lines have no discounts: skip their checks.
             let discount = match line.discount {
-                Some(d) => {
-                    check_money(|| at("discount"), d.0, mu)?;
-                    d.0
-                }
-                None => Decimal::ZERO,
+                Some(d) => to_minor(|| at("discount"), d.0, mu)?,
+                None => 0,
             };
             let reward = match line.reward_discount {
-                Some(d) => {
-                    check_money(|| at("reward_discount"), d.0, mu)?;
-                    d.0
-                }
-                None => Decimal::ZERO,
+                Some(d) => to_minor(|| at("reward_discount"), d.0, mu)?,
+                None => 0,
             };
-            let value = if line.discount.is_none() && line.reward_discount.is_none() {
-                gross
-            } else {
-                gross - discount - reward
-            };
-            if value < Decimal::ZERO {
+            let value = gross - discount - reward;
+            if value < 0 {
+                let zero = Dec(Decimal::ZERO);
+                let (d, r) = (
+                    line.discount.unwrap_or(zero),
+                    line.reward_discount.unwrap_or(zero),
+                );
                 return Err(Error::invalid(
                     Document::Event,
                     at("discount"),
                     format!(
-                        "discounts of `{}` exceed the line's `{gross}`",
-                        discount + reward
+                        "discounts of `{}` exceed the line's `{}`",
+                        d.0 + r.0,
+                        line.unit_price.0 * Decimal::from(line.quantity)
                     ),
                 ));
             }
@@ -194,16 +196,18 @@ pub(crate) fn value_lines<'a>(
             } else {
                 value
             };
-            let earning_units = if before_rewards || reward.is_zero() || price.is_zero() {
+            let earning_units = if before_rewards || reward == 0 || price == 0 {
                 line.quantity
             } else {
-                let free = (reward / price).ceil().to_u32().unwrap_or(line.quantity);
-                line.quantity.saturating_sub(free)
+                // Units the reward paid for, a part unit counting whole.
+                let free = (reward + price - 1) / price;
+                line.quantity
+                    .saturating_sub(u32::try_from(free).unwrap_or(line.quantity))
             };
             Ok(Valued {
                 line,
+                price,
                 value,
-                base_minor: minor(engine, base),
                 base,
                 eligible: !engine.is_excluded(line.category.as_deref()),
                 earning_units,

@@ -180,6 +180,43 @@ impl Rounding {
         value.round_dp_with_strategy(0, self.strategy()).to_i64()
     }
 
+    /// `value / 10^scale x factor`, rounded to a whole number; `None` when
+    /// it does not fit `i64`.
+    ///
+    /// This is [`whole`](Self::whole) on an exact product, in integers: the
+    /// rules keep amounts in minor units (`scale` is the currency's
+    /// decimals), so points for an amount at a rate are one multiplication
+    /// and one division, with no decimal arithmetic and no intermediate
+    /// rounding.
+    ///
+    /// ```
+    /// use loyalty_core::Rounding;
+    /// use rust_decimal::Decimal;
+    /// // 12.34 at 1.5 points per unit is 18.51 points.
+    /// assert_eq!(Rounding::Floor.ratio(1234, 2, Decimal::new(15, 1)), Some(18));
+    /// assert_eq!(Rounding::Ceiling.ratio(1234, 2, Decimal::new(15, 1)), Some(19));
+    /// // 2.5 and 3.5: ties go to the even neighbour.
+    /// assert_eq!(Rounding::HalfEven.ratio(25, 1, Decimal::ONE), Some(2));
+    /// assert_eq!(Rounding::HalfEven.ratio(35, 1, Decimal::ONE), Some(4));
+    /// ```
+    pub fn ratio(self, value: i128, scale: u32, factor: Decimal) -> Option<i64> {
+        let n = value.checked_mul(factor.mantissa())?;
+        let d = 10_i128.checked_pow(scale.checked_add(factor.scale())?)?;
+        let (q, r) = (n / d, n % d);
+        let away = match self {
+            Rounding::Floor => false,
+            Rounding::Ceiling => r != 0,
+            Rounding::HalfEven => {
+                // |r| < d <= 10^36: doubling it cannot overflow.
+                let twice = r.unsigned_abs() * 2;
+                let d = d.unsigned_abs();
+                twice > d || (twice == d && q % 2 != 0)
+            }
+        };
+        let q = if away { q + n.signum() } else { q };
+        i64::try_from(q).ok()
+    }
+
     /// Round `value` to `scale` decimal places.
     pub fn to_scale(self, value: Decimal, scale: u32) -> Decimal {
         value.round_dp_with_strategy(scale, self.strategy())
@@ -226,5 +263,32 @@ mod tests {
     #[test]
     fn keeps_the_written_scale() {
         assert_eq!(parse("1.50").map(|d| d.to_string()), Ok("1.50".into()));
+    }
+
+    /// The integer rounding of the rules agrees with rounding the decimal
+    /// product, in every mode, on amounts and factors of every scale
+    /// (including negative amounts and exact ties).
+    #[test]
+    fn ratio_is_whole_of_the_exact_product() {
+        let mut seed = 11_u64;
+        let mut next = || {
+            seed = seed
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            seed >> 17
+        };
+        for _ in 0..50_000 {
+            let value = i128::from(next() % 2_000_000) - 500_000;
+            let scale = (next() % 5) as u32;
+            let factor = Decimal::new((next() % 100_000) as i64, (next() % 9) as u32);
+            let exact = Decimal::from_i128_with_scale(value, scale) * factor;
+            for mode in [Rounding::Floor, Rounding::HalfEven, Rounding::Ceiling] {
+                assert_eq!(
+                    mode.ratio(value, scale, factor),
+                    mode.whole(exact),
+                    "{mode:?} {value}e-{scale} x {factor}"
+                );
+            }
+        }
     }
 }

@@ -17,6 +17,7 @@ use rust_decimal::Decimal;
 
 use crate::account::Usage;
 use crate::basket::{minor, split, Valued};
+use crate::decimal::Rounding;
 use crate::engine::Engine;
 use crate::error::{Document, Error};
 use crate::limits::{MAX_POINTS, MAX_STAMPS};
@@ -111,15 +112,22 @@ impl Evaluation {
     }
 }
 
-/// The eligible subtotal: the earning base of lines outside excluded categories.
-pub(crate) fn eligible_subtotal(lines: &[Valued<'_>]) -> Decimal {
-    lines.iter().filter(|l| l.eligible).map(|l| l.base).sum()
+/// The eligible subtotal in minor units: the earning base of lines outside
+/// excluded categories (an `i128`: 500 lines of the largest amount overflow
+/// an `i64` at four decimals).
+pub(crate) fn eligible_subtotal(lines: &[Valued<'_>]) -> i128 {
+    lines
+        .iter()
+        .filter(|l| l.eligible)
+        .map(|l| i128::from(l.base))
+        .sum()
 }
 
 struct Ctx<'a, 'b> {
     engine: &'a Engine,
     lines: &'a [Valued<'b>],
-    subtotal: Decimal,
+    /// The eligible subtotal, in minor units.
+    subtotal: i128,
     facts: &'a Facts<'a>,
     /// Whether results are attributed to lines (apply: a later return takes
     /// back what its lines earned) or only totalled (quote).
@@ -133,7 +141,9 @@ impl Ctx<'_, '_> {
             Condition::All { of } => of.iter().all(|c| self.holds(c)),
             Condition::Any { of } => of.iter().any(|c| self.holds(c)),
             Condition::Not { condition } => !self.holds(condition),
-            Condition::SubtotalAtLeast { amount } => self.subtotal >= amount.0,
+            Condition::SubtotalAtLeast { amount } => {
+                self.subtotal >= i128::from(minor(self.engine, amount.0))
+            }
             Condition::Contains {
                 matching,
                 min_quantity,
@@ -186,44 +196,45 @@ impl Ctx<'_, '_> {
         }
     }
 
-    /// The earning base of the eligible lines, optionally only the matching
-    /// ones, and (when attributing) each line's share of it in minor units.
-    /// Summed in minor units: bases have at most the currency's decimals.
-    fn weights(&self, matching: Option<&crate::program::Match>) -> (Decimal, Vec<i64>) {
+    /// The earning base of the eligible lines in minor units, optionally
+    /// only the matching ones, and (when attributing) each line's share of it.
+    fn weights(&self, matching: Option<&crate::program::Match>) -> (i128, Vec<i64>) {
         let counts = |l: &Valued<'_>| l.eligible && matching.is_none_or(|m| m.matches(l.line));
-        let mut weights = Vec::new();
-        let mut total: i64 = 0;
         if self.attribute {
-            weights = self
+            let weights: Vec<i64> = self
                 .lines
                 .iter()
-                .map(|l| if counts(l) { l.base_minor } else { 0 })
+                .map(|l| if counts(l) { l.base } else { 0 })
                 .collect();
-            total = weights.iter().sum();
+            (weights.iter().map(|&w| i128::from(w)).sum(), weights)
         } else {
-            for l in self.lines.iter().filter(|l| counts(l)) {
-                total += l.base_minor;
-            }
+            let total = self
+                .lines
+                .iter()
+                .filter(|l| counts(l))
+                .map(|l| i128::from(l.base))
+                .sum();
+            (total, Vec::new())
         }
-        let mu = self.engine.program().minor_units;
-        let amount =
-            Decimal::try_from_i128_with_scale(i128::from(total), mu).unwrap_or_else(|_| {
-                self.lines
-                    .iter()
-                    .filter(|l| counts(l))
-                    .map(|l| l.base)
-                    .sum()
-            });
-        (amount, weights)
     }
 
-    /// Money (`amount x percent / 100`) rounded down to the minor unit.
-    fn percent_of(&self, amount: Decimal, percent: Decimal) -> i64 {
-        let money = (amount * percent / Decimal::ONE_HUNDRED).round_dp_with_strategy(
-            self.engine.program().minor_units,
-            rust_decimal::RoundingStrategy::ToZero,
-        );
-        minor(self.engine, money)
+    /// Money (`amount x percent / 100`, `amount` in minor units) rounded
+    /// down to the minor unit.
+    fn percent_of(&self, amount: i128, percent: Decimal) -> i64 {
+        Rounding::Floor
+            .ratio(amount, 2, percent)
+            .unwrap_or(i64::MAX)
+    }
+
+    /// Points for `amount` minor units at `rate` points per currency unit.
+    fn points_for(&self, amount: i128, rate: Decimal) -> std::result::Result<i64, Error> {
+        let program = self.engine.program();
+        program
+            .points
+            .rounding
+            .ratio(amount, program.minor_units, rate)
+            .filter(|p| *p <= MAX_POINTS)
+            .ok_or_else(|| too_many("points", MAX_POINTS))
     }
 }
 
@@ -267,11 +278,7 @@ pub(crate) fn evaluate(
         match &rule.earn {
             Earn::PointsPerAmount { rate, matching } => {
                 let (amount, weights) = ctx.weights(matching.as_ref());
-                r.points = amount
-                    .checked_mul(rate.0)
-                    .and_then(|x| program.points.rounding.whole(x))
-                    .filter(|p| *p <= MAX_POINTS)
-                    .ok_or_else(|| too_many("points", MAX_POINTS))?;
+                r.points = ctx.points_for(amount, rate.0)?;
                 r.line_points = split(r.points, &weights);
             }
             Earn::PointsPerUnit { points, matching } => {
@@ -313,16 +320,25 @@ pub(crate) fn evaluate(
             }
             Earn::CashbackStep { every, amount } => {
                 let (spend, weights) = ctx.weights(None);
-                let steps = (spend / every.0).trunc();
-                r.cashback = minor(engine, steps * amount.0);
+                let every = i128::from(minor(engine, every.0)).max(1);
+                let steps = spend / every;
+                r.cashback =
+                    i64::try_from(steps.saturating_mul(i128::from(minor(engine, amount.0))))
+                        .unwrap_or(i64::MAX);
                 r.line_cashback = split(r.cashback, &weights);
             }
             Earn::IssueReward { reward } => r.voucher = Some(reward.clone()),
             Earn::DonationRoundUp { to } => {
                 if facts.cause.is_some() {
                     let (amount, weights) = ctx.weights(None);
-                    let rounded = (amount / to.0).ceil() * to.0;
-                    r.donation = minor(engine, rounded - amount);
+                    // Up to the next multiple of `to`.
+                    let to = i128::from(minor(engine, to.0)).max(1);
+                    let short = amount.rem_euclid(to);
+                    r.donation = if short == 0 {
+                        0
+                    } else {
+                        i64::try_from(to - short).unwrap_or(i64::MAX)
+                    };
                     r.line_donation = split(r.donation, &weights);
                 }
             }
@@ -470,9 +486,10 @@ fn multiply(
             *w += t.visit_points;
         }
     }
-    let scaled = Decimal::from(total)
-        .checked_mul(factor)
-        .and_then(|x| program.points.rounding.whole(x))
+    let scaled = program
+        .points
+        .rounding
+        .ratio(i128::from(total), 0, factor)
         .filter(|p| *p <= MAX_POINTS)
         .ok_or_else(|| too_many("points", MAX_POINTS))?;
     let extra = (scaled - total).max(0);

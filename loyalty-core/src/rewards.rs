@@ -43,10 +43,15 @@ pub(crate) fn discounts(
         } => {
             let mut best: Option<(usize, Decimal)> = None;
             for (i, l) in lines.iter().enumerate() {
-                if !matching.matches(l.line) || l.value <= Decimal::ZERO {
+                if !matching.matches(l.line) || l.value <= 0 {
                     continue;
                 }
-                let unit = l.line.unit_price.0.min(l.value);
+                // The unit price as written, unless the line paid less.
+                let unit = if l.price <= l.value {
+                    l.line.unit_price.0
+                } else {
+                    engine.money(l.value)
+                };
                 if best.is_none_or(|(_, b)| unit > b) {
                     best = Some((i, unit));
                 }
@@ -73,12 +78,14 @@ pub(crate) fn discounts(
                 .iter()
                 .map(|l| l.eligible && matching.as_ref().is_none_or(|m| m.matches(l.line)))
                 .collect();
-            let base: Decimal = lines
-                .iter()
-                .zip(&targets)
-                .filter(|(_, t)| **t)
-                .map(|(l, _)| l.value)
-                .sum();
+            let base = engine.money(
+                lines
+                    .iter()
+                    .zip(&targets)
+                    .filter(|(_, t)| **t)
+                    .map(|(l, _)| l.value)
+                    .sum(),
+            );
             let program = engine.program();
             let mut total = program
                 .money_rounding
@@ -98,12 +105,8 @@ pub(crate) fn discounts(
 }
 
 /// What the wallet can pay on `lines`: their eligible value, in minor units.
-pub(crate) fn payable(engine: &Engine, lines: &[Valued<'_>]) -> i64 {
-    lines
-        .iter()
-        .filter(|l| l.eligible)
-        .map(|l| minor(engine, l.value))
-        .sum()
+pub(crate) fn payable(lines: &[Valued<'_>]) -> i64 {
+    lines.iter().filter(|l| l.eligible).map(|l| l.value).sum()
 }
 
 /// A plan's standing discount on `lines` (empty when nothing matches).
@@ -118,13 +121,14 @@ pub(crate) fn plan_discounts(
     lines
         .iter()
         .enumerate()
-        .filter(|(_, l)| matching.matches(l.line) && l.value > Decimal::ZERO)
+        .filter(|(_, l)| matching.matches(l.line) && l.value > 0)
         .filter_map(|(i, l)| {
+            let value = engine.money(l.value);
             let amount = rounding.to_scale(
-                l.value * percent / Decimal::ONE_HUNDRED,
+                value * percent / Decimal::ONE_HUNDRED,
                 engine.program().minor_units,
             );
-            let amount = amount.min(l.value);
+            let amount = amount.min(value);
             (amount >= unit).then(|| Discount {
                 line: line_index(i),
                 amount: amount.into(),
@@ -145,7 +149,7 @@ fn share(
     let weights: Vec<i64> = lines
         .iter()
         .zip(targets)
-        .map(|(l, &t)| if t { minor(engine, l.value) } else { 0 })
+        .map(|(l, &t)| if t { l.value } else { 0 })
         .collect();
     let available: i64 = weights.iter().sum();
     let wanted = minor(engine, amount).min(available);

@@ -12,7 +12,7 @@
 use rust_decimal::Decimal;
 
 use crate::account::{LineRecord, PurchaseRecord, Redemption};
-use crate::basket::Valued;
+use crate::basket::{minor, Valued};
 use crate::earn::{eligible_subtotal, evaluate};
 use crate::error::Error;
 use crate::event::{Purchase, Return};
@@ -111,14 +111,15 @@ impl Tx<'_> {
             }
         }
 
-        let spend = |l: &Valued<'_>| if l.eligible { l.base_minor } else { 0 };
-        let tier_bucket = self.qualify(lines.iter().map(spend).sum(), ev.points())?;
+        let spend = |l: &Valued<'_>| if l.eligible { l.base } else { 0 };
+        let subtotal = i64::try_from(eligible_subtotal(lines)).unwrap_or(i64::MAX);
+        let tier_bucket = self.qualify(subtotal, ev.points())?;
         self.acc.visits += 1;
 
         if let (Some(policy), Some(referrer)) = (&program.referral, &self.acc.profile.referrer) {
             let enough = policy
                 .min_subtotal
-                .is_none_or(|m| eligible_subtotal(lines) >= m.0);
+                .is_none_or(|m| subtotal >= minor(self.engine, m.0));
             if !self.acc.referral_done && enough {
                 self.out.effects.push(Effect::Referral {
                     referrer: referrer.clone(),

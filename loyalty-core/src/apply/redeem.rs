@@ -102,7 +102,7 @@ impl Tx<'_> {
                     "the wallet has no spendable money",
                 ));
             }
-            let most = payable(engine, lines).min(self.acc.wallet.balance.max(0));
+            let most = payable(lines).min(self.acc.wallet.balance.max(0));
             let wanted = r.amount.map_or(most, |a| minor(engine, a.0));
             self.require(
                 PoolId::Wallet,
@@ -110,7 +110,7 @@ impl Tx<'_> {
                 "amount",
                 &format!("reward `{}`", reward.id),
             )?;
-            if wanted > payable(engine, lines) {
+            if wanted > payable(lines) {
                 return Err(Error::rule(
                     "amount_exceeds_basket",
                     "amount",
