@@ -278,7 +278,7 @@ impl Analytics {
         }
 
         for award in &outcome.awards {
-            let rule = self.rules.entry(award.rule.clone()).or_default();
+            let rule = self.rules.entry(award.rule.to_string()).or_default();
             rule.times += 1;
             rule.points += award.points;
             rule.stamps += award.stamps;

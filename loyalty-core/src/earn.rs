@@ -13,6 +13,8 @@
 //! - per-visit points and stamps belong to the purchase as a whole;
 //! - a multiplier's extra points are shared like its targets' points.
 
+use std::sync::Arc;
+
 use rust_decimal::Decimal;
 
 use crate::account::Usage;
@@ -394,11 +396,10 @@ pub(crate) fn evaluate(
     let awards = results
         .iter()
         .map(|r| Award {
-            rule: program
-                .rules
-                .get(r.rule)
-                .map(|x| x.id.clone())
-                .unwrap_or_default(),
+            rule: engine
+                .rule_id(r.rule)
+                .cloned()
+                .unwrap_or_else(|| Arc::from("")),
             points: r.points,
             stamps: r.stamps,
             cashback: (r.cashback != 0).then(|| engine.money(r.cashback).into()),

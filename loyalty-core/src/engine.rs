@@ -4,6 +4,8 @@
 //! load time (reward index, exclusion set). It is immutable, `Send` and
 //! `Sync`: load it once, share it across threads (e.g. in an `Arc`).
 
+use std::sync::Arc;
+
 use std::collections::BTreeMap;
 
 use rust_decimal::Decimal;
@@ -31,7 +33,7 @@ use crate::time::Timestamp;
 /// let (account, _) = engine.apply(&Account::new("m1"), &enrol).unwrap();
 /// let (account, outcome) = engine.apply(&account, &buy).unwrap();
 /// assert_eq!(account.points.balance, 9); // floor(9.50)
-/// assert_eq!(outcome.awards[0].rule, "base");
+/// assert_eq!(&*outcome.awards[0].rule, "base");
 /// ```
 #[derive(Clone, Debug)]
 pub struct Engine {
@@ -44,6 +46,8 @@ pub struct Engine {
     rank: Vec<usize>,
     /// Tier thresholds in qualifying units (minor units for spend).
     thresholds: Vec<i64>,
+    /// Rule ids, shared by every award of every outcome.
+    rule_ids: Vec<Arc<str>>,
 }
 
 /// A new account and the outcome of the event that produced it.
@@ -73,7 +77,13 @@ impl Engine {
                 })
                 .collect()
         });
+        let rule_ids = program
+            .rules
+            .iter()
+            .map(|r| Arc::from(r.id.as_str()))
+            .collect();
         Ok(Engine {
+            rule_ids,
             program,
             rewards,
             unit,
@@ -122,6 +132,11 @@ impl Engine {
     }
 
     /// Position of rule `index` in the evaluation order.
+    /// The id of the rule at `index`, to share.
+    pub(crate) fn rule_id(&self, index: usize) -> Option<&Arc<str>> {
+        self.rule_ids.get(index)
+    }
+
     pub(crate) fn rule_rank(&self, index: usize) -> usize {
         self.rank.get(index).copied().unwrap_or(usize::MAX)
     }

@@ -4,6 +4,8 @@
 //! to its event id; the account's balances always equal the sum of the
 //! entries on each [`Asset`].
 
+use std::sync::Arc;
+
 use schemars::JsonSchema;
 use serde::Serialize;
 
@@ -15,7 +17,7 @@ use crate::time::Timestamp;
 #[derive(Clone, Debug, PartialEq, Serialize, JsonSchema)]
 pub struct Outcome {
     /// The event id.
-    pub event: String,
+    pub event: Arc<str>,
     /// Applied, or recognised as a duplicate (and then nothing changed).
     pub status: Status,
     /// What each rule gave, for the till to explain ("coffee stamp: +2").
@@ -128,7 +130,8 @@ pub enum Status {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
 pub struct Award {
     /// Rule id.
-    pub rule: String,
+    // Shared with the engine (an `Arc`): an award costs no copy of the id.
+    pub rule: Arc<str>,
     /// Points given (0 when the rule gives stamps).
     #[serde(skip_serializing_if = "is_zero")]
     pub points: i64,
@@ -277,7 +280,9 @@ pub enum EntryKind {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
 pub struct LedgerEntry {
     /// The event that caused it.
-    pub event: String,
+    // Shared by the outcome and all its entries (an `Arc`): one copy of the
+    // id per event, not one per entry.
+    pub event: Arc<str>,
     /// What moved.
     pub asset: Asset,
     /// Why.

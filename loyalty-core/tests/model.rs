@@ -226,3 +226,44 @@ fn a_zero_threshold_level_is_reached_at_enrolment() {
     let v: Value = serde_json::from_str(&json::apply(&engine, "null", e)).unwrap();
     assert_eq!(v["outcome"]["tier"]["level"], "bronze", "{v}");
 }
+
+/// Regression (found by the model test): two reservations of `free_pastry`
+/// on the café program, the second released by the member.
+#[test]
+fn releasing_the_second_of_two_reservations() {
+    let (name, engine, value) = &engines()[0];
+    let steps = vec![
+        Step::Buy(vec![(2, 1), (4, 1), (4, 2)]),
+        Step::Redeem {
+            reward: 1,
+            reserve: true,
+        },
+        Step::Buy(vec![(0, 1)]),
+        Step::Adjust {
+            points: 0,
+            stamps: -1,
+        },
+        Step::Buy(vec![(2, 1), (0, 1)]),
+        Step::Adjust {
+            points: 0,
+            stamps: -1,
+        },
+        Step::Adjust {
+            points: 0,
+            stamps: -1,
+        },
+        Step::Redeem {
+            reward: 1,
+            reserve: true,
+        },
+        Step::Buy(vec![(0, 1)]),
+        Step::Settle {
+            nth: 1,
+            commit: false,
+        },
+    ];
+    let events = events(value, &steps);
+    if let Err(e) = run(engine, value, &events) {
+        panic!("{name}: {e}\n{}", events.join("\n"));
+    }
+}

@@ -277,7 +277,7 @@ fn run(engine: &Engine, events: &[Event]) -> Result<(Account, Vec<String>), Test
                     prop_assert!(outcome.ledger.is_empty());
                 }
                 for e in &outcome.ledger {
-                    prop_assert_eq!(&e.event, event.id());
+                    prop_assert_eq!(&*e.event, event.id());
                     *sums.entry(e.asset).or_default() += e.amount;
                 }
                 answers.push(serde_json::to_string(&outcome).expect("serializable"));

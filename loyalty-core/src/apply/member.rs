@@ -52,11 +52,7 @@ impl Tx<'_> {
         self.acc.profile.cause.clone_from(&e.cause);
         self.acc.profile.referrer.clone_from(&e.referrer);
         let welcome = i64::from(self.engine.program().points.welcome_points);
-        self.earn(
-            PoolId::Points,
-            &[("welcome".to_owned(), welcome)],
-            EntryKind::Earn,
-        )?;
+        self.earn(PoolId::Points, &[("welcome", welcome)], EntryKind::Earn)?;
         self.enter_tiers()?;
         self.birthday()
     }
@@ -234,7 +230,7 @@ impl Tx<'_> {
         let (points, reward) = (i64::from(policy.points), policy.reward.clone());
         self.earn(
             PoolId::Points,
-            &[(r.referred.clone(), points)],
+            &[(r.referred.as_str(), points)],
             EntryKind::Referral,
         )?;
         if let Some(reward) = reward {
@@ -247,7 +243,7 @@ impl Tx<'_> {
         if a.points > 0 {
             self.earn(
                 PoolId::Points,
-                &[(a.staff.clone(), a.points)],
+                &[(a.staff.as_str(), a.points)],
                 EntryKind::Adjust,
             )?;
         } else if a.points < 0 {

@@ -27,6 +27,7 @@ mod redeem;
 mod tier;
 
 use std::collections::VecDeque;
+use std::sync::Arc;
 
 use rust_decimal::Decimal;
 
@@ -120,7 +121,7 @@ fn roll_back(acc: &mut Account, mut small: Account, journals: Journals) {
 
 fn empty_outcome(id: &str, status: Status) -> Outcome {
     Outcome {
-        event: id.to_owned(),
+        event: Arc::from(id),
         status,
         awards: vec![],
         discounts: vec![],

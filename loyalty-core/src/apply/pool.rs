@@ -229,7 +229,7 @@ impl Tx<'_> {
     pub(crate) fn earn(
         &mut self,
         id: PoolId,
-        parts: &[(String, i64)],
+        parts: &[(&str, i64)],
         kind: EntryKind,
     ) -> Result<(), Error> {
         let total: i64 = parts.iter().map(|(_, p)| *p).sum();

@@ -46,14 +46,8 @@ impl Tx<'_> {
             linked.extend(self.acc.redemptions.remove(at));
         }
 
-        let rule_id = |index: usize| {
-            program
-                .rules
-                .get(index)
-                .map(|r| r.id.clone())
-                .unwrap_or_default()
-        };
-        let points: Vec<(String, i64)> = ev
+        let rule_id = |index: usize| program.rules.get(index).map_or("", |r| r.id.as_str());
+        let points: Vec<(&str, i64)> = ev
             .results
             .iter()
             .filter(|r| r.points > 0)
@@ -61,9 +55,9 @@ impl Tx<'_> {
             .collect();
         self.earn(PoolId::Points, &points, EntryKind::Earn)?;
         for r in ev.results.iter().filter(|r| r.stamps > 0) {
-            self.add_stamps(r.stamps, EntryKind::Earn, &rule_id(r.rule))?;
+            self.add_stamps(r.stamps, EntryKind::Earn, rule_id(r.rule))?;
         }
-        let cashback: Vec<(String, i64)> = ev
+        let cashback: Vec<(&str, i64)> = ev
             .results
             .iter()
             .filter(|r| r.cashback > 0)
@@ -335,14 +329,14 @@ impl Tx<'_> {
         if r.points > 0 {
             self.earn(
                 PoolId::Points,
-                &[(r.reward.clone(), r.points)],
+                &[(r.reward.as_str(), r.points)],
                 EntryKind::Restore,
             )?;
         }
         if r.wallet > 0 {
             self.earn(
                 PoolId::Wallet,
-                &[(r.reward.clone(), r.wallet)],
+                &[(r.reward.as_str(), r.wallet)],
                 EntryKind::Restore,
             )?;
         }
