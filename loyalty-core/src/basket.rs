@@ -82,6 +82,10 @@ pub(crate) fn has_control(text: &str) -> bool {
     !text.bytes().all(|b| (0x20..0x7f).contains(&b)) && text.chars().any(char::is_control)
 }
 
+/// Powers of ten up to the largest number of minor units a currency may
+/// have (4, checked when the program is loaded).
+const POW10: [i64; 5] = [1, 10, 100, 1_000, 10_000];
+
 /// Check an event amount at `path` and give it in minor units: not
 /// negative, at most the currency's decimals, at most [`MAX_AMOUNT_UNITS`].
 fn to_minor(path: impl FnOnce() -> String, value: Decimal, minor_units: u32) -> Result<i64, Error> {
@@ -93,19 +97,24 @@ fn to_minor(path: impl FnOnce() -> String, value: Decimal, minor_units: u32) -> 
             format!("must not be negative, got `{value}`"),
         ));
     }
-    let Some(up) = minor_units.checked_sub(value.scale()) else {
+    let scale = value.scale();
+    let (Some(&shift), Some(&unit)) = (
+        minor_units
+            .checked_sub(scale)
+            .and_then(|up| POW10.get(up as usize)),
+        POW10.get(scale as usize),
+    ) else {
         return Err(Error::invalid(
             Document::Event,
             path(),
             format!("`{value}` has more than {minor_units} decimals"),
         ));
     };
-    // The scale is at most `minor_units`, so comparing mantissas at that
-    // scale is exact and avoids a decimal rescale.
-    let mantissa = value.mantissa().abs();
-    let limit = i128::from(MAX_AMOUNT_UNITS) * 10_i128.pow(value.scale());
-    match i64::try_from(mantissa * 10_i128.pow(up)) {
-        Ok(minor) if mantissa <= limit => Ok(minor),
+    // The scale is at most `minor_units` (at most 4), so comparing
+    // mantissas at that scale is exact and avoids a decimal rescale; below
+    // the limit the amount in minor units fits easily.
+    match i64::try_from(value.mantissa().unsigned_abs()) {
+        Ok(m) if m <= MAX_AMOUNT_UNITS * unit => Ok(m * shift),
         _ => Err(Error::limit(
             Document::Event,
             path(),
@@ -129,91 +138,89 @@ pub(crate) fn value_lines<'a>(
     }
     let mu = engine.program().minor_units;
     let before_rewards = engine.program().points.earn_on == EarnBase::BeforeRewardDiscounts;
-    lines
-        .iter()
-        .enumerate()
-        .map(|(i, line)| {
-            let at = |field: &str| format!("{path}[{i}].{field}");
-            check_id_at(&line.sku, || at("sku"))?;
-            if let Some(c) = &line.category {
-                check_id_at(c, || at("category"))?;
-            }
-            if line.tags.len() > 32 {
-                return Err(Error::limit(
-                    Document::Event,
-                    at("tags"),
-                    "at most 32 tags are allowed",
-                ));
-            }
-            for (t, tag) in line.tags.iter().enumerate() {
-                check_id_at(tag, || format!("{path}[{i}].tags[{t}]"))?;
-            }
-            if line.quantity == 0 {
-                return Err(Error::invalid(
-                    Document::Event,
-                    at("quantity"),
-                    "must be at least 1",
-                ));
-            }
-            if line.quantity > MAX_QUANTITY {
-                return Err(Error::limit(
-                    Document::Event,
-                    at("quantity"),
-                    format!("must be at most {MAX_QUANTITY}, got {}", line.quantity),
-                ));
-            }
-            let price = to_minor(|| at("unit_price"), line.unit_price.0, mu)?;
-            // At most 10^13 x 10^4: no overflow.
-            let gross = price * i64::from(line.quantity);
-            // Most lines have no discounts: skip their checks.
-            let discount = match line.discount {
-                Some(d) => to_minor(|| at("discount"), d.0, mu)?,
-                None => 0,
-            };
-            let reward = match line.reward_discount {
-                Some(d) => to_minor(|| at("reward_discount"), d.0, mu)?,
-                None => 0,
-            };
-            let value = gross - discount - reward;
-            if value < 0 {
-                let zero = Dec(Decimal::ZERO);
-                let (d, r) = (
-                    line.discount.unwrap_or(zero),
-                    line.reward_discount.unwrap_or(zero),
-                );
-                return Err(Error::invalid(
-                    Document::Event,
-                    at("discount"),
-                    format!(
-                        "discounts of `{}` exceed the line's `{}`",
-                        d.0 + r.0,
-                        line.unit_price.0 * Decimal::from(line.quantity)
-                    ),
-                ));
-            }
-            let base = if before_rewards {
-                gross - discount
-            } else {
-                value
-            };
-            let earning_units = if before_rewards || reward == 0 || price == 0 {
-                line.quantity
-            } else {
-                // Units the reward paid for, a part unit counting whole.
-                let free = (reward + price - 1) / price;
-                line.quantity
-                    .saturating_sub(u32::try_from(free).unwrap_or(line.quantity))
-            };
-            Ok(Valued {
-                line,
-                price,
-                value,
-                base,
-                eligible: !engine.is_excluded(line.category.as_deref()),
-                earning_units,
-            })
-        })
-        .collect()
+    let mut valued = Vec::with_capacity(lines.len());
+    for (i, line) in lines.iter().enumerate() {
+        let at = |field: &str| format!("{path}[{i}].{field}");
+        check_id_at(&line.sku, || at("sku"))?;
+        if let Some(c) = &line.category {
+            check_id_at(c, || at("category"))?;
+        }
+        if line.tags.len() > 32 {
+            return Err(Error::limit(
+                Document::Event,
+                at("tags"),
+                "at most 32 tags are allowed",
+            ));
+        }
+        for (t, tag) in line.tags.iter().enumerate() {
+            check_id_at(tag, || format!("{path}[{i}].tags[{t}]"))?;
+        }
+        if line.quantity == 0 {
+            return Err(Error::invalid(
+                Document::Event,
+                at("quantity"),
+                "must be at least 1",
+            ));
+        }
+        if line.quantity > MAX_QUANTITY {
+            return Err(Error::limit(
+                Document::Event,
+                at("quantity"),
+                format!("must be at most {MAX_QUANTITY}, got {}", line.quantity),
+            ));
+        }
+        let price = to_minor(|| at("unit_price"), line.unit_price.0, mu)?;
+        // At most 10^13 x 10^4: no overflow.
+        let gross = price * i64::from(line.quantity);
+        // Most lines have no discounts: skip their checks.
+        let discount = match line.discount {
+            Some(d) => to_minor(|| at("discount"), d.0, mu)?,
+            None => 0,
+        };
+        let reward = match line.reward_discount {
+            Some(d) => to_minor(|| at("reward_discount"), d.0, mu)?,
+            None => 0,
+        };
+        let value = gross - discount - reward;
+        if value < 0 {
+            let zero = Dec(Decimal::ZERO);
+            let (d, r) = (
+                line.discount.unwrap_or(zero),
+                line.reward_discount.unwrap_or(zero),
+            );
+            return Err(Error::invalid(
+                Document::Event,
+                at("discount"),
+                format!(
+                    "discounts of `{}` exceed the line's `{}`",
+                    d.0 + r.0,
+                    line.unit_price.0 * Decimal::from(line.quantity)
+                ),
+            ));
+        }
+        let base = if before_rewards {
+            gross - discount
+        } else {
+            value
+        };
+        let earning_units = if before_rewards || reward == 0 || price == 0 {
+            line.quantity
+        } else {
+            // Units the reward paid for, a part unit counting whole.
+            let free = (reward + price - 1) / price;
+            line.quantity
+                .saturating_sub(u32::try_from(free).unwrap_or(line.quantity))
+        };
+        valued.push(Valued {
+            line,
+            price,
+            value,
+            base,
+            eligible: !engine.is_excluded(line.category.as_deref()),
+            earning_units,
+        });
+    }
+    Ok(valued)
 }
 
 /// Amount in minor units (cents) as an integer, truncated toward zero;
@@ -269,8 +276,17 @@ pub(crate) fn split(total: i64, weights: &[i64]) -> Vec<i64> {
     }
     let t = i128::from(total);
     let mut given: i128 = 0;
+    // Baskets are small: when every product fits 64 bits, divide in 64
+    // bits (128-bit division is a library call).
+    let small = i64::try_from(sum).ok().filter(|_| {
+        let most = weights.iter().copied().max().unwrap_or(0).max(0);
+        total >= 0 && total.checked_mul(most).is_some()
+    });
     for (&w, share) in weights.iter().zip(shares.iter_mut()) {
-        let q = (t * i128::from(w.max(0))).div_euclid(sum);
+        let q = match small {
+            Some(sum) => i128::from(total * w.max(0) / sum),
+            None => (t * i128::from(w.max(0))).div_euclid(sum),
+        };
         *share = i64::try_from(q).unwrap_or(0);
         given += q;
     }
@@ -280,7 +296,10 @@ pub(crate) fn split(total: i64, weights: &[i64]) -> Vec<i64> {
     }
     let remainder = |i: usize| {
         let w = weights.get(i).copied().unwrap_or(0).max(0);
-        (t * i128::from(w)).rem_euclid(sum)
+        match small {
+            Some(sum) => i128::from(total * w % sum),
+            None => (t * i128::from(w)).rem_euclid(sum),
+        }
     };
     // Fewer than `weights.len()` units are left over. For a handful of
     // them (and at most 64 weights, one bit each) a scan for the largest

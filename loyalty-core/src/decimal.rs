@@ -202,7 +202,12 @@ impl Rounding {
     pub fn ratio(self, value: i128, scale: u32, factor: Decimal) -> Option<i64> {
         let n = value.checked_mul(factor.mantissa())?;
         let d = 10_i128.checked_pow(scale.checked_add(factor.scale())?)?;
-        let (q, r) = (n / d, n % d);
+        // Nearly always both fit 64 bits, where division is a single
+        // instruction (128-bit division is a library call).
+        let (q, r) = match (i64::try_from(n), i64::try_from(d)) {
+            (Ok(n), Ok(d)) => (i128::from(n / d), i128::from(n % d)),
+            _ => (n / d, n % d),
+        };
         let away = match self {
             Rounding::Floor => false,
             Rounding::Ceiling => r != 0,
