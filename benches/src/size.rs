@@ -81,6 +81,6 @@ pub fn in_memory(account: &Account) -> usize {
         + vec(&a.recent_events)
         + a.recent_events
             .iter()
-            .map(|e| e.id.capacity() + e.digest.capacity())
+            .map(|e| e.id.capacity())
             .sum::<usize>()
 }

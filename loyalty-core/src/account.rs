@@ -458,11 +458,14 @@ pub struct LineRecord {
 
 /// An event the account remembers for idempotency.
 ///
-/// In JSON, a positional array (see its JSON Schema).
+/// In JSON, one string: the id, a space and the digest in 16 lowercase hex
+/// digits (see its JSON Schema).
 #[derive(Clone, Debug, PartialEq)]
 pub struct SeenEvent {
     /// Event id.
     pub id: String,
-    /// 64-bit FNV-1a digest of the event's fields, in hex.
-    pub digest: String,
+    /// 64-bit FNV-1a digest of the event's fields. A number, not its hex
+    /// text: every event computes and compares one, and accounts copy and
+    /// parse the sixteen or more they remember.
+    pub digest: u64,
 }

@@ -209,17 +209,6 @@ pub(crate) fn check(a: &Account) -> Result<(), Error> {
     }
     for (i, s) in a.recent_events.iter().enumerate() {
         id(|| format!("recent_events[{i}]"), &s.id)?;
-        if s.digest.len() != 16
-            || !s
-                .digest
-                .bytes()
-                .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
-        {
-            return Err(bad(
-                format!("recent_events[{i}]"),
-                "must be 16 lowercase hex digits",
-            ));
-        }
     }
     Ok(())
 }

@@ -759,7 +759,7 @@ impl JsonSchema for Bucket {
 
 impl Serialize for SeenEvent {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(&format_args!("{} {}", self.id, self.digest))
+        s.collect_str(&format_args!("{} {:016x}", self.id, self.digest))
     }
 }
 
@@ -772,11 +772,23 @@ impl<'de> Deserialize<'de> for SeenEvent {
                 f.write_str("a remembered event: \"ID DIGEST\"")
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<SeenEvent, E> {
+                let digest = |d: &str| {
+                    let hex = d.len() == 16
+                        && d.bytes()
+                            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
+                    hex.then(|| u64::from_str_radix(d, 16).ok()).flatten()
+                };
                 match v.rsplit_once(' ') {
-                    Some((id, digest)) => Ok(SeenEvent {
-                        id: id.to_owned(),
-                        digest: digest.to_owned(),
-                    }),
+                    Some((id, d)) => match digest(d) {
+                        Some(digest) => Ok(SeenEvent {
+                            id: id.to_owned(),
+                            digest,
+                        }),
+                        None => Err(E::custom(format!(
+                            "`{}`: the digest must be 16 lowercase hex digits",
+                            crate::error::clip(v)
+                        ))),
+                    },
                     None => Err(E::custom(format!(
                         "`{}` is not an event id, a space and a digest",
                         crate::error::clip(v)
@@ -1121,7 +1133,7 @@ mod tests {
         });
         a.recent_events = vec![SeenEvent {
             id: "p 1".into(),
-            digest: "0123456789abcdef".into(),
+            digest: 0x0123_4567_89ab_cdef,
         }];
         a
     }
@@ -1135,6 +1147,24 @@ mod tests {
             r#"{"member":"m 1","enrolled_at":"2026-03-02T08:00:00-05:00","last_event_at":"2026-03-12T11:10:00-04:00","last_activity_at":"2026-03-11T11:10:00-04:00","points":{"balance":10,"pending":5,"lots":[[4,"2026-03-02T08:05:00-05:00","2027-03-02T08:05:00-05:00"],[6,"2026-03-10T10:33:00.500-04:00"],[5,0,null,1209600]]},"stamps":{"count":0},"purchases":[["p 1",0,[[3,10,900,0,0,0,1,3,300],[1,0,0,0,0,0,0,0,0,0,0,7]],null,0,2,[],"trees"]],"tier":{"buckets":[[1,2]]},"recent_events":["p 1 0123456789abcdef"]}"#
         );
         assert_eq!(serde_json::from_str::<Account>(&json).unwrap(), a);
+    }
+
+    /// A remembered event's digest is exactly 16 lowercase hex digits.
+    #[test]
+    fn remembered_digests_are_16_lowercase_hex_digits() {
+        let json = serde_json::to_string(&sample()).unwrap();
+        for bad in [
+            "p 1 0123456789ABCDEF",
+            "p 1 0123456789abcde",
+            "p 1 0123456789abcdef0",
+            "p 1 +123456789abcdef",
+            "p 1 0123456789abcdeg",
+            "p1",
+        ] {
+            let text = json.replace("p 1 0123456789abcdef", bad);
+            let err = crate::json::parse_account(&text).map(|_| ()).unwrap_err();
+            assert_eq!(err.path(), "recent_events[0]", "{bad}: {err}");
+        }
     }
 
     #[test]

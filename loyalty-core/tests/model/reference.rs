@@ -486,7 +486,15 @@ impl Model {
                 match self.reward_cost(&r.reward) {
                     None => return Expect::Fail(ErrorKind::Rule),
                     Some((kind, cost)) if kind == "points" => {
-                        if !self.expiry_due(&now) && self.balance(Asset::Points) < cost {
+                        // Reservations that expire by now are released
+                        // first, by this same event.
+                        let released: i64 = self
+                            .open
+                            .iter()
+                            .filter(|(_, expires, _)| *expires <= now)
+                            .map(|(_, _, held)| held)
+                            .sum();
+                        if !self.expiry_due(&now) && self.balance(Asset::Points) + released < cost {
                             return Expect::Fail(ErrorKind::Rule);
                         }
                     }
