@@ -8,6 +8,7 @@
 
 use crate::account::Account;
 use crate::error::{Document, Error};
+use crate::id::Fault;
 use crate::limits::*;
 
 fn bad(path: impl Into<String>, message: impl Into<String>) -> Error {
@@ -41,7 +42,7 @@ fn range(path: impl At, v: i64, min: i64, max: i64) -> Result<(), Error> {
 }
 
 fn id(path: impl At, s: &str) -> Result<(), Error> {
-    if s.is_empty() || s.len() > MAX_ID_BYTES || crate::basket::has_control(s) {
+    if Fault::of(s).is_some() {
         return Err(bad(
             path.at(),
             format!("must be 1 to {MAX_ID_BYTES} bytes without control characters"),

@@ -13,6 +13,7 @@ use crate::decimal::Dec;
 use crate::engine::Engine;
 use crate::error::{Document, Error};
 use crate::event::Line;
+use crate::id::Fault;
 use crate::limits::*;
 use crate::program::{EarnBase, Match};
 
@@ -57,29 +58,11 @@ pub(crate) fn check_event_id(path: &str, id: &str) -> Result<(), Error> {
 /// basket checks run on every purchase, twice: building paths eagerly cost
 /// five allocations per line).
 fn check_id_at(id: &str, path: impl FnOnce() -> String) -> Result<(), Error> {
-    if id.is_empty() {
-        Err(Error::invalid(Document::Event, path(), "must not be empty"))
-    } else if id.len() > MAX_ID_BYTES {
-        Err(Error::limit(
-            Document::Event,
-            path(),
-            format!("must be at most {MAX_ID_BYTES} bytes"),
-        ))
-    } else if has_control(id) {
-        Err(Error::invalid(
-            Document::Event,
-            path(),
-            "must not contain control characters",
-        ))
-    } else {
-        Ok(())
+    match Fault::of(id) {
+        None => Ok(()),
+        Some(f @ Fault::TooLong) => Err(Error::limit(Document::Event, path(), f.message())),
+        Some(f) => Err(Error::invalid(Document::Event, path(), f.message())),
     }
-}
-
-/// Whether `text` holds a control character. Ids are nearly always
-/// printable ASCII: a byte test settles those without decoding UTF-8.
-pub(crate) fn has_control(text: &str) -> bool {
-    !text.bytes().all(|b| (0x20..0x7f).contains(&b)) && text.chars().any(char::is_control)
 }
 
 /// Powers of ten up to the largest number of minor units a currency may

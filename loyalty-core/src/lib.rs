@@ -70,6 +70,7 @@ mod earn;
 mod engine;
 pub mod error;
 pub mod event;
+mod id;
 mod idempotency;
 pub mod json;
 pub mod limits;

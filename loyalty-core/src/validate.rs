@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 use rust_decimal::Decimal;
 
 use crate::error::{clip, Document, Error};
+use crate::id::Fault;
 use crate::limits::*;
 use crate::program::{
     Benefit, Condition, Cost, Earn, Expiry, Match, Program, Qualifier, TierWindow,
@@ -27,12 +28,8 @@ impl Checker<'_> {
     }
 
     fn id(&mut self, path: &str, id: &str) {
-        if id.is_empty() {
-            self.fail(path, "must not be empty");
-        } else if id.len() > MAX_ID_BYTES {
-            self.fail(path, format!("must be at most {MAX_ID_BYTES} bytes"));
-        } else if id.chars().any(char::is_control) {
-            self.fail(path, "must not contain control characters");
+        if let Some(fault) = Fault::of(id) {
+            self.fail(path, fault.message());
         }
     }
 
