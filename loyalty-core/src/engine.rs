@@ -4,21 +4,20 @@
 //! load time (reward index, exclusion set). It is immutable, `Send` and
 //! `Sync`: load it once, share it across threads (e.g. in an `Arc`).
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use std::collections::BTreeMap;
-
+use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 
 use crate::account::Account;
+use crate::apply::OnError;
 use crate::error::Error;
 use crate::event::{Event, Purchase};
 use crate::outcome::{Outcome, Quote};
-use crate::validate::validate;
-use rust_decimal::prelude::ToPrimitive;
-
 use crate::program::{Expiry, Program, Qualifier, Reward, Shortfall};
 use crate::time::Timestamp;
+use crate::validate::validate;
 
 /// A validated program, ready to apply events.
 ///
@@ -109,8 +108,10 @@ impl Engine {
     /// caller's account is untouched. A duplicate event returns the account
     /// unchanged with an outcome whose status is `duplicate`.
     pub fn apply(&self, account: &Account, event: &Event) -> Result<Applied, Error> {
+        // The event runs on a copy that is simply dropped if it fails: no
+        // undo to prepare (see `apply_in_place` for the other way round).
         let mut next = account.clone();
-        let outcome = crate::apply::apply(self, &mut next, event)?;
+        let outcome = crate::apply::apply(self, &mut next, event, OnError::Discard)?;
         Ok((next, outcome))
     }
 
@@ -118,7 +119,7 @@ impl Engine {
     /// not grow with the account's lots and purchases (long lists are
     /// journaled, not copied). On error the account is left exactly as it was.
     pub fn apply_in_place(&self, account: &mut Account, event: &Event) -> Result<Outcome, Error> {
-        crate::apply::apply(self, account, event)
+        crate::apply::apply(self, account, event, OnError::Restore)
     }
 
     /// What `purchase` would earn for `account`, changing nothing.

@@ -42,6 +42,9 @@ pub(crate) enum Journal<T> {
     },
     /// The whole original list.
     Full(VecDeque<T>),
+    /// Not kept: a failed event will not be undone (its account is a copy
+    /// that is dropped, see `Engine::apply`).
+    Off,
 }
 
 impl<T: Clone> Journal<T> {
@@ -122,6 +125,9 @@ impl<T: Clone> Journal<T> {
 
     /// Before any other change: save the whole original list.
     pub(crate) fn before_any(&mut self, list: &VecDeque<T>) {
+        if matches!(self, Journal::Off) {
+            return;
+        }
         let original = match std::mem::take(self) {
             Journal::Untouched => list.clone(),
             Journal::Ends {
@@ -131,6 +137,7 @@ impl<T: Clone> Journal<T> {
                 tail,
             } => original_of(list, front, fresh, kept, tail),
             Journal::Full(o) => o,
+            Journal::Off => return,
         };
         *self = Journal::Full(original);
     }
@@ -138,7 +145,7 @@ impl<T: Clone> Journal<T> {
     /// Put `list` back as it was before the event.
     pub(crate) fn restore(self, list: &mut VecDeque<T>) {
         match self {
-            Journal::Untouched => {}
+            Journal::Untouched | Journal::Off => {}
             Journal::Ends {
                 front,
                 fresh,
@@ -171,6 +178,20 @@ mod tests {
 
     fn deque(items: &[i32]) -> VecDeque<i32> {
         items.iter().copied().collect()
+    }
+
+    /// Switched off, a journal changes the list as asked and keeps nothing.
+    #[test]
+    fn off_keeps_nothing() {
+        let mut list = deque(&[1, 2, 3]);
+        let mut j = Journal::Off;
+        j.drop_front(&mut list, 1);
+        j.before_append(&list);
+        j.push_front(&mut list, 0);
+        j.touch_from(&list, 0);
+        j.before_any(&list);
+        assert!(matches!(j, Journal::Off));
+        assert_eq!(list, deque(&[0, 2, 3]));
     }
 
     #[test]

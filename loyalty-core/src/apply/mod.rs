@@ -79,6 +79,31 @@ pub(crate) struct Journals {
     vouchers: journal::Journal<crate::account::Voucher>,
 }
 
+impl Journals {
+    /// Journals that keep nothing, for an account that is dropped on error.
+    fn off() -> Journals {
+        use journal::Journal::Off;
+        Journals {
+            points: Off,
+            wallet: Off,
+            purchases: Off,
+            redemptions: Off,
+            vouchers: Off,
+        }
+    }
+}
+
+/// What becomes of the account when an event fails.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum OnError {
+    /// Put it back exactly as it was (the account is the caller's: a small
+    /// copy and the journals are kept while the event runs).
+    Restore,
+    /// Nothing: the account is a copy the caller drops on error, so neither
+    /// the small copy nor the journals are needed.
+    Discard,
+}
+
 /// A copy of everything in `acc` but its long lists (lots, purchases,
 /// vouchers, redemptions, recent events), which are journaled instead.
 fn small_copy(acc: &mut Account) -> Account {
@@ -136,7 +161,12 @@ fn empty_outcome(id: &str, status: Status) -> Outcome {
     }
 }
 
-pub(crate) fn apply(engine: &Engine, acc: &mut Account, event: &Event) -> Result<Outcome, Error> {
+pub(crate) fn apply(
+    engine: &Engine,
+    acc: &mut Account,
+    event: &Event,
+    on_error: OnError,
+) -> Result<Outcome, Error> {
     let basket = check_event(engine, event)?;
     let id = event.id();
     let digest = digest(event);
@@ -187,18 +217,22 @@ pub(crate) fn apply(engine: &Engine, acc: &mut Account, event: &Event) -> Result
     }
 
     let points_before = acc.points.balance;
-    let small = small_copy(acc);
+    let (small, journal) = match on_error {
+        OnError::Restore => (Some(small_copy(acc)), Journals::default()),
+        OnError::Discard => (None, Journals::off()),
+    };
     let mut tx = Tx {
         engine,
         acc,
-        journal: Journals::default(),
+        journal,
         out: empty_outcome(id, Status::Applied),
         now,
         vouchers_issued: 0,
     };
     if let Err(e) = tx.run(event, basket, points_before) {
-        let (acc, journals) = (tx.acc, tx.journal);
-        roll_back(acc, small, journals);
+        if let Some(small) = small {
+            roll_back(tx.acc, small, tx.journal);
+        }
         return Err(e);
     }
     let remember = usize::try_from(engine.program().idempotency.remember).unwrap_or(usize::MAX);
