@@ -259,6 +259,86 @@ impl Account {
             ..Account::default()
         }
     }
+
+    /// A copy with room for a few more elements in the lists events append
+    /// to, for `Engine::apply`: a derived `clone()` leaves none, so the
+    /// event's first push would move the whole list to a bigger buffer.
+    pub(crate) fn copy_with_room(&self) -> Account {
+        // Every field is named: a new one cannot be forgotten here.
+        let Account {
+            member,
+            enrolled_at,
+            last_event_at,
+            last_activity_at,
+            profile,
+            visits,
+            points,
+            wallet,
+            stamps,
+            vouchers,
+            reservations,
+            redemptions,
+            purchases,
+            tier,
+            usage,
+            subscription,
+            donations,
+            birthday_year,
+            referral_done,
+            referrals,
+            messaging,
+            recent_events,
+        } = self;
+        Account {
+            member: member.clone(),
+            enrolled_at: *enrolled_at,
+            last_event_at: *last_event_at,
+            last_activity_at: *last_activity_at,
+            profile: profile.clone(),
+            visits: *visits,
+            points: points.copy_with_room(),
+            wallet: wallet.copy_with_room(),
+            stamps: stamps.clone(),
+            vouchers: with_room(vouchers),
+            reservations: reservations.clone(),
+            redemptions: with_room(redemptions),
+            purchases: with_room(purchases),
+            tier: tier.clone(),
+            usage: usage.clone(),
+            subscription: subscription.clone(),
+            donations: donations.clone(),
+            birthday_year: *birthday_year,
+            referral_done: *referral_done,
+            referrals: referrals.clone(),
+            messaging: messaging.clone(),
+            recent_events: {
+                let mut v = Vec::with_capacity(recent_events.len() + ROOM);
+                v.extend(recent_events.iter().cloned());
+                v
+            },
+        }
+    }
+}
+
+/// Spare room [`Account::copy_with_room`] gives each list.
+const ROOM: usize = 2;
+
+fn with_room<T: Clone>(list: &VecDeque<T>) -> VecDeque<T> {
+    let mut copy = VecDeque::with_capacity(list.len() + ROOM);
+    copy.extend(list.iter().cloned());
+    copy
+}
+
+impl Points {
+    fn copy_with_room(&self) -> Points {
+        Points {
+            balance: self.balance,
+            pending: self.pending,
+            reserved: self.reserved,
+            debt: self.debt,
+            lots: with_room(&self.lots),
+        }
+    }
 }
 
 /// Points balances. Each balance equals the sum of the ledger entries on

@@ -110,7 +110,7 @@ impl Engine {
     pub fn apply(&self, account: &Account, event: &Event) -> Result<Applied, Error> {
         // The event runs on a copy that is simply dropped if it fails: no
         // undo to prepare (see `apply_in_place` for the other way round).
-        let mut next = account.clone();
+        let mut next = account.copy_with_room();
         let outcome = crate::apply::apply(self, &mut next, event, OnError::Discard)?;
         Ok((next, outcome))
     }

@@ -1149,6 +1149,16 @@ mod tests {
         assert_eq!(serde_json::from_str::<Account>(&json).unwrap(), a);
     }
 
+    /// The copy `Engine::apply` works on is the account, with room to grow.
+    #[test]
+    fn a_copy_with_room_is_equal() {
+        let a = sample();
+        let copy = a.copy_with_room();
+        assert_eq!(copy, a);
+        assert!(copy.points.lots.capacity() > a.points.lots.len());
+        assert!(copy.purchases.capacity() > a.purchases.len());
+    }
+
     /// A remembered event's digest is exactly 16 lowercase hex digits.
     #[test]
     fn remembered_digests_are_16_lowercase_hex_digits() {
