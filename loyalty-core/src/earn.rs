@@ -267,7 +267,9 @@ pub(crate) fn evaluate(
         facts,
         attribute,
     };
-    let mut results: Vec<Result> = Vec::new();
+    // Room for the few rules that usually fire on a basket, so the vector
+    // does not grow (and move) as they are pushed.
+    let mut results: Vec<Result> = Vec::with_capacity(program.rules.len().min(5));
     let mut cashback_left = engine.cashback_room(facts.usage, facts.time);
     for &index in engine.rule_order() {
         let Some(rule) = program.rules.get(index) else {

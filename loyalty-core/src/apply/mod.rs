@@ -225,7 +225,12 @@ pub(crate) fn apply(
         engine,
         acc,
         journal,
-        out: empty_outcome(id, Status::Applied),
+        out: {
+            // Room for the ledger entries of a typical event.
+            let mut out = empty_outcome(id, Status::Applied);
+            out.ledger.reserve(8);
+            out
+        },
         now,
         vouchers_issued: 0,
     };
