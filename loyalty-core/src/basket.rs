@@ -258,55 +258,49 @@ pub(crate) fn split(total: i64, weights: &[i64]) -> Vec<i64> {
         return shares;
     }
     let t = i128::from(total);
-    let mut given: i128 = 0;
     // Baskets are small: when every product fits 64 bits, divide in 64
-    // bits (128-bit division is a library call).
+    // bits (128-bit division is a library call), and keep the remainders
+    // of at most 64 weights on the stack.
     let small = i64::try_from(sum).ok().filter(|_| {
         let most = weights.iter().copied().max().unwrap_or(0).max(0);
-        total >= 0 && total.checked_mul(most).is_some()
+        total >= 0 && weights.len() <= 64 && total.checked_mul(most).is_some()
     });
+    if let Some(sum) = small {
+        let mut remainders = [0_i64; 64];
+        let mut left = total;
+        for ((&w, share), r) in weights.iter().zip(shares.iter_mut()).zip(&mut remainders) {
+            let product = total * w.max(0);
+            *share = product / sum;
+            *r = product % sum;
+            left -= *share;
+        }
+        // Fewer units than weights are left: each goes to the largest
+        // remainder not served yet (ties to the earlier index), which is
+        // what sorting all remainders would give.
+        let n = weights.len();
+        for _ in 0..left {
+            let mut best: Option<(i64, usize)> = None;
+            for (i, &r) in remainders.iter().enumerate().take(n) {
+                if r >= 0 && best.is_none_or(|(b, _)| r > b) {
+                    best = Some((r, i));
+                }
+            }
+            let Some((_, i)) = best else { break };
+            if let (Some(share), Some(r)) = (shares.get_mut(i), remainders.get_mut(i)) {
+                *share += 1;
+                *r = -1;
+            }
+        }
+        return shares;
+    }
+    let mut given: i128 = 0;
     for (&w, share) in weights.iter().zip(shares.iter_mut()) {
-        let q = match small {
-            Some(sum) => i128::from(total * w.max(0) / sum),
-            None => (t * i128::from(w.max(0))).div_euclid(sum),
-        };
+        let q = (t * i128::from(w.max(0))).div_euclid(sum);
         *share = i64::try_from(q).unwrap_or(0);
         given += q;
     }
     let left = t - given;
     if left <= 0 {
-        return shares;
-    }
-    let remainder = |i: usize| {
-        let w = weights.get(i).copied().unwrap_or(0).max(0);
-        match small {
-            Some(sum) => i128::from(total * w % sum),
-            None => (t * i128::from(w)).rem_euclid(sum),
-        }
-    };
-    // Fewer than `weights.len()` units are left over. For a handful of
-    // them (and at most 64 weights, one bit each) a scan for the largest
-    // remainder each time beats sorting all remainders and allocates
-    // nothing; the result is the same.
-    if left <= 4 && weights.len() <= 64 {
-        let mut taken = 0_u64;
-        for _ in 0..left {
-            let mut best: Option<(i128, usize)> = None;
-            for i in 0..weights.len() {
-                if taken & (1 << i) != 0 {
-                    continue;
-                }
-                let r = remainder(i);
-                if best.is_none_or(|(b, _)| r > b) {
-                    best = Some((r, i));
-                }
-            }
-            let Some((_, i)) = best else { break };
-            taken |= 1 << i;
-            if let Some(s) = shares.get_mut(i) {
-                *s += 1;
-            }
-        }
         return shares;
     }
     split_sorted(t, weights, sum, shares, left)
