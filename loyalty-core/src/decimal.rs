@@ -21,6 +21,7 @@ use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::limits::{MAX_INTEGER_DIGITS, MAX_SCALE};
+use crate::text::StackText;
 
 /// A decimal number that serializes as a JSON string, e.g. `"12.50"`.
 ///
@@ -106,59 +107,41 @@ impl FromStr for Dec {
 
 impl Serialize for Dec {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(Written::of(self.0).as_str())
+        serializer.serialize_str(written(self.0).as_str())
     }
 }
 
 /// A decimal as `Decimal`'s `Display` writes it (every digit of its scale,
-/// a `-` when the sign is negative), made on the stack: outcomes and
-/// accounts write several amounts per event, and the formatter machinery
-/// (with JSON escaping of each piece) cost more than the digits.
-struct Written {
-    buf: [u8; 40],
-    start: usize,
-}
-
-impl Written {
-    fn of(d: Decimal) -> Written {
-        let mut out = Written {
-            buf: [0; 40],
-            start: 40,
-        };
-        let scale = d.scale() as usize;
-        let mut m = d.mantissa().unsigned_abs();
-        // Digits from the last, the point after `scale` of them, and at
-        // least one digit before the point.
-        let mut digits = 0;
-        loop {
+/// a `-` when the sign is negative), without the formatter.
+fn written(d: Decimal) -> StackText<40> {
+    // Digits from the last (at most 29, plus the zeros a scale of up to 28
+    // adds), the point after `scale` of them, at least one before it.
+    let scale = d.scale() as usize;
+    let mut m = d.mantissa().unsigned_abs();
+    let mut reversed = [0_u8; 32];
+    let mut n = 0;
+    loop {
+        if let Some(slot) = reversed.get_mut(n) {
             // `m % 10` is below 10.
-            out.push(b'0' + (m % 10) as u8);
-            m /= 10;
-            digits += 1;
-            if digits == scale {
-                out.push(b'.');
-            }
-            if m == 0 && digits > scale {
-                break;
-            }
+            *slot = b'0' + (m % 10) as u8;
         }
-        if d.is_sign_negative() {
-            out.push(b'-');
-        }
-        out
-    }
-
-    fn push(&mut self, b: u8) {
-        self.start = self.start.saturating_sub(1);
-        if let Some(slot) = self.buf.get_mut(self.start) {
-            *slot = b;
+        m /= 10;
+        n += 1;
+        if m == 0 && n > scale {
+            break;
         }
     }
-
-    fn as_str(&self) -> &str {
-        // Only ASCII digits, '.' and '-' were written.
-        std::str::from_utf8(self.buf.get(self.start..).unwrap_or_default()).unwrap_or_default()
+    let mut out = StackText::new();
+    if d.is_sign_negative() {
+        out.push(b'-');
     }
+    for (i, &digit) in reversed.iter().take(n).rev().enumerate() {
+        if i + scale == n {
+            out.push(b'.');
+        }
+        out.push(digit);
+    }
+    out
 }
 
 impl<'de> Deserialize<'de> for Dec {
@@ -346,7 +329,7 @@ mod tests {
             cases.push(if b & 1 == 1 { -d } else { d });
         }
         for d in cases {
-            assert_eq!(Written::of(d).as_str(), d.to_string(), "{d:?}");
+            assert_eq!(written(d).as_str(), d.to_string(), "{d:?}");
         }
     }
 

@@ -79,6 +79,7 @@ mod period;
 pub mod program;
 mod rewards;
 pub mod schema;
+mod text;
 pub mod time;
 mod validate;
 

@@ -14,6 +14,7 @@ use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::limits::{MAX_YEAR, MIN_YEAR};
+use crate::text::StackText;
 
 /// An instant with the offset it was written in, e.g. `2026-03-14T09:30:00-04:00`.
 ///
@@ -133,101 +134,69 @@ impl Timestamp {
 /// RFC 3339 text of a timestamp, written without allocating: accounts and
 /// outcomes hold a dozen timestamps, and chrono's formatter (a `String`
 /// each) was a visible share of every JSON answer.
-struct Rfc3339 {
-    buf: [u8; 40],
-    len: usize,
-}
-
-impl Rfc3339 {
-    /// The same text as chrono's `to_rfc3339_opts(SecondsFormat::AutoSi,
-    /// true)` (checked by a test), without chrono's formatting machinery,
-    /// which the WebAssembly build would otherwise carry.
-    fn of(t: &DateTime<FixedOffset>) -> Rfc3339 {
-        use chrono::{Datelike, Timelike};
-        let local = t.naive_local();
-        let year = local.year();
-        // chrono keeps a leap second as nanoseconds past 1,000,000,000 of
-        // second 59; it is written as second 60.
-        let (mut second, mut nanos) = (local.second(), local.nanosecond());
-        if nanos >= 1_000_000_000 {
-            second += 1;
-            nanos -= 1_000_000_000;
-        }
-        let mut out = Rfc3339 {
-            buf: [0; 40],
-            len: 0,
-        };
-        // Years outside 0-9999 (none is accepted, but a computed date
-        // could reach 10000) are signed, as ISO 8601 and chrono write them.
-        if (0..=9999).contains(&year) {
-            out.digits(year.unsigned_abs(), 4);
+///
+/// The same text as chrono's `to_rfc3339_opts(SecondsFormat::AutoSi,
+/// true)` (checked by a test), without chrono's formatting machinery,
+/// which the WebAssembly build would otherwise carry.
+fn rfc3339(t: &DateTime<FixedOffset>) -> StackText<40> {
+    use chrono::{Datelike, Timelike};
+    let local = t.naive_local();
+    let year = local.year();
+    // chrono keeps a leap second as nanoseconds past 1,000,000,000 of
+    // second 59; it is written as second 60.
+    let (mut second, mut nanos) = (local.second(), local.nanosecond());
+    if nanos >= 1_000_000_000 {
+        second += 1;
+        nanos -= 1_000_000_000;
+    }
+    let mut out = StackText::new();
+    // Years outside 0-9999 (none is accepted, but a computed date
+    // could reach 10000) are signed, as ISO 8601 and chrono write them.
+    if (0..=9999).contains(&year) {
+        out.digits(year.unsigned_abs(), 4);
+    } else {
+        out.push(if year < 0 { b'-' } else { b'+' });
+        let n = year.unsigned_abs();
+        out.digits(n, n.checked_ilog10().map_or(1, |d| d + 1).max(4));
+    }
+    out.push(b'-');
+    out.digits(local.month(), 2);
+    out.push(b'-');
+    out.digits(local.day(), 2);
+    out.push(b'T');
+    out.digits(local.hour(), 2);
+    out.push(b':');
+    out.digits(local.minute(), 2);
+    out.push(b':');
+    out.digits(second, 2);
+    // As chrono's `SecondsFormat::AutoSi`: as many digits as needed in
+    // groups of three.
+    if nanos != 0 {
+        out.push(b'.');
+        if nanos % 1_000_000 == 0 {
+            out.digits(nanos / 1_000_000, 3);
+        } else if nanos % 1_000 == 0 {
+            out.digits(nanos / 1_000, 6);
         } else {
-            out.push(if year < 0 { b'-' } else { b'+' });
-            let n = year.unsigned_abs();
-            out.digits(n, n.checked_ilog10().map_or(1, |d| d + 1).max(4));
+            out.digits(nanos, 9);
         }
-        out.push(b'-');
-        out.digits(local.month(), 2);
-        out.push(b'-');
-        out.digits(local.day(), 2);
-        out.push(b'T');
-        out.digits(local.hour(), 2);
+    }
+    let offset = t.offset().local_minus_utc();
+    if offset == 0 {
+        out.push(b'Z');
+    } else {
+        out.push(if offset < 0 { b'-' } else { b'+' });
+        let minutes = offset.unsigned_abs() / 60;
+        out.digits(minutes / 60, 2);
         out.push(b':');
-        out.digits(local.minute(), 2);
-        out.push(b':');
-        out.digits(second, 2);
-        // As chrono's `SecondsFormat::AutoSi`: as many digits as needed in
-        // groups of three.
-        if nanos != 0 {
-            out.push(b'.');
-            if nanos % 1_000_000 == 0 {
-                out.digits(nanos / 1_000_000, 3);
-            } else if nanos % 1_000 == 0 {
-                out.digits(nanos / 1_000, 6);
-            } else {
-                out.digits(nanos, 9);
-            }
-        }
-        let offset = t.offset().local_minus_utc();
-        if offset == 0 {
-            out.push(b'Z');
-        } else {
-            out.push(if offset < 0 { b'-' } else { b'+' });
-            let minutes = offset.unsigned_abs() / 60;
-            out.digits(minutes / 60, 2);
-            out.push(b':');
-            out.digits(minutes % 60, 2);
-        }
-        out
+        out.digits(minutes % 60, 2);
     }
-
-    fn push(&mut self, b: u8) {
-        if let Some(slot) = self.buf.get_mut(self.len) {
-            *slot = b;
-            self.len += 1;
-        }
-    }
-
-    fn digits(&mut self, mut n: u32, width: u32) {
-        let mut div = 10_u32.pow(width.saturating_sub(1));
-        while div > 0 {
-            self.push(b'0' + u8::try_from(n / div % 10).unwrap_or(0));
-            n %= div;
-            div /= 10;
-        }
-    }
-
-    fn as_str(&self) -> &str {
-        self.buf
-            .get(..self.len)
-            .and_then(|b| std::str::from_utf8(b).ok())
-            .unwrap_or_default()
-    }
+    out
 }
 
 impl fmt::Display for Timestamp {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(Rfc3339::of(&self.0).as_str())
+        f.write_str(rfc3339(&self.0).as_str())
     }
 }
 
@@ -244,7 +213,7 @@ pub enum TimeError {
 
 impl Serialize for Timestamp {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(Rfc3339::of(&self.0).as_str())
+        serializer.serialize_str(rfc3339(&self.0).as_str())
     }
 }
 

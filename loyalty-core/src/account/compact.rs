@@ -37,6 +37,7 @@ use super::{
     Account, Bucket, LineRecord, Lot, MessagingState, Points, Profile, PurchaseRecord, SeenEvent,
     Stamps,
 };
+use crate::text::StackText;
 use crate::time::Timestamp;
 
 // ---------------------------------------------------------------- times
@@ -760,28 +761,19 @@ impl JsonSchema for Bucket {
 impl Serialize for SeenEvent {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         // "ID DIGEST" made on the stack: an account writes every event it
-        // remembers, and the formatter machinery cost more than the bytes.
+        // remembers.
         const HEX: &[u8; 16] = b"0123456789abcdef";
-        let mut buf = [0_u8; crate::limits::MAX_ID_BYTES + 17];
-        let id = self.id.as_bytes();
-        let Some((head, tail)) = buf.split_at_mut_checked(id.len()) else {
+        let mut text = StackText::<{ crate::limits::MAX_ID_BYTES + 17 }>::new();
+        if !text.push_str(&self.id) {
             // A longer id (only an account built in code can hold one).
             return s.collect_str(&format_args!("{} {:016x}", self.id, self.digest));
-        };
-        head.copy_from_slice(id);
-        let mut n = id.len();
-        if let Some((space, digits)) = tail.split_first_mut() {
-            *space = b' ';
-            for (i, d) in digits.iter_mut().take(16).enumerate() {
-                let nibble = (self.digest >> (60 - 4 * i)) & 0xf;
-                *d = HEX.get(nibble as usize).copied().unwrap_or(b'0');
-            }
-            n += 17;
         }
-        match std::str::from_utf8(buf.get(..n).unwrap_or_default()) {
-            Ok(text) => s.serialize_str(text),
-            Err(_) => s.collect_str(&format_args!("{} {:016x}", self.id, self.digest)),
+        text.push(b' ');
+        for shift in (0..16).rev() {
+            let nibble = (self.digest >> (4 * shift)) & 0xf;
+            text.push(HEX.get(nibble as usize).copied().unwrap_or(b'0'));
         }
+        s.serialize_str(text.as_str())
     }
 }
 
