@@ -33,7 +33,7 @@ use serde::de::{DeserializeOwned, IntoDeserializer, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::account::Account;
-use crate::de::WithoutType;
+use crate::de::{Objects, WithoutType};
 use crate::engine::Engine;
 use crate::error::{Document, Error, ErrorKind};
 use crate::event::{Event, EventKind};
@@ -137,7 +137,7 @@ fn strict<T: DeserializeOwned>(json: &str, document: Document) -> Result<T, Erro
 /// Parse `json` as a `T`, whole: trailing bytes are an error.
 fn read<T: DeserializeOwned>(json: &str, document: Document) -> Result<T, Error> {
     let mut de = serde_json::Deserializer::from_str(json);
-    let value = T::deserialize(&mut de).map_err(|e| parse_error(json, document, &e))?;
+    let value = T::deserialize(Objects(&mut de)).map_err(|e| parse_error(json, document, &e))?;
     de.end().map_err(|e| Error::Parse {
         document,
         path: String::new(),

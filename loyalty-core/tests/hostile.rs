@@ -740,7 +740,66 @@ fn cases() -> Vec<Case> {
             "member",
             "",
         ),
+        // Structs are objects: serde's derive would read them from arrays,
+        // field by field.
+        case(
+            "a line as an array",
+            buy(r#"["latte","coffee",1,"4.75"]"#),
+            InvalidJson,
+            "invalid_event_json",
+            "lines[0]",
+            "invalid type: sequence, expected an object",
+        ),
+        case(
+            "a line as a string",
+            buy(r#""latte""#),
+            InvalidJson,
+            "invalid_event_json",
+            "lines[0]",
+            "invalid type: string \"latte\", expected an object",
+        ),
         // Other documents.
+        Case {
+            document: Document::Program,
+            ..case(
+                "program whose stamp card is an array",
+                CAFE.replacen(
+                    r#"{"card_size": 10, "reward": "free_coffee", "voucher_days": 90}"#,
+                    r#"[10, "free_coffee", 90]"#,
+                    1,
+                ),
+                InvalidJson,
+                "invalid_program_json",
+                "stamps",
+                "invalid type: sequence, expected an object",
+            )
+        },
+        Case {
+            document: Document::Program,
+            ..case(
+                "program whose matching is an array, in a variant read with its type last",
+                CAFE.replacen(
+                    r#""type": "free_item", "matching": {"categories": ["coffee"]}"#,
+                    r#""matching": [["coffee"]], "type": "free_item""#,
+                    1,
+                ),
+                InvalidJson,
+                "invalid_program_json",
+                "rewards[0].benefit",
+                "invalid type: sequence, expected an object",
+            )
+        },
+        Case {
+            document: Document::Account,
+            ..case(
+                "account whose stamp card is an array",
+                r#"{"member":"m","enrolled_at":"2026-03-02T08:00:00Z","points":{"balance":0},"stamps":[0]}"#,
+                InvalidJson,
+                "invalid_account_json",
+                "stamps",
+                "invalid type: sequence, expected an object",
+            )
+        },
         Case {
             document: Document::Account,
             ..case(

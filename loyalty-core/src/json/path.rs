@@ -55,12 +55,16 @@ pub(super) fn path_at(json: &str, end: usize, stop: Stop) -> String {
     for (at, &b) in json.as_bytes().iter().take(end).enumerate() {
         scan.byte(json, at, b);
     }
-    if stop == Stop::Syntax {
-        // A wrong byte where an element starts is that element's.
-        if let (Some(top), Some(b)) = (scan.stack.last_mut(), json.as_bytes().get(end)) {
-            if !top.is_object && top.phase == Phase::Expect && !b"], \t\n\r".contains(b) {
-                top.phase = Phase::Value;
-            }
+    // A wrong byte where an element starts is that element's; so is an
+    // array or object refused there, which the parser only peeked at.
+    if let (Some(top), Some(b)) = (scan.stack.last_mut(), json.as_bytes().get(end)) {
+        let element = match stop {
+            Stop::Syntax => !b"], \t\n\r".contains(b),
+            Stop::Refused => b"[{".contains(b),
+            Stop::Eof => false,
+        };
+        if element && !top.is_object && top.phase == Phase::Expect {
+            top.phase = Phase::Value;
         }
     }
     scan.path(stop)
