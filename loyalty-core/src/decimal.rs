@@ -299,16 +299,20 @@ mod tests {
         assert!(matches!(parse("1.123456789"), Err(DecError::TooFine(_))));
     }
 
-    /// Amounts are written exactly as `Decimal`'s `Display` writes them.
-    #[test]
-    fn written_like_display() {
-        let mut seed = 3_u64;
-        let mut next = || {
+    /// A seeded 64-bit linear congruential generator for the random cases.
+    fn lcg(mut seed: u64) -> impl FnMut() -> u64 {
+        move || {
             seed = seed
                 .wrapping_mul(6_364_136_223_846_793_005)
                 .wrapping_add(1_442_695_040_888_963_407);
             seed
-        };
+        }
+    }
+
+    /// Amounts are written exactly as `Decimal`'s `Display` writes them.
+    #[test]
+    fn written_like_display() {
+        let mut next = lcg(3);
         let mut cases = vec![
             Decimal::ZERO,
             Decimal::new(0, 2),
@@ -343,13 +347,8 @@ mod tests {
     /// (including negative amounts and exact ties).
     #[test]
     fn ratio_is_whole_of_the_exact_product() {
-        let mut seed = 11_u64;
-        let mut next = || {
-            seed = seed
-                .wrapping_mul(6_364_136_223_846_793_005)
-                .wrapping_add(1_442_695_040_888_963_407);
-            seed >> 17
-        };
+        let mut random = lcg(11);
+        let mut next = || random() >> 17;
         for _ in 0..50_000 {
             let value = i128::from(next() % 2_000_000) - 500_000;
             let scale = (next() % 5) as u32;
