@@ -8,6 +8,7 @@
 
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
+use smallvec::SmallVec;
 
 use crate::decimal::Dec;
 use crate::engine::Engine;
@@ -16,6 +17,10 @@ use crate::event::Line;
 use crate::id::Fault;
 use crate::limits::*;
 use crate::program::{EarnBase, Match};
+
+/// A basket's valued lines: inline up to eight (nearly every basket), so
+/// valuing a basket allocates nothing.
+pub(crate) type Basket<'a> = SmallVec<[Valued<'a>; 8]>;
 
 /// A checked line with its derived amounts, in minor units (cents).
 ///
@@ -34,6 +39,9 @@ pub(crate) struct Valued<'a> {
     pub base: i64,
     /// Outside the excluded categories.
     pub eligible: bool,
+    /// The matches of the program this line is one of, and whether it is
+    /// excluded ([`crate::compiled::Plan::classify`]).
+    pub mask: u64,
     /// Units that earn per-unit awards: units paid for by a reward do not.
     pub earning_units: u32,
 }
@@ -106,12 +114,14 @@ fn to_minor(path: impl FnOnce() -> String, value: Decimal, minor_units: u32) -> 
     }
 }
 
-/// Check every line of a basket at `path` (`lines` or `basket`) and value it.
+/// Check every line of a basket at `path` (`lines` or `basket`) and value
+/// it into `valued`.
 pub(crate) fn value_lines<'a>(
     engine: &Engine,
     path: &str,
     lines: &'a [Line],
-) -> Result<Vec<Valued<'a>>, Error> {
+    valued: &mut Basket<'a>,
+) -> Result<(), Error> {
     if lines.len() > MAX_LINES {
         return Err(Error::limit(
             Document::Event,
@@ -121,7 +131,7 @@ pub(crate) fn value_lines<'a>(
     }
     let mu = engine.program().minor_units;
     let before_rewards = engine.program().points.earn_on == EarnBase::BeforeRewardDiscounts;
-    let mut valued = Vec::with_capacity(lines.len());
+    valued.reserve(lines.len());
     for (i, line) in lines.iter().enumerate() {
         let at = |field: &str| format!("{path}[{i}].{field}");
         check_id_at(&line.sku, || at("sku"))?;
@@ -194,24 +204,30 @@ pub(crate) fn value_lines<'a>(
             line.quantity
                 .saturating_sub(u32::try_from(free).unwrap_or(line.quantity))
         };
+        let mask = engine.compiled().classify(line);
         valued.push(Valued {
             line,
             price,
             value,
             base,
-            eligible: !engine.is_excluded(line.category.as_deref()),
+            eligible: mask & crate::compiled::EXCLUDED == 0,
+            mask,
             earning_units,
         });
     }
-    Ok(valued)
+    Ok(())
 }
 
 /// Amount in minor units (cents) as an integer, truncated toward zero;
-/// exact because scales are checked. Read from the mantissa at the
-/// currency's scale rather than by a decimal division (the division was a
-/// visible share of every purchase).
+/// exact because scales are checked.
 pub(crate) fn minor(engine: &Engine, amount: Decimal) -> i64 {
-    let scale = engine.program().minor_units;
+    to_minor_units(amount, engine.program().minor_units)
+}
+
+/// `amount` in units of `10^-scale`, truncated toward zero. Read from the
+/// mantissa rather than by a decimal division (the division was a visible
+/// share of every purchase).
+pub(crate) fn to_minor_units(amount: Decimal, scale: u32) -> i64 {
     // Nearly always the amount has at most the currency's decimals (event
     // amounts are checked for it): then it is the mantissa scaled up.
     if let Some(up) = scale
@@ -229,9 +245,9 @@ pub(crate) fn minor(engine: &Engine, amount: Decimal) -> i64 {
     let mut cents = amount.trunc_with_scale(scale);
     cents.rescale(scale);
     if cents.scale() != scale {
-        return (amount / engine.unit())
-            .trunc()
-            .to_i64()
+        return amount
+            .checked_mul(Decimal::from(10_i64.saturating_pow(scale)))
+            .and_then(|c| c.trunc().to_i64())
             .unwrap_or(i64::MAX);
     }
     i64::try_from(cents.mantissa()).unwrap_or(i64::MAX)
@@ -246,78 +262,80 @@ pub(crate) fn minor(engine: &Engine, amount: Decimal) -> i64 {
 /// assert_eq!(split(10, &[1, 1, 1]), vec![4, 3, 3]);
 /// ```
 pub(crate) fn split(total: i64, weights: &[i64]) -> Vec<i64> {
-    let sum: i128 = weights.iter().map(|&w| i128::from(w.max(0))).sum();
-    let mut shares = vec![0_i64; weights.len()];
-    if weights.is_empty() {
-        return shares;
-    }
+    let mut shares = weights.to_vec();
+    split_in_place(total, &mut shares);
+    shares
+}
+
+/// [`split`] in place: `buf` holds the weights and is left holding the
+/// shares (the evaluation keeps its shares in one arena).
+pub(crate) fn split_in_place(total: i64, buf: &mut [i64]) {
+    let sum: i128 = buf.iter().map(|&w| i128::from(w.max(0))).sum();
     if sum == 0 {
-        if let Some(first) = shares.first_mut() {
+        buf.fill(0);
+        if let Some(first) = buf.first_mut() {
             *first = total;
         }
-        return shares;
+        return;
     }
-    let t = i128::from(total);
     // Baskets are small: when every product fits 64 bits, divide in 64
     // bits (128-bit division is a library call), and keep the remainders
     // of at most 64 weights on the stack.
     let small = i64::try_from(sum).ok().filter(|_| {
-        let most = weights.iter().copied().max().unwrap_or(0).max(0);
-        total >= 0 && weights.len() <= 64 && total.checked_mul(most).is_some()
+        let most = buf.iter().copied().max().unwrap_or(0).max(0);
+        total >= 0 && buf.len() <= 64 && total.checked_mul(most).is_some()
     });
-    if let Some(sum) = small {
-        let mut remainders = [0_i64; 64];
-        let mut left = total;
-        for ((&w, share), r) in weights.iter().zip(shares.iter_mut()).zip(&mut remainders) {
-            let product = total * w.max(0);
-            *share = product / sum;
-            *r = product % sum;
-            left -= *share;
-        }
-        // Fewer units than weights are left: each goes to the largest
-        // remainder not served yet (ties to the earlier index), which is
-        // what sorting all remainders would give.
-        let n = weights.len();
-        for _ in 0..left {
-            let mut best: Option<(i64, usize)> = None;
-            for (i, &r) in remainders.iter().enumerate().take(n) {
-                if r >= 0 && best.is_none_or(|(b, _)| r > b) {
-                    best = Some((r, i));
-                }
-            }
-            let Some((_, i)) = best else { break };
-            if let (Some(share), Some(r)) = (shares.get_mut(i), remainders.get_mut(i)) {
-                *share += 1;
-                *r = -1;
-            }
-        }
-        return shares;
+    let Some(sum) = small else {
+        let weights = buf.to_vec();
+        return split_wide(i128::from(total), &weights, sum, buf);
+    };
+    let mut remainders = [0_i64; 64];
+    let mut left = total;
+    for (share, r) in buf.iter_mut().zip(&mut remainders) {
+        let product = total * (*share).max(0);
+        *share = product / sum;
+        *r = product % sum;
+        left -= *share;
     }
+    // Fewer units than weights are left: each goes to the largest
+    // remainder not served yet (ties to the earlier index), which is
+    // what sorting all remainders would give.
+    let n = buf.len();
+    for _ in 0..left {
+        let mut best: Option<(i64, usize)> = None;
+        for (i, &r) in remainders.iter().enumerate().take(n) {
+            if r >= 0 && best.is_none_or(|(b, _)| r > b) {
+                best = Some((r, i));
+            }
+        }
+        let Some((_, i)) = best else { break };
+        if let (Some(share), Some(r)) = (buf.get_mut(i), remainders.get_mut(i)) {
+            *share += 1;
+            *r = -1;
+        }
+    }
+}
+
+/// The general case of [`split_in_place`], in 128 bits: floors, then the
+/// units left to the largest remainders, found by sorting (ties to the
+/// earlier index).
+fn split_wide(t: i128, weights: &[i64], sum: i128, shares: &mut [i64]) {
     let mut given: i128 = 0;
     for (&w, share) in weights.iter().zip(shares.iter_mut()) {
         let q = (t * i128::from(w.max(0))).div_euclid(sum);
         *share = i64::try_from(q).unwrap_or(0);
         given += q;
     }
-    let left = t - given;
+    let mut left = t - given;
     if left <= 0 {
-        return shares;
+        return;
     }
-    split_sorted(t, weights, sum, shares, left)
-}
-
-/// The general case of [`split`]: give the `left` units to the largest
-/// remainders, found by sorting (ties to the earlier index). `shares` holds
-/// the floors.
-fn split_sorted(t: i128, weights: &[i64], sum: i128, floors: Vec<i64>, left: i128) -> Vec<i64> {
-    let mut shares = floors;
     let mut remainders: Vec<(i128, usize)> = weights
         .iter()
         .enumerate()
         .map(|(i, &w)| ((t * i128::from(w.max(0))).rem_euclid(sum), i))
         .collect();
     remainders.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-    let mut left = left;
     for (_, i) in remainders {
         if left <= 0 {
             break;
@@ -327,7 +345,6 @@ fn split_sorted(t: i128, weights: &[i64], sum: i128, floors: Vec<i64>, left: i12
             left -= 1;
         }
     }
-    shares
 }
 
 #[cfg(test)]
@@ -355,12 +372,8 @@ mod tests {
             let got = split(total, &weights);
             assert_eq!(got.iter().sum::<i64>(), total, "{weights:?}");
             if sum > 0 {
-                let floors: Vec<i64> = weights
-                    .iter()
-                    .map(|&w| (i128::from(total) * i128::from(w.max(0)) / sum) as i64)
-                    .collect();
-                let left = i128::from(total) - floors.iter().map(|&f| i128::from(f)).sum::<i128>();
-                let sorted = super::split_sorted(i128::from(total), &weights, sum, floors, left);
+                let mut sorted = vec![0; weights.len()];
+                super::split_wide(i128::from(total), &weights, sum, &mut sorted);
                 assert_eq!(got, sorted, "{total} over {weights:?}");
             }
         }

@@ -236,6 +236,13 @@ impl Rounding {
     pub fn ratio(self, value: i128, scale: u32, factor: Decimal) -> Option<i64> {
         let n = value.checked_mul(factor.mantissa())?;
         let d = 10_i128.checked_pow(scale.checked_add(factor.scale())?)?;
+        self.divide(n, d)
+    }
+
+    /// `n / d` (`d` > 0) rounded to a whole number, or none past `i64`:
+    /// [`Rounding::ratio`] once its numerator and power of ten are known
+    /// (the engine works them out for each rate when the program is loaded).
+    pub(crate) fn divide(self, n: i128, d: i128) -> Option<i64> {
         // Nearly always both fit 64 bits, where division is a single
         // instruction (128-bit division is a library call).
         let (q, r) = match (i64::try_from(n), i64::try_from(d)) {

@@ -16,16 +16,18 @@
 use std::sync::Arc;
 
 use rust_decimal::Decimal;
+use smallvec::SmallVec;
 
 use crate::account::Usage;
-use crate::basket::{minor, split, Valued};
+use crate::basket::{minor, split_in_place, Valued};
+use crate::compiled::{Cond, Matcher, Rate, RulePlan};
 use crate::decimal::Rounding;
 use crate::engine::Engine;
 use crate::error::{Document, Error};
 use crate::limits::{MAX_POINTS, MAX_STAMPS};
 use crate::outcome::Award;
 use crate::period;
-use crate::program::{Condition, Earn, Rule};
+use crate::program::Earn;
 use crate::time::Timestamp;
 
 /// What the rules may know about the member and the moment.
@@ -47,9 +49,18 @@ pub(crate) struct Facts<'a> {
     pub cause: Option<&'a str>,
 }
 
-/// One rule's contribution. The per-line vectors are empty when the rule
-/// gave nothing line by line (a missing entry counts as zero), so rules that
-/// do not fire, or give per visit, allocate nothing.
+/// Which asset a result's per-line shares are of (a rule gives one).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Asset {
+    Points,
+    Stamps,
+    Cashback,
+    Donation,
+}
+
+/// One rule's contribution. Its per-line shares, when it has any, are a
+/// block of the evaluation's arena (see [`Evaluation`]), so rules that do
+/// not fire, give per visit, or are only quoted allocate nothing.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Result {
     pub rule: usize,
@@ -57,13 +68,11 @@ pub(crate) struct Result {
     pub stamps: i64,
     pub cashback: i64,
     pub donation: i64,
-    pub line_points: Vec<i64>,
-    pub line_stamps: Vec<i64>,
-    pub line_cashback: Vec<i64>,
-    pub line_donation: Vec<i64>,
     pub visit_points: i64,
     pub visit_stamps: i64,
     pub voucher: Option<String>,
+    /// The asset of the shares and where their block starts.
+    shares: Option<(Asset, usize)>,
 }
 
 impl Result {
@@ -89,11 +98,22 @@ impl Result {
 }
 
 /// What a basket earns, rule by rule and line by line.
+///
+/// Per-line shares live in one arena: a result that attributes its award
+/// owns a block of `lines + 1` entries, one per line and a last one for the
+/// purchase as a whole (equal to its `visit_points` or `visit_stamps`, 0
+/// for the other assets), so splitting, capping and multiplying work on
+/// one slice and an evaluation makes one allocation for all of them.
 #[derive(Debug, Default)]
 pub(crate) struct Evaluation {
-    pub results: Vec<Result>,
+    /// The rules that gave something, inline when they are few.
+    pub results: SmallVec<[Result; 6]>,
     pub awards: Vec<Award>,
+    arena: Arena,
 }
+
+/// The per-line shares of an evaluation, inline for a typical basket.
+type Arena = SmallVec<[i64; 32]>;
 
 impl Evaluation {
     pub fn points(&self) -> i64 {
@@ -108,9 +128,15 @@ impl Evaluation {
         self.results.iter().map(|r| r.cashback).sum()
     }
 
-    /// One line's share of one quantity, summed over all results.
-    pub fn line_total(&self, line: usize, pick: impl Fn(&Result) -> &Vec<i64>) -> i64 {
-        self.results.iter().filter_map(|r| pick(r).get(line)).sum()
+    /// One line's share of one asset, summed over all results.
+    pub fn line_total(&self, line: usize, asset: Asset) -> i64 {
+        self.results
+            .iter()
+            .filter_map(|r| match r.shares {
+                Some((a, at)) if a == asset => self.arena.get(at + line),
+                _ => None,
+            })
+            .sum()
     }
 }
 
@@ -137,86 +163,81 @@ struct Ctx<'a, 'b> {
 }
 
 impl Ctx<'_, '_> {
-    fn holds(&self, c: &Condition) -> bool {
+    fn holds(&self, c: &Cond) -> bool {
         let f = self.facts;
         match c {
-            Condition::All { of } => of.iter().all(|c| self.holds(c)),
-            Condition::Any { of } => of.iter().any(|c| self.holds(c)),
-            Condition::Not { condition } => !self.holds(condition),
-            Condition::SubtotalAtLeast { amount } => {
-                self.subtotal >= i128::from(minor(self.engine, amount.0))
-            }
-            Condition::Contains {
-                matching,
-                min_quantity,
-            } => {
+            Cond::All(of) => of.iter().all(|c| self.holds(c)),
+            Cond::Any(of) => of.iter().any(|c| self.holds(c)),
+            Cond::Not(c) => !self.holds(c),
+            Cond::SubtotalAtLeast(min) => self.subtotal >= *min,
+            Cond::Contains { matcher, min } => {
                 let units: u64 = self
                     .lines
                     .iter()
-                    .filter(|l| matching.matches(l.line))
+                    .filter(|l| matcher.hits(l))
                     .map(|l| u64::from(l.line.quantity))
                     .sum();
-                units >= u64::from(*min_quantity)
+                units >= *min
             }
-            Condition::TimeWindow { days, from, to } => period::in_window(f.time, days, *from, *to),
-            Condition::DateRange { from, to } => {
+            Cond::TimeWindow { days, from, to } => period::in_day_window(f.time, *days, *from, *to),
+            Cond::DateRange { from, to } => {
                 from.is_none_or(|from| f.time >= from) && to.is_none_or(|to| f.time < to)
             }
-            Condition::Tier { tiers } => f
-                .tier
-                .and_then(|i| self.engine.tier_id(i))
-                .is_some_and(|t| tiers.iter().any(|x| x == t)),
-            Condition::MemberTag { tags } => f.tags.iter().any(|t| tags.contains(t)),
-            Condition::EnrolledDays { at_least, at_most } => f.enrolled_at.is_some_and(|since| {
+            Cond::Tier(levels) => f.tier.is_some_and(|t| levels.contains(&t)),
+            Cond::MemberTag(tags) => f.tags.iter().any(|t| tags.contains(t)),
+            Cond::EnrolledDays { at_least, at_most } => f.enrolled_at.is_some_and(|since| {
                 let days = period::whole_days(since, f.time);
                 at_least.is_none_or(|n| days >= i64::from(n))
                     && at_most.is_none_or(|n| days <= i64::from(n))
             }),
-            Condition::BirthdayWindow {
-                days_before,
-                days_after,
-            } => f.birthday.is_some_and(|b| {
-                period::birthday_in_window(b, f.time, *days_before, *days_after).is_some()
-            }),
-            Condition::NthVisit { n, repeat } => {
-                let n = u64::from(*n);
+            Cond::BirthdayWindow { before, after } => f
+                .birthday
+                .is_some_and(|b| period::birthday_in_window(b, f.time, *before, *after).is_some()),
+            Cond::NthVisit { n, repeat } => {
                 if *repeat {
-                    n > 0 && f.visit % n == 0
+                    *n > 0 && f.visit % n == 0
                 } else {
-                    f.visit == n
+                    f.visit == *n
                 }
             }
-            Condition::SubscriptionActive { plans } => f
+            Cond::SubscriptionActive(plans) => f
                 .plan
                 .is_some_and(|p| plans.is_empty() || plans.iter().any(|x| x == p)),
-            Condition::Location { locations } => {
+            Cond::Location(locations) => {
                 f.location.is_some_and(|l| locations.iter().any(|x| x == l))
             }
-            Condition::Channel { channels } => {
-                f.channel.is_some_and(|c| channels.iter().any(|x| x == c))
-            }
+            Cond::Channel(channels) => f.channel.is_some_and(|c| channels.iter().any(|x| x == c)),
         }
     }
 
-    /// The earning base of the eligible lines in minor units, optionally
-    /// only the matching ones, and (when attributing) each line's share of it.
-    fn weights(&self, matching: Option<&crate::program::Match>) -> (i128, Vec<i64>) {
-        let counts = |l: &Valued<'_>| l.eligible && matching.is_none_or(|m| m.matches(l.line));
+    /// Whether line `l` counts for an amount-based rule: eligible, and
+    /// matching when the rule names lines.
+    fn counts(l: &Valued<'_>, matcher: Option<&Matcher>) -> bool {
+        l.eligible && matcher.is_none_or(|m| m.hits(l))
+    }
+
+    /// The earning base of the counted lines in minor units and, when
+    /// attributing, a block of `arena` holding each line's base (the
+    /// weights its award is then split by).
+    fn weights(&self, matcher: Option<&Matcher>, arena: &mut Arena) -> (i128, Option<usize>) {
         if self.attribute {
-            let weights: Vec<i64> = self
-                .lines
-                .iter()
-                .map(|l| if counts(l) { l.base } else { 0 })
-                .collect();
-            (weights.iter().map(|&w| i128::from(w)).sum(), weights)
+            let at = arena.len();
+            arena.extend(
+                self.lines
+                    .iter()
+                    .map(|l| if Self::counts(l, matcher) { l.base } else { 0 }),
+            );
+            arena.push(0);
+            let total = arena.iter().skip(at).map(|&w| i128::from(w)).sum();
+            (total, Some(at))
         } else {
             let total = self
                 .lines
                 .iter()
-                .filter(|l| counts(l))
+                .filter(|l| Self::counts(l, matcher))
                 .map(|l| i128::from(l.base))
                 .sum();
-            (total, Vec::new())
+            (total, None)
         }
     }
 
@@ -228,15 +249,31 @@ impl Ctx<'_, '_> {
             .unwrap_or(i64::MAX)
     }
 
-    /// Points for `amount` minor units at `rate` points per currency unit.
-    fn points_for(&self, amount: i128, rate: Decimal) -> std::result::Result<i64, Error> {
-        let program = self.engine.program();
-        program
-            .points
-            .rounding
-            .ratio(amount, program.minor_units, rate)
+    /// Points for `amount` (minor units, or points for a multiplier) at
+    /// `rate`, rounded by the program's rule.
+    fn points_for(&self, amount: i128, rate: Option<Rate>) -> std::result::Result<i64, Error> {
+        let rounding = self.engine.program().points.rounding;
+        rate.and_then(|r| r.of(rounding, amount))
             .filter(|p| *p <= MAX_POINTS)
             .ok_or_else(|| too_many("points", MAX_POINTS))
+    }
+}
+
+/// Split the result's total of `asset` over the block at `at` (weights in,
+/// shares out) and record the block as its shares; nothing when not
+/// attributing.
+fn share(arena: &mut [i64], r: &mut Result, asset: Asset, at: Option<usize>) {
+    let total = match asset {
+        Asset::Points => r.points,
+        Asset::Stamps => r.stamps,
+        Asset::Cashback => r.cashback,
+        Asset::Donation => r.donation,
+    };
+    if let Some(at) = at {
+        if let Some(block) = arena.get_mut(at..) {
+            split_in_place(total, block);
+        }
+        r.shares = Some((asset, at));
     }
 }
 
@@ -253,13 +290,17 @@ fn too_many(what: &str, max: i64) -> Error {
 /// With `attribute`, every result is also shared among the lines that
 /// earned it (what apply records for returns); without, only totals are
 /// computed (a quote), which allocates nothing per rule.
+/// The evaluation is written into `ev` (a fresh one), where the caller
+/// keeps it: its inline storage is never moved.
 pub(crate) fn evaluate(
     engine: &Engine,
     lines: &[Valued<'_>],
     facts: &Facts<'_>,
     attribute: bool,
-) -> std::result::Result<Evaluation, Error> {
+    ev: &mut Evaluation,
+) -> std::result::Result<(), Error> {
     let program = engine.program();
+    let compiled_rules = engine.compiled();
     let ctx = Ctx {
         engine,
         lines,
@@ -267,74 +308,86 @@ pub(crate) fn evaluate(
         facts,
         attribute,
     };
-    // Room for the few rules that usually fire on a basket, so the vector
-    // does not grow (and move) as they are pushed.
-    let mut results: Vec<Result> = Vec::with_capacity(program.rules.len().min(5));
+    let n = lines.len();
+    let Evaluation {
+        results,
+        awards,
+        arena,
+    } = ev;
     let mut cashback_left = engine.cashback_room(facts.usage, facts.time);
     for &index in engine.rule_order() {
-        let Some(rule) = program.rules.get(index) else {
+        let (Some(rule), Some(compiled)) = (program.rules.get(index), compiled_rules.rule(index))
+        else {
             continue;
         };
-        if !applies(engine, &ctx, rule) {
+        if !applies(&ctx, compiled) {
             continue;
         }
+        let mark = arena.len();
+        let matcher = compiled.matcher.as_ref();
         let mut r = Result::new(index);
         match &rule.earn {
-            Earn::PointsPerAmount { rate, matching } => {
-                let (amount, weights) = ctx.weights(matching.as_ref());
-                r.points = ctx.points_for(amount, rate.0)?;
-                r.line_points = split(r.points, &weights);
+            Earn::PointsPerAmount { .. } => {
+                let (amount, at) = ctx.weights(matcher, arena);
+                r.points = ctx.points_for(amount, compiled.rate)?;
+                share(arena, &mut r, Asset::Points, at);
             }
-            Earn::PointsPerUnit { points, matching } => {
-                (r.points, r.line_points) = per_unit(lines, matching, *points, attribute);
+            Earn::PointsPerUnit { points, .. } => {
+                r.points = per_unit(&ctx, matcher, *points, arena);
+                r.shares = attribute.then_some((Asset::Points, mark));
             }
             Earn::PointsPerVisit { points } => {
                 r.visit_points = i64::from(*points);
                 r.points = r.visit_points;
             }
-            Earn::StampsPerUnit { stamps, matching } => {
-                (r.stamps, r.line_stamps) = per_unit(lines, matching, *stamps, attribute);
+            Earn::StampsPerUnit { stamps, .. } => {
+                r.stamps = per_unit(&ctx, matcher, *stamps, arena);
+                r.shares = attribute.then_some((Asset::Stamps, mark));
             }
             Earn::StampsPerVisit { stamps } => {
                 r.visit_stamps = i64::from(*stamps);
                 r.stamps = r.visit_stamps;
             }
-            Earn::PointsMultiplier { factor, rules } => {
-                multiply(engine, &mut r, &results, rules, factor.0, &ctx)?
-            }
-            Earn::TierMultiplier { rules } => {
-                let factor = facts
-                    .tier
-                    .map_or(Decimal::ONE, |t| engine.tier_multiplier(t));
-                multiply(engine, &mut r, &results, rules, factor, &ctx)?;
+            Earn::PointsMultiplier { .. } => multiply(
+                &mut r,
+                results,
+                &compiled.targets,
+                compiled.rate,
+                &ctx,
+                arena,
+            )?,
+            Earn::TierMultiplier { .. } => {
+                // Nothing to do below the first level or at a factor of 1.
+                if let Some(factor) = facts.tier.and_then(|t| compiled_rules.tier_factor(t)) {
+                    let targets = &compiled.targets;
+                    multiply(&mut r, results, targets, Some(factor), &ctx, arena)?;
+                }
             }
             Earn::CashbackPercent {
-                percent,
-                matching,
-                by_tier,
+                percent, by_tier, ..
             } => {
                 let rate = facts
                     .tier
                     .and_then(|t| engine.tier_id(t))
                     .and_then(|t| by_tier.get(t))
                     .map_or(percent.0, |d| d.0);
-                let (amount, weights) = ctx.weights(matching.as_ref());
+                let (amount, at) = ctx.weights(matcher, arena);
                 r.cashback = ctx.percent_of(amount, rate);
-                r.line_cashback = split(r.cashback, &weights);
+                share(arena, &mut r, Asset::Cashback, at);
             }
             Earn::CashbackStep { every, amount } => {
-                let (spend, weights) = ctx.weights(None);
+                let (spend, at) = ctx.weights(None, arena);
                 let every = i128::from(minor(engine, every.0)).max(1);
                 let steps = spend / every;
                 r.cashback =
                     i64::try_from(steps.saturating_mul(i128::from(minor(engine, amount.0))))
                         .unwrap_or(i64::MAX);
-                r.line_cashback = split(r.cashback, &weights);
+                share(arena, &mut r, Asset::Cashback, at);
             }
             Earn::IssueReward { reward } => r.voucher = Some(reward.clone()),
             Earn::DonationRoundUp { to } => {
                 if facts.cause.is_some() {
-                    let (amount, weights) = ctx.weights(None);
+                    let (amount, at) = ctx.weights(None, arena);
                     // Up to the next multiple of `to`.
                     let to = i128::from(minor(engine, to.0)).max(1);
                     let short = amount.rem_euclid(to);
@@ -343,37 +396,43 @@ pub(crate) fn evaluate(
                     } else {
                         i64::try_from(to - short).unwrap_or(i64::MAX)
                     };
-                    r.line_donation = split(r.donation, &weights);
+                    share(arena, &mut r, Asset::Donation, at);
                 }
             }
             Earn::DonationMatch { percent } => {
                 if facts.cause.is_some() {
-                    let (amount, weights) = ctx.weights(None);
+                    let (amount, at) = ctx.weights(None, arena);
                     r.donation = ctx.percent_of(amount, percent.0);
-                    r.line_donation = split(r.donation, &weights);
+                    share(arena, &mut r, Asset::Donation, at);
                 }
             }
         }
-        if let Some(cap) = rule.limits.as_ref().and_then(|l| l.per_purchase) {
-            cap_result(&mut r, i64::from(cap));
+        if let Some(cap) = compiled.cap {
+            cap_result(&mut r, cap, arena, n);
         }
         if r.cashback > 0 {
             let room = cashback_left.unwrap_or(i64::MAX).max(0);
             if r.cashback > room {
-                cap_money(&mut r, room);
+                r.cashback = room;
+                if let Some(block) = r.shares.and_then(|(_, at)| arena.get_mut(at..at + n)) {
+                    split_in_place(room, block);
+                }
             }
             cashback_left = cashback_left.map(|left| left - r.cashback);
         }
         if r.is_empty() {
+            arena.truncate(mark);
             continue;
         }
-        match rule.group.as_deref() {
+        match compiled.group {
             Some(group) => {
-                let rival = results.iter().position(|x| {
-                    program.rules.get(x.rule).and_then(|rr| rr.group.as_deref()) == Some(group)
-                });
+                let rival = results
+                    .iter()
+                    .position(|x| compiled_rules.rule(x.rule).and_then(|p| p.group) == Some(group));
                 match rival {
-                    Some(i) if results.get(i).is_some_and(|x| x.value() >= r.value()) => {}
+                    Some(i) if results.get(i).is_some_and(|x| x.value() >= r.value()) => {
+                        arena.truncate(mark);
+                    }
                     Some(i) => {
                         if let Some(slot) = results.get_mut(i) {
                             *slot = r;
@@ -395,7 +454,7 @@ pub(crate) fn evaluate(
         return Err(too_many("stamps", MAX_STAMPS));
     }
     results.sort_by_key(|r| engine.rule_rank(r.rule));
-    let awards = results
+    *awards = results
         .iter()
         .map(|r| Award {
             rule: engine
@@ -409,128 +468,111 @@ pub(crate) fn evaluate(
             voucher: r.voucher.clone(),
         })
         .collect();
-    Ok(Evaluation { results, awards })
+    Ok(())
 }
 
-/// Whether `rule` applies: its condition holds and its per-member limit is not reached.
-fn applies(engine: &Engine, ctx: &Ctx<'_, '_>, rule: &Rule) -> bool {
-    if let Some(limit) = rule.limits.as_ref().and_then(|l| l.per_member.as_ref()) {
-        let key = period::key(limit.per, ctx.facts.time);
-        let used = period::used(ctx.facts.usage, &format!("rule:{}", rule.id), key);
-        if used >= i64::from(limit.times) {
+/// Whether a rule applies: its condition holds and its per-member limit is not reached.
+fn applies(ctx: &Ctx<'_, '_>, rule: &RulePlan) -> bool {
+    if let Some((limit, key)) = &rule.limit {
+        let period = period::key(limit.per, ctx.facts.time);
+        if period::used(ctx.facts.usage, key, period) >= i64::from(limit.times) {
             return false;
         }
     }
-    let _ = engine;
     rule.when.as_ref().is_none_or(|c| ctx.holds(c))
 }
 
 /// Per-unit awards: `each` per earning unit of every matching line, as the
-/// total and (when attributing) the per-line shares, left empty when no line
-/// matches.
-fn per_unit(
-    lines: &[Valued<'_>],
-    matching: &crate::program::Match,
-    each: u32,
-    attribute: bool,
-) -> (i64, Vec<i64>) {
-    let mut shares = Vec::new();
-    let mut total = 0;
-    for (i, l) in lines.iter().enumerate() {
-        if !matching.matches(l.line) {
-            continue;
+/// total and (when attributing) a block of per-line shares pushed onto
+/// `arena`.
+fn per_unit(ctx: &Ctx<'_, '_>, matcher: Option<&Matcher>, each: u32, arena: &mut Arena) -> i64 {
+    let value = |l: &Valued<'_>| {
+        if matcher.is_some_and(|m| m.hits(l)) {
+            i64::from(each) * i64::from(l.earning_units)
+        } else {
+            0
         }
-        let v = i64::from(each) * i64::from(l.earning_units);
-        total += v;
-        if !attribute {
-            continue;
-        }
-        if shares.is_empty() {
-            shares = vec![0; lines.len()];
-        }
-        if let Some(slot) = shares.get_mut(i) {
-            *slot = v;
-        }
+    };
+    if ctx.attribute {
+        let at = arena.len();
+        arena.extend(ctx.lines.iter().map(value));
+        arena.push(0);
+        arena.iter().skip(at).sum()
+    } else {
+        ctx.lines.iter().map(value).sum()
     }
-    (total, shares)
 }
 
 /// A multiplier's extra points: `rounding(targets x factor) - targets`,
 /// shared like the targets (the lines, then the per-visit part) when
 /// attributing.
 fn multiply(
-    engine: &Engine,
     r: &mut Result,
     done: &[Result],
-    targets: &[String],
-    factor: Decimal,
+    targets: &[usize],
+    factor: Option<Rate>,
     ctx: &Ctx<'_, '_>,
+    arena: &mut Arena,
 ) -> std::result::Result<(), Error> {
-    let program = engine.program();
     let n = ctx.lines.len();
-    let mut weights = if ctx.attribute {
-        vec![0_i64; n + 1]
-    } else {
-        Vec::new()
-    };
+    let at = arena.len();
+    if ctx.attribute {
+        arena.resize(at + n + 1, 0);
+    }
     let mut total = 0_i64;
-    for t in done {
-        let Some(rule) = program.rules.get(t.rule) else {
-            continue;
-        };
-        if !targets.contains(&rule.id) {
-            continue;
-        }
+    for t in done.iter().filter(|t| targets.contains(&t.rule)) {
         total += t.points;
-        for (w, p) in weights.iter_mut().zip(&t.line_points) {
-            *w += p;
+        if !ctx.attribute {
+            continue;
         }
-        if let Some(w) = weights.get_mut(n) {
+        let (old, block) = arena.split_at_mut(at);
+        if let Some((Asset::Points, from)) = t.shares {
+            if let Some(lines) = old.get(from..from + n) {
+                for (w, p) in block.iter_mut().zip(lines) {
+                    *w += p;
+                }
+            }
+        }
+        if let Some(w) = block.get_mut(n) {
             *w += t.visit_points;
         }
     }
-    let scaled = program
-        .points
-        .rounding
-        .ratio(i128::from(total), 0, factor)
-        .filter(|p| *p <= MAX_POINTS)
-        .ok_or_else(|| too_many("points", MAX_POINTS))?;
+    let scaled = ctx.points_for(i128::from(total), factor)?;
     let extra = (scaled - total).max(0);
     if extra == 0 {
         return Ok(());
     }
     r.points = extra;
     if ctx.attribute {
-        let mut shares = split(extra, &weights);
-        r.visit_points = shares.pop().unwrap_or(0);
-        r.line_points = shares;
+        if let Some(block) = arena.get_mut(at..) {
+            split_in_place(extra, block);
+            r.visit_points = block.get(n).copied().unwrap_or(0);
+        }
+        r.shares = Some((Asset::Points, at));
     }
     Ok(())
 }
 
-/// Cap a rule's main quantity (points, else stamps, else cashback in minor units).
-fn cap_result(r: &mut Result, cap: i64) {
-    if r.points > cap {
-        let mut w = r.line_points.clone();
-        w.push(r.visit_points);
-        let shares = split(cap, &w);
-        let n = r.line_points.len();
-        r.line_points = shares.iter().take(n).copied().collect();
-        r.visit_points = shares.get(n).copied().unwrap_or(0);
-        r.points = cap;
+/// Cap a rule's main quantity (points, else stamps, else cashback in minor
+/// units), re-sharing the capped award over its lines and visit part.
+fn cap_result(r: &mut Result, cap: i64, arena: &mut Arena, n: usize) {
+    for (asset, total, visit) in [
+        (Asset::Points, &mut r.points, &mut r.visit_points),
+        (Asset::Stamps, &mut r.stamps, &mut r.visit_stamps),
+    ] {
+        if *total <= cap {
+            continue;
+        }
+        *total = cap;
+        match r.shares {
+            Some((a, at)) if a == asset => {
+                if let Some(block) = arena.get_mut(at..at + n + 1) {
+                    split_in_place(cap, block);
+                    *visit = block.get(n).copied().unwrap_or(0);
+                }
+            }
+            // Nothing given line by line: all of it is the visit part.
+            _ => *visit = cap,
+        }
     }
-    if r.stamps > cap {
-        let mut w = r.line_stamps.clone();
-        w.push(r.visit_stamps);
-        let shares = split(cap, &w);
-        let n = r.line_stamps.len();
-        r.line_stamps = shares.iter().take(n).copied().collect();
-        r.visit_stamps = shares.get(n).copied().unwrap_or(0);
-        r.stamps = cap;
-    }
-}
-
-fn cap_money(r: &mut Result, cap: i64) {
-    r.line_cashback = split(cap, &r.line_cashback);
-    r.cashback = cap;
 }

@@ -12,6 +12,7 @@ use rust_decimal::Decimal;
 
 use crate::account::Account;
 use crate::apply::OnError;
+use crate::compiled::Compiled;
 use crate::error::Error;
 use crate::event::{Event, Purchase};
 use crate::outcome::{Outcome, Quote};
@@ -47,6 +48,8 @@ pub struct Engine {
     thresholds: Vec<i64>,
     /// Rule ids, shared by every award of every outcome.
     rule_ids: Vec<Arc<str>>,
+    /// The rules compiled for evaluation.
+    compiled: Compiled,
 }
 
 /// A new account and the outcome of the event that produced it.
@@ -82,6 +85,7 @@ impl Engine {
             .map(|r| Arc::from(r.id.as_str()))
             .collect();
         Ok(Engine {
+            compiled: Compiled::new(&program),
             rule_ids,
             program,
             rewards,
@@ -127,6 +131,11 @@ impl Engine {
         crate::apply::quote(self, account, purchase)
     }
 
+    /// The rules compiled for evaluation.
+    pub(crate) fn compiled(&self) -> &Compiled {
+        &self.compiled
+    }
+
     /// Rule indices in evaluation order.
     pub(crate) fn rule_order(&self) -> &[usize] {
         &self.order
@@ -157,16 +166,6 @@ impl Engine {
             .tiers
             .as_ref()
             .and_then(|t| t.levels.iter().position(|l| l.id == id))
-    }
-
-    /// Earning multiplier of tier level `index` (1 when unset).
-    pub(crate) fn tier_multiplier(&self, index: usize) -> Decimal {
-        self.program
-            .tiers
-            .as_ref()
-            .and_then(|t| t.levels.get(index))
-            .and_then(|l| l.multiplier)
-            .map_or(Decimal::ONE, |m| m.0)
     }
 
     /// Thresholds of the tier levels in qualifying units.
@@ -219,10 +218,6 @@ impl Engine {
     /// One minor currency unit (0.01 for two decimals).
     pub(crate) fn unit(&self) -> Decimal {
         self.unit
-    }
-
-    pub(crate) fn is_excluded(&self, category: Option<&str>) -> bool {
-        category.is_some_and(|c| self.program.excluded_categories.iter().any(|x| x == c))
     }
 
     /// When points earned at `earned` expire, by the program's policy.

@@ -64,6 +64,7 @@ pub mod analytics;
 mod apply;
 mod basket;
 pub mod check;
+mod compiled;
 mod de;
 pub mod decimal;
 mod earn;

@@ -49,32 +49,57 @@ pub(crate) fn record(usage: &mut Vec<Usage>, what: &str, period: i64, amount: i6
     }
 }
 
-fn weekday(w: chrono::Weekday) -> Weekday {
-    match w {
-        chrono::Weekday::Mon => Weekday::Mon,
-        chrono::Weekday::Tue => Weekday::Tue,
-        chrono::Weekday::Wed => Weekday::Wed,
-        chrono::Weekday::Thu => Weekday::Thu,
-        chrono::Weekday::Fri => Weekday::Fri,
-        chrono::Weekday::Sat => Weekday::Sat,
-        chrono::Weekday::Sun => Weekday::Sun,
+/// Monday 0 to Sunday 6.
+pub(crate) fn monday_index(d: Weekday) -> u8 {
+    match d {
+        Weekday::Mon => 0,
+        Weekday::Tue => 1,
+        Weekday::Wed => 2,
+        Weekday::Thu => 3,
+        Weekday::Fri => 4,
+        Weekday::Sat => 5,
+        Weekday::Sun => 6,
+    }
+}
+
+/// `t`'s local day of the week (Monday 0) and minutes after local midnight:
+/// the UTC weekday and time of day moved by the offset (less than a day,
+/// so at most one day either way), without working out a calendar date.
+pub(crate) fn local_clock(t: Timestamp) -> (u8, u16) {
+    let dt = t.as_datetime();
+    let utc = dt.naive_utc();
+    let second = i64::from(utc.time().num_seconds_from_midnight())
+        + i64::from(dt.offset().local_minus_utc());
+    let day = i64::from(utc.date().weekday().num_days_from_monday()) + second.div_euclid(86_400);
+    // Both are small (0..7, 0..1440): the conversions cannot fail.
+    let weekday = u8::try_from(day.rem_euclid(7)).unwrap_or(0);
+    let minute = u16::try_from(second.rem_euclid(86_400) / 60).unwrap_or(0);
+    (weekday, minute)
+}
+
+/// Whether `t`'s local day is one of `days` (bit 0 Monday) and its local
+/// time in `[from, to)` minutes (wrapping past midnight when `from > to`).
+pub(crate) fn in_day_window(t: Timestamp, days: u8, from: u16, to: u16) -> bool {
+    let (weekday, m) = local_clock(t);
+    if days & (1 << weekday) == 0 {
+        return false;
+    }
+    if from <= to {
+        from <= m && m < to
+    } else {
+        m >= from || m < to
     }
 }
 
 /// Whether `t`'s local day is in `days` (any when empty) and its local time
 /// in `[from, to)` (wrapping past midnight when `from > to`).
 pub(crate) fn in_window(t: Timestamp, days: &[Weekday], from: LocalTime, to: LocalTime) -> bool {
-    let dt = local(t);
-    if !days.is_empty() && !days.contains(&weekday(dt.weekday())) {
-        return false;
-    }
-    let m = u16::try_from(dt.hour() * 60 + dt.minute()).unwrap_or(0);
-    let (from, to) = (from.minutes(), to.minutes());
-    if from <= to {
-        from <= m && m < to
+    let set = if days.is_empty() {
+        0x7f
     } else {
-        m >= from || m < to
-    }
+        days.iter().fold(0, |set, d| set | 1 << monday_index(*d))
+    };
+    in_day_window(t, set, from.minutes(), to.minutes())
 }
 
 /// Whole days (of 24 hours) from `since` to `t`.
@@ -195,5 +220,33 @@ mod tests {
             LocalTime(22 * 60),
             LocalTime(120)
         ));
+    }
+
+    /// The integer local clock agrees with chrono's calendar, before and
+    /// after 1970 and with offsets of either sign.
+    #[test]
+    fn local_clock_agrees_with_chrono() {
+        let mut seed = 11_u64;
+        for _ in 0..20_000 {
+            seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+            let secs = (seed >> 20) as i64 % 253_402_300_799;
+            let offset = ((seed >> 8) % 1_681) as i32 * 60 - 50_400;
+            let Some(offset) = FixedOffset::east_opt(offset) else {
+                continue;
+            };
+            let Some(dt) = DateTime::from_timestamp(secs, 0) else {
+                continue;
+            };
+            let dt = dt.with_timezone(&offset);
+            let Ok(ts) = Timestamp::parse(&dt.to_rfc3339()) else {
+                continue;
+            };
+            let local = ts.as_datetime();
+            let want = (
+                local.weekday().num_days_from_monday() as u8,
+                (local.hour() * 60 + local.minute()) as u16,
+            );
+            assert_eq!(local_clock(ts), want, "{dt}");
+        }
     }
 }

@@ -32,8 +32,8 @@ use std::sync::Arc;
 use rust_decimal::Decimal;
 
 use crate::account::{Account, SeenEvent};
-use crate::basket::{check_event_id, value_lines, Valued};
-use crate::earn::{evaluate, Facts};
+use crate::basket::{check_event_id, value_lines, Basket, Valued};
+use crate::earn::{evaluate, Evaluation, Facts};
 use crate::engine::Engine;
 use crate::error::{Document, Error};
 use crate::event::{Event, Purchase};
@@ -167,7 +167,9 @@ pub(crate) fn apply(
     event: &Event,
     on_error: OnError,
 ) -> Result<Outcome, Error> {
-    let basket = check_event(engine, event)?;
+    // Valued in place: the basket's inline storage is not moved around.
+    let mut basket = Basket::new();
+    check_event(engine, event, &mut basket)?;
     let id = event.id();
     let digest = digest(event);
     if let Some(seen) = acc.recent_events.iter().find(|s| s.id == id) {
@@ -234,7 +236,7 @@ pub(crate) fn apply(
         now,
         vouchers_issued: 0,
     };
-    if let Err(e) = tx.run(event, basket, points_before) {
+    if let Err(e) = tx.run(event, &basket, points_before) {
         if let Some(small) = small {
             roll_back(tx.acc, small, tx.journal);
         }
@@ -289,7 +291,8 @@ pub(crate) fn quote(
     account: &Account,
     purchase: &Purchase,
 ) -> Result<Quote, Error> {
-    let lines = check_purchase(engine, purchase)?;
+    let mut lines = Basket::new();
+    check_purchase(engine, purchase, &mut lines)?;
     let f = facts(
         engine,
         account,
@@ -297,7 +300,8 @@ pub(crate) fn quote(
         purchase.location.as_deref(),
         purchase.channel.as_deref(),
     );
-    let ev = evaluate(engine, &lines, &f, false)?;
+    let mut ev = Evaluation::default();
+    evaluate(engine, &lines, &f, false, &mut ev)?;
     let (points, stamps) = (ev.points(), ev.stamps());
     let vouchers = match &engine.program().stamps {
         Some(card) if stamps > 0 => {
@@ -381,10 +385,14 @@ fn check_cause(engine: &Engine, path: &str, cause: Option<&str>) -> Result<(), E
     Ok(())
 }
 
-/// Checks that need no account state.
-/// Check an event's fields, and value its basket when it has one (a
-/// purchase's lines, a redemption's basket) so that is done only once.
-fn check_event<'a>(engine: &Engine, event: &'a Event) -> Result<Option<Vec<Valued<'a>>>, Error> {
+/// Check an event's fields (checks that need no account state), and value
+/// its basket into `basket` when it has one (a purchase's lines, a
+/// redemption's basket) so that is done only once.
+fn check_event<'a>(
+    engine: &Engine,
+    event: &'a Event,
+    basket: &mut Basket<'a>,
+) -> Result<(), Error> {
     check_event_id("id", event.id())?;
     match event {
         Event::Enrol(e) => {
@@ -404,7 +412,7 @@ fn check_event<'a>(engine: &Engine, event: &'a Event) -> Result<Option<Vec<Value
                 ));
             }
         }
-        Event::Purchase(p) => return check_purchase(engine, p).map(Some),
+        Event::Purchase(p) => return check_purchase(engine, p, basket),
         Event::Return(r) => {
             check_event_id("purchase", &r.purchase)?;
             if let Some(lines) = &r.lines {
@@ -436,7 +444,7 @@ fn check_event<'a>(engine: &Engine, event: &'a Event) -> Result<Option<Vec<Value
         Event::Redeem(r) | Event::Reserve(r) => {
             check_event_id("reward", &r.reward)?;
             opt_id("voucher", r.voucher.as_deref())?;
-            let basket = value_lines(engine, "basket", &r.basket)?;
+            value_lines(engine, "basket", &r.basket, basket)?;
             if let Some(a) = r.amount {
                 let mu = engine.program().minor_units;
                 if a.0 <= Decimal::ZERO || a.scale() > mu {
@@ -447,7 +455,7 @@ fn check_event<'a>(engine: &Engine, event: &'a Event) -> Result<Option<Vec<Value
                     ));
                 }
             }
-            return Ok(Some(basket));
+            return Ok(());
         }
         Event::Commit(s) | Event::Release(s) => check_event_id("reservation", &s.reservation)?,
         Event::TimeAdvanced(_) | Event::Cancel(_) => {}
@@ -493,16 +501,20 @@ fn check_event<'a>(engine: &Engine, event: &'a Event) -> Result<Option<Vec<Value
         }
         Event::Referral(r) => check_event_id("referred", &r.referred)?,
     }
-    Ok(None)
+    Ok(())
 }
 
-/// A purchase's fields, and its lines valued.
-fn check_purchase<'a>(engine: &Engine, p: &'a Purchase) -> Result<Vec<Valued<'a>>, Error> {
+/// A purchase's fields, and its lines valued into `lines`.
+fn check_purchase<'a>(
+    engine: &Engine,
+    p: &'a Purchase,
+    lines: &mut Basket<'a>,
+) -> Result<(), Error> {
     check_event_id("id", &p.id)?;
     opt_id("location", p.location.as_deref())?;
     opt_id("staff", p.staff.as_deref())?;
     opt_id("channel", p.channel.as_deref())?;
-    let lines = value_lines(engine, "lines", &p.lines)?;
+    value_lines(engine, "lines", &p.lines, lines)?;
     if p.lines.is_empty() {
         return Err(Error::invalid(
             Document::Event,
@@ -520,7 +532,7 @@ fn check_purchase<'a>(engine: &Engine, p: &'a Purchase) -> Result<Vec<Valued<'a>
     for (i, r) in p.redemptions.iter().enumerate() {
         check_event_id(&format!("redemptions[{i}]"), r)?;
     }
-    Ok(lines)
+    Ok(())
 }
 
 impl Tx<'_> {
@@ -528,17 +540,16 @@ impl Tx<'_> {
     fn run(
         &mut self,
         event: &Event,
-        basket: Option<Vec<Valued<'_>>>,
+        basket: &[Valued<'_>],
         points_before: i64,
     ) -> Result<(), Error> {
-        let basket = basket.unwrap_or_default();
         self.pass_time()?;
         match event {
             Event::Enrol(e) => self.enrol(e)?,
-            Event::Purchase(p) => self.purchase(p, &basket)?,
+            Event::Purchase(p) => self.purchase(p, basket)?,
             Event::Return(r) => self.return_lines(r)?,
-            Event::Redeem(r) => self.redeem(r, &basket, false)?,
-            Event::Reserve(r) => self.redeem(r, &basket, true)?,
+            Event::Redeem(r) => self.redeem(r, basket, false)?,
+            Event::Reserve(r) => self.redeem(r, basket, true)?,
             Event::Commit(s) => self.commit(s)?,
             Event::Release(s) => self.release(s)?,
             Event::TimeAdvanced(_) => {}

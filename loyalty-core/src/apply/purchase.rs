@@ -13,7 +13,7 @@ use rust_decimal::Decimal;
 
 use crate::account::{LineRecord, PurchaseRecord, Redemption};
 use crate::basket::{minor, Valued};
-use crate::earn::{eligible_subtotal, evaluate};
+use crate::earn::{self, eligible_subtotal, evaluate, Evaluation};
 use crate::error::Error;
 use crate::event::{Purchase, Return};
 use crate::outcome::{Asset, Effect, EntryKind};
@@ -27,10 +27,9 @@ impl Tx<'_> {
     pub(crate) fn purchase(&mut self, p: &Purchase, lines: &[Valued<'_>]) -> Result<(), Error> {
         let engine = self.engine;
         let program = engine.program();
-        let ev = {
-            let facts = self.facts(p.location.as_deref(), p.channel.as_deref());
-            evaluate(engine, lines, &facts, true)?
-        };
+        let mut ev = Evaluation::default();
+        let facts = self.facts(p.location.as_deref(), p.channel.as_deref());
+        evaluate(engine, lines, &facts, true, &mut ev)?;
         let mut linked = Vec::with_capacity(p.redemptions.len());
         for (i, id) in p.redemptions.iter().enumerate() {
             let Some(at) = self.acc.redemptions.iter().position(|r| r.id == *id) else {
@@ -92,13 +91,14 @@ impl Tx<'_> {
             }
         }
         for r in &ev.results {
-            let Some(rule) = program.rules.get(r.rule) else {
-                continue;
-            };
-            if let Some(limit) = rule.limits.as_ref().and_then(|l| l.per_member.as_ref()) {
+            if let Some((limit, key)) = engine
+                .compiled()
+                .rule(r.rule)
+                .and_then(|p| p.limit.as_ref())
+            {
                 period::record(
                     &mut self.acc.usage,
-                    &format!("rule:{}", rule.id),
+                    key,
                     period::key(limit.per, self.now),
                     1,
                 );
@@ -132,18 +132,18 @@ impl Tx<'_> {
                 .iter()
                 .enumerate()
                 .map(|(i, l)| {
-                    let at = |pick: fn(&crate::earn::Result) -> &Vec<i64>| ev.line_total(i, pick);
+                    let at = |asset| ev.line_total(i, asset);
                     LineRecord {
                         quantity: l.line.quantity,
                         returned: 0,
-                        points: at(|r| &r.line_points),
+                        points: at(earn::Asset::Points),
                         points_back: 0,
-                        stamps: at(|r| &r.line_stamps),
+                        stamps: at(earn::Asset::Stamps),
                         stamps_back: 0,
-                        cashback: at(|r| &r.line_cashback),
+                        cashback: at(earn::Asset::Cashback),
                         cashback_back: 0,
                         donation: if cause.is_some() {
-                            at(|r| &r.line_donation)
+                            at(earn::Asset::Donation)
                         } else {
                             0
                         },

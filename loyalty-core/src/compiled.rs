@@ -1,0 +1,451 @@
+//! The program compiled for evaluation, once, when the engine is built.
+//!
+//! A program is written for people: rules name the rules they multiply,
+//! matches list category names, conditions hold decimals and clock times.
+//! Evaluated as written, every purchase would compare the same strings and
+//! convert the same decimals again. Compiling does that work once, at load:
+//!
+//! - every distinct [`Match`] of the rules gets a bit, and each category,
+//!   SKU and tag the program names is stored with the bits it turns on (and
+//!   [`EXCLUDED`] for excluded categories). A basket line is classified once,
+//!   by looking up its category, SKU and tags, into a mask; from then on
+//!   "does this line match" is a bit test;
+//! - conditions are compiled ([`Cond`]): amounts in minor units, days of a
+//!   time window as a bit set, tiers as level indices;
+//! - a multiplier's target rules are indices, groups are small integers,
+//!   per-member limit counters have their key made.
+//!
+//! A program with more distinct matches than bits (63) still works: the
+//! matches past the last bit are compared the slow way ([`Matcher::Direct`]).
+
+use std::collections::BTreeMap;
+
+use rust_decimal::Decimal;
+
+use crate::basket::Valued;
+use crate::decimal::Rounding;
+use crate::event::Line;
+use crate::program::{Condition, Earn, Match, PeriodLimit, Program, Weekday};
+use crate::time::Timestamp;
+
+/// The bit of a line in an excluded category.
+pub(crate) const EXCLUDED: u64 = 1 << 63;
+
+/// How many matches get a bit (the last bit is [`EXCLUDED`]).
+const MATCH_BITS: usize = 63;
+
+/// Which lines something counts: a bit of the line's mask, or (past the
+/// bits) the match itself.
+#[derive(Clone, Debug)]
+pub(crate) enum Matcher {
+    /// Lines whose mask has this bit.
+    Bit(u64),
+    /// Lines that [`Match::matches`].
+    Direct(Match),
+}
+
+impl Matcher {
+    /// Whether the valued line `l` is one of those.
+    pub(crate) fn hits(&self, l: &Valued<'_>) -> bool {
+        match self {
+            Matcher::Bit(bit) => l.mask & bit != 0,
+            Matcher::Direct(m) => m.matches(l.line),
+        }
+    }
+}
+
+/// A condition ready to test: what can be worked out from the program alone
+/// is (see [`Condition`] for what each means).
+#[derive(Clone, Debug)]
+pub(crate) enum Cond {
+    /// Every one holds.
+    All(Vec<Cond>),
+    /// At least one holds.
+    Any(Vec<Cond>),
+    /// It does not hold.
+    Not(Box<Cond>),
+    /// The eligible subtotal is at least this many minor units.
+    SubtotalAtLeast(i128),
+    /// At least `min` units of matching lines.
+    Contains {
+        /// Which lines.
+        matcher: Matcher,
+        /// Units needed.
+        min: u64,
+    },
+    /// Local time in `[from, to)` minutes after midnight (wrapping when
+    /// `from > to`), on a day of `days` (bit 0 Monday).
+    TimeWindow {
+        /// Days, one bit each.
+        days: u8,
+        /// Minutes after local midnight.
+        from: u16,
+        /// Minutes after local midnight.
+        to: u16,
+    },
+    /// The member's level (an index into the levels) is one of these.
+    Tier(Vec<usize>),
+    /// The event is at or after `from` and before `to`.
+    DateRange {
+        /// Start, included.
+        from: Option<Timestamp>,
+        /// End, excluded.
+        to: Option<Timestamp>,
+    },
+    /// The member has one of these tags.
+    MemberTag(Vec<String>),
+    /// Whole days since enrolment within these bounds.
+    EnrolledDays {
+        /// At least.
+        at_least: Option<u32>,
+        /// At most.
+        at_most: Option<u32>,
+    },
+    /// The event is within these days around the member's birthday.
+    BirthdayWindow {
+        /// Days before.
+        before: u32,
+        /// Days after.
+        after: u32,
+    },
+    /// The purchase is the member's `n`th (every `n`th with `repeat`).
+    NthVisit {
+        /// Which visit.
+        n: u64,
+        /// Every `n`th.
+        repeat: bool,
+    },
+    /// A plan in force, one of these (any when empty).
+    SubscriptionActive(Vec<String>),
+    /// The event is at one of these locations.
+    Location(Vec<String>),
+    /// The event came through one of these channels.
+    Channel(Vec<String>),
+}
+
+/// A decimal rate applied to integers: `value x mantissa / divisor`, with
+/// the divisor (the power of ten of the rate's scale and of the value's)
+/// worked out once.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Rate {
+    mantissa: i128,
+    divisor: i128,
+}
+
+impl Rate {
+    /// `factor` for values with `scale` decimals; none when the power of
+    /// ten does not fit (a scale past 38, which validation never lets in).
+    pub(crate) fn new(factor: Decimal, scale: u32) -> Option<Rate> {
+        Some(Rate {
+            mantissa: factor.mantissa(),
+            divisor: 10_i128.checked_pow(scale.checked_add(factor.scale())?)?,
+        })
+    }
+
+    /// `value x rate`, rounded; none past `i64`. The same as
+    /// [`Rounding::ratio`] with the rate's decimal.
+    pub(crate) fn of(self, rounding: Rounding, value: i128) -> Option<i64> {
+        rounding.divide(value.checked_mul(self.mantissa)?, self.divisor)
+    }
+}
+
+/// One rule, compiled.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct RulePlan {
+    /// The lines its earn counts, if it names any.
+    pub matcher: Option<Matcher>,
+    /// Its condition.
+    pub when: Option<Cond>,
+    /// The rules a multiplier multiplies (indices in the program).
+    pub targets: Vec<usize>,
+    /// Its exclusive group, numbered.
+    pub group: Option<usize>,
+    /// Its per-member limit and the key of the counter behind it
+    /// (`rule:ID`).
+    pub limit: Option<(PeriodLimit, String)>,
+    /// Its per-purchase cap.
+    pub cap: Option<i64>,
+    /// The rate of points per amount (for amounts in minor units) or a
+    /// multiplier's factor.
+    pub rate: Option<Rate>,
+}
+
+/// Names (categories, SKUs, tags) with the bits they turn on.
+///
+/// Names of up to 15 bytes (nearly all) are kept as one `u128` each, their
+/// bytes and their length, so looking a line's name up compares integers
+/// rather than strings; longer ones are compared as strings.
+#[derive(Clone, Debug, Default)]
+struct Names {
+    /// Packed short names and their bits, sorted by key.
+    short: Vec<(u128, u64)>,
+    /// Longer names and their bits.
+    long: Vec<(Box<str>, u64)>,
+}
+
+/// `name` as one integer: its bytes, then its length in the last byte;
+/// none when it is longer than 15 bytes.
+fn pack(name: &str) -> Option<u128> {
+    let bytes = name.as_bytes();
+    if bytes.len() > 15 {
+        return None;
+    }
+    let mut key = [0_u8; 16];
+    key.get_mut(..bytes.len())?.copy_from_slice(bytes);
+    *key.last_mut()? = u8::try_from(bytes.len()).ok()?;
+    Some(u128::from_le_bytes(key))
+}
+
+impl Names {
+    fn from_map(map: BTreeMap<&str, u64>) -> Names {
+        let mut names = Names::default();
+        for (name, bits) in map {
+            match pack(name) {
+                Some(key) => names.short.push((key, bits)),
+                None => names.long.push((Box::from(name), bits)),
+            }
+        }
+        names.short.sort_unstable();
+        names
+    }
+
+    fn is_empty(&self) -> bool {
+        self.short.is_empty() && self.long.is_empty()
+    }
+
+    fn bits(&self, name: &str) -> u64 {
+        match pack(name) {
+            Some(key) => match self.short.binary_search_by_key(&key, |(k, _)| *k) {
+                Ok(i) => self.short.get(i).map_or(0, |(_, b)| *b),
+                Err(_) => 0,
+            },
+            None => self
+                .long
+                .iter()
+                .find(|(k, _)| **k == *name)
+                .map_or(0, |(_, b)| *b),
+        }
+    }
+}
+
+/// The compiled program.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Compiled {
+    categories: Names,
+    skus: Names,
+    tags: Names,
+    /// Per rule, in program order.
+    pub rules: Vec<RulePlan>,
+    /// Per tier level, its earning multiplier; none when it is 1 (or unset),
+    /// so a tier multiplier rule has nothing to do.
+    tier_factors: Vec<Option<Rate>>,
+}
+
+/// Bits given to distinct matches while compiling.
+#[derive(Default)]
+struct Bits<'p> {
+    seen: Vec<&'p Match>,
+    categories: BTreeMap<&'p str, u64>,
+    skus: BTreeMap<&'p str, u64>,
+    tags: BTreeMap<&'p str, u64>,
+}
+
+impl<'p> Bits<'p> {
+    fn matcher(&mut self, m: &'p Match) -> Matcher {
+        let index = match self.seen.iter().position(|s| *s == m) {
+            Some(i) => i,
+            None => {
+                self.seen.push(m);
+                self.seen.len() - 1
+            }
+        };
+        if index >= MATCH_BITS {
+            return Matcher::Direct(m.clone());
+        }
+        let bit = 1_u64 << index;
+        for (names, map) in [
+            (&m.categories, &mut self.categories),
+            (&m.skus, &mut self.skus),
+            (&m.tags, &mut self.tags),
+        ] {
+            for name in names {
+                *map.entry(name.as_str()).or_insert(0) |= bit;
+            }
+        }
+        Matcher::Bit(bit)
+    }
+
+    fn cond(&mut self, c: &'p Condition, program: &Program) -> Cond {
+        match c {
+            Condition::All { of } => Cond::All(of.iter().map(|c| self.cond(c, program)).collect()),
+            Condition::Any { of } => Cond::Any(of.iter().map(|c| self.cond(c, program)).collect()),
+            Condition::Not { condition } => Cond::Not(Box::new(self.cond(condition, program))),
+            Condition::SubtotalAtLeast { amount } => Cond::SubtotalAtLeast(i128::from(
+                crate::basket::to_minor_units(amount.0, program.minor_units),
+            )),
+            Condition::Contains {
+                matching,
+                min_quantity,
+            } => Cond::Contains {
+                matcher: self.matcher(matching),
+                min: u64::from(*min_quantity),
+            },
+            Condition::TimeWindow { days, from, to } => Cond::TimeWindow {
+                days: if days.is_empty() {
+                    0x7f
+                } else {
+                    days.iter().fold(0, |set, d| set | day_bit(*d))
+                },
+                from: from.minutes(),
+                to: to.minutes(),
+            },
+            Condition::Tier { tiers } => Cond::Tier(
+                program
+                    .tiers
+                    .as_ref()
+                    .map(|t| {
+                        t.levels
+                            .iter()
+                            .enumerate()
+                            .filter(|(_, l)| tiers.contains(&l.id))
+                            .map(|(i, _)| i)
+                            .collect()
+                    })
+                    .unwrap_or_default(),
+            ),
+            Condition::DateRange { from, to } => Cond::DateRange {
+                from: *from,
+                to: *to,
+            },
+            Condition::MemberTag { tags } => Cond::MemberTag(tags.clone()),
+            Condition::EnrolledDays { at_least, at_most } => Cond::EnrolledDays {
+                at_least: *at_least,
+                at_most: *at_most,
+            },
+            Condition::BirthdayWindow {
+                days_before,
+                days_after,
+            } => Cond::BirthdayWindow {
+                before: *days_before,
+                after: *days_after,
+            },
+            Condition::NthVisit { n, repeat } => Cond::NthVisit {
+                n: u64::from(*n),
+                repeat: *repeat,
+            },
+            Condition::SubscriptionActive { plans } => Cond::SubscriptionActive(plans.clone()),
+            Condition::Location { locations } => Cond::Location(locations.clone()),
+            Condition::Channel { channels } => Cond::Channel(channels.clone()),
+        }
+    }
+}
+
+/// The bit of `d` in a [`Cond::TimeWindow`]'s days.
+fn day_bit(d: Weekday) -> u8 {
+    1 << crate::period::monday_index(d)
+}
+
+impl Compiled {
+    /// Compile `program` (already validated).
+    pub(crate) fn new(program: &Program) -> Compiled {
+        let mut bits = Bits::default();
+        let mut groups: Vec<&str> = Vec::new();
+        let mut rules = Vec::with_capacity(program.rules.len());
+        for rule in &program.rules {
+            let matching = match &rule.earn {
+                Earn::PointsPerAmount { matching, .. } | Earn::CashbackPercent { matching, .. } => {
+                    matching.as_ref()
+                }
+                Earn::PointsPerUnit { matching, .. } | Earn::StampsPerUnit { matching, .. } => {
+                    Some(matching)
+                }
+                _ => None,
+            };
+            let targets = match &rule.earn {
+                Earn::PointsMultiplier { rules: ids, .. } | Earn::TierMultiplier { rules: ids } => {
+                    program
+                        .rules
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, r)| ids.contains(&r.id))
+                        .map(|(i, _)| i)
+                        .collect()
+                }
+                _ => Vec::new(),
+            };
+            let group = rule.group.as_deref().map(|g| {
+                groups.iter().position(|x| *x == g).unwrap_or_else(|| {
+                    groups.push(g);
+                    groups.len() - 1
+                })
+            });
+            let rate = match &rule.earn {
+                Earn::PointsPerAmount { rate, .. } => Rate::new(rate.0, program.minor_units),
+                Earn::PointsMultiplier { factor, .. } => Rate::new(factor.0, 0),
+                _ => None,
+            };
+            rules.push(RulePlan {
+                rate,
+                matcher: matching.map(|m| bits.matcher(m)),
+                when: rule.when.as_ref().map(|c| bits.cond(c, program)),
+                targets,
+                group,
+                limit: rule
+                    .limits
+                    .as_ref()
+                    .and_then(|l| l.per_member.clone())
+                    .map(|l| (l, format!("rule:{}", rule.id))),
+                cap: rule
+                    .limits
+                    .as_ref()
+                    .and_then(|l| l.per_purchase)
+                    .map(i64::from),
+            });
+        }
+        for c in &program.excluded_categories {
+            *bits.categories.entry(c.as_str()).or_insert(0) |= EXCLUDED;
+        }
+        let tier_factors = program.tiers.as_ref().map_or_else(Vec::new, |t| {
+            t.levels
+                .iter()
+                .map(|l| l.multiplier.filter(|m| m.0 != Decimal::ONE))
+                .map(|m| m.and_then(|m| Rate::new(m.0, 0)))
+                .collect()
+        });
+        Compiled {
+            tier_factors,
+            categories: Names::from_map(bits.categories),
+            skus: Names::from_map(bits.skus),
+            tags: Names::from_map(bits.tags),
+            rules,
+        }
+    }
+
+    /// The mask of `line`: the bits of the matches it is one of, and
+    /// [`EXCLUDED`] when its category is excluded.
+    pub(crate) fn classify(&self, line: &Line) -> u64 {
+        let mut mask = match &line.category {
+            Some(c) if !self.categories.is_empty() => self.categories.bits(c),
+            _ => 0,
+        };
+        if !self.skus.is_empty() {
+            mask |= self.skus.bits(&line.sku);
+        }
+        if !self.tags.is_empty() {
+            for t in &line.tags {
+                mask |= self.tags.bits(t);
+            }
+        }
+        mask
+    }
+
+    /// The earning multiplier of tier level `index`, when it is not 1.
+    pub(crate) fn tier_factor(&self, index: usize) -> Option<Rate> {
+        self.tier_factors.get(index).copied().flatten()
+    }
+
+    /// The compiled rule at `index`.
+    pub(crate) fn rule(&self, index: usize) -> Option<&RulePlan> {
+        self.rules.get(index)
+    }
+}
