@@ -130,21 +130,36 @@ pub(crate) enum Cond {
 pub(crate) struct Rate {
     mantissa: i128,
     divisor: i128,
+    /// Both in 64 bits, when they fit (nearly always): then a value that
+    /// fits too is multiplied and divided without 128-bit arithmetic, whose
+    /// checked multiplication and division are library calls.
+    small: Option<(i64, i64)>,
 }
 
 impl Rate {
     /// `factor` for values with `scale` decimals; none when the power of
     /// ten does not fit (a scale past 38, which validation never lets in).
     pub(crate) fn new(factor: Decimal, scale: u32) -> Option<Rate> {
+        let mantissa = factor.mantissa();
+        let divisor = 10_i128.checked_pow(scale.checked_add(factor.scale())?)?;
+        let small = i64::try_from(mantissa)
+            .ok()
+            .zip(i64::try_from(divisor).ok());
         Some(Rate {
-            mantissa: factor.mantissa(),
-            divisor: 10_i128.checked_pow(scale.checked_add(factor.scale())?)?,
+            mantissa,
+            divisor,
+            small,
         })
     }
 
     /// `value x rate`, rounded; none past `i64`. The same as
     /// [`Rounding::ratio`] with the rate's decimal.
     pub(crate) fn of(self, rounding: Rounding, value: i128) -> Option<i64> {
+        if let (Some((m, d)), Ok(v)) = (self.small, i64::try_from(value)) {
+            if let Some(n) = v.checked_mul(m) {
+                return rounding.divide_small(n, d);
+            }
+        }
         rounding.divide(value.checked_mul(self.mantissa)?, self.divisor)
     }
 }
@@ -447,5 +462,49 @@ impl Compiled {
     /// The compiled rule at `index`.
     pub(crate) fn rule(&self, index: usize) -> Option<&RulePlan> {
         self.rules.get(index)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A compiled rate gives what `Rounding::ratio` gives, in 64 bits and
+    /// past them.
+    #[test]
+    fn rates_agree_with_ratio() {
+        let mut seed = 3_u64;
+        for _ in 0..50_000 {
+            seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+            let factor = Decimal::new((seed >> 40) as i64 - (1 << 23), (seed % 9) as u32);
+            let scale = ((seed >> 8) % 5) as u32;
+            let value = match seed % 3 {
+                0 => i128::from((seed >> 16) as i64 % 1_000_000),
+                1 => i128::from((seed >> 1) as i64),
+                _ => i128::from(seed) << 60,
+            };
+            let rate = Rate::new(factor, scale).unwrap();
+            for rounding in [Rounding::Floor, Rounding::HalfEven, Rounding::Ceiling] {
+                assert_eq!(
+                    rate.of(rounding, value),
+                    rounding.ratio(value, scale, factor),
+                    "{value} x {factor} at scale {scale}, {rounding:?}"
+                );
+            }
+        }
+    }
+
+    /// Names are found whatever their length, and only the listed ones.
+    #[test]
+    fn names_are_looked_up_exactly() {
+        let long = "a-category-name-longer-than-fifteen-bytes";
+        let map = BTreeMap::from([("coffee", 1), ("", 2), ("fifteen-bytes-x", 4), (long, 8)]);
+        let names = Names::from_map(map);
+        for (name, bits) in [("coffee", 1), ("", 2), ("fifteen-bytes-x", 4), (long, 8)] {
+            assert_eq!(names.bits(name), bits, "{name}");
+        }
+        for other in ["coffe", "coffee ", "Coffee", "fifteen-bytes-", &long[1..]] {
+            assert_eq!(names.bits(other), 0, "{other}");
+        }
     }
 }

@@ -245,22 +245,35 @@ impl Rounding {
     pub(crate) fn divide(self, n: i128, d: i128) -> Option<i64> {
         // Nearly always both fit 64 bits, where division is a single
         // instruction (128-bit division is a library call).
-        let (q, r) = match (i64::try_from(n), i64::try_from(d)) {
-            (Ok(n), Ok(d)) => (i128::from(n / d), i128::from(n % d)),
-            _ => (n / d, n % d),
-        };
-        let away = match self {
+        if let (Ok(n), Ok(d)) = (i64::try_from(n), i64::try_from(d)) {
+            return self.divide_small(n, d);
+        }
+        let (q, r) = (n / d, n % d);
+        // |r| < d <= 10^36: doubling it cannot overflow.
+        let away = self.away(r.unsigned_abs() * 2, d.unsigned_abs(), q % 2 != 0, r != 0);
+        i64::try_from(if away { q + n.signum() } else { q }).ok()
+    }
+
+    /// [`Rounding::divide`] in 64 bits (`d` > 0).
+    pub(crate) fn divide_small(self, n: i64, d: i64) -> Option<i64> {
+        let (q, r) = (n.checked_div(d)?, n.checked_rem(d)?);
+        // |r| < d <= i64::MAX: doubling it fits a u64.
+        let twice = r.unsigned_abs() * 2;
+        if self.away(twice, d.unsigned_abs(), q % 2 != 0, r != 0) {
+            q.checked_add(n.signum())
+        } else {
+            Some(q)
+        }
+    }
+
+    /// Whether a quotient moves one away from zero: its remainder (doubled)
+    /// against the divisor, whether it is odd, whether anything remains.
+    fn away<T: PartialOrd>(self, twice_r: T, d: T, odd: bool, inexact: bool) -> bool {
+        match self {
             Rounding::Floor => false,
-            Rounding::Ceiling => r != 0,
-            Rounding::HalfEven => {
-                // |r| < d <= 10^36: doubling it cannot overflow.
-                let twice = r.unsigned_abs() * 2;
-                let d = d.unsigned_abs();
-                twice > d || (twice == d && q % 2 != 0)
-            }
-        };
-        let q = if away { q + n.signum() } else { q };
-        i64::try_from(q).ok()
+            Rounding::Ceiling => inexact,
+            Rounding::HalfEven => twice_r > d || (twice_r == d && odd),
+        }
     }
 
     /// Round `value` to `scale` decimal places.

@@ -62,7 +62,7 @@ pub(crate) enum Asset {
 /// block of the evaluation's arena (see [`Evaluation`]), so rules that do
 /// not fire, give per visit, or are only quoted allocate nothing.
 #[derive(Debug, Clone, Default)]
-pub(crate) struct Result {
+pub(crate) struct Result<'p> {
     pub rule: usize,
     pub points: i64,
     pub stamps: i64,
@@ -70,13 +70,14 @@ pub(crate) struct Result {
     pub donation: i64,
     pub visit_points: i64,
     pub visit_stamps: i64,
-    pub voucher: Option<String>,
+    /// The reward of a voucher the rule issues (borrowed from the program).
+    pub voucher: Option<&'p str>,
     /// The asset of the shares and where their block starts.
     shares: Option<(Asset, usize)>,
 }
 
-impl Result {
-    fn new(rule: usize) -> Result {
+impl Result<'_> {
+    fn new(rule: usize) -> Self {
         Result {
             rule,
             ..Result::default()
@@ -105,9 +106,9 @@ impl Result {
 /// for the other assets), so splitting, capping and multiplying work on
 /// one slice and an evaluation makes one allocation for all of them.
 #[derive(Debug, Default)]
-pub(crate) struct Evaluation {
+pub(crate) struct Evaluation<'p> {
     /// The rules that gave something, inline when they are few.
-    pub results: SmallVec<[Result; 6]>,
+    pub results: SmallVec<[Result<'p>; 6]>,
     pub awards: Vec<Award>,
     arena: Arena,
 }
@@ -115,7 +116,7 @@ pub(crate) struct Evaluation {
 /// The per-line shares of an evaluation, inline for a typical basket.
 type Arena = SmallVec<[i64; 32]>;
 
-impl Evaluation {
+impl Evaluation<'_> {
     pub fn points(&self) -> i64 {
         self.results.iter().map(|r| r.points).sum()
     }
@@ -262,7 +263,7 @@ impl Ctx<'_, '_> {
 /// Split the result's total of `asset` over the block at `at` (weights in,
 /// shares out) and record the block as its shares; nothing when not
 /// attributing.
-fn share(arena: &mut [i64], r: &mut Result, asset: Asset, at: Option<usize>) {
+fn share(arena: &mut [i64], r: &mut Result<'_>, asset: Asset, at: Option<usize>) {
     let total = match asset {
         Asset::Points => r.points,
         Asset::Stamps => r.stamps,
@@ -292,12 +293,12 @@ fn too_many(what: &str, max: i64) -> Error {
 /// computed (a quote), which allocates nothing per rule.
 /// The evaluation is written into `ev` (a fresh one), where the caller
 /// keeps it: its inline storage is never moved.
-pub(crate) fn evaluate(
-    engine: &Engine,
+pub(crate) fn evaluate<'p>(
+    engine: &'p Engine,
     lines: &[Valued<'_>],
     facts: &Facts<'_>,
     attribute: bool,
-    ev: &mut Evaluation,
+    ev: &mut Evaluation<'p>,
 ) -> std::result::Result<(), Error> {
     let program = engine.program();
     let compiled_rules = engine.compiled();
@@ -315,6 +316,7 @@ pub(crate) fn evaluate(
         arena,
     } = ev;
     let mut cashback_left = engine.cashback_room(facts.usage, facts.time);
+    let mut reordered = false;
     for &index in engine.rule_order() {
         let (Some(rule), Some(compiled)) = (program.rules.get(index), compiled_rules.rule(index))
         else {
@@ -384,7 +386,7 @@ pub(crate) fn evaluate(
                         .unwrap_or(i64::MAX);
                 share(arena, &mut r, Asset::Cashback, at);
             }
-            Earn::IssueReward { reward } => r.voucher = Some(reward.clone()),
+            Earn::IssueReward { reward } => r.voucher = Some(reward),
             Earn::DonationRoundUp { to } => {
                 if facts.cause.is_some() {
                     let (amount, at) = ctx.weights(None, arena);
@@ -436,6 +438,7 @@ pub(crate) fn evaluate(
                     Some(i) => {
                         if let Some(slot) = results.get_mut(i) {
                             *slot = r;
+                            reordered = true;
                         }
                     }
                     None => results.push(r),
@@ -453,7 +456,11 @@ pub(crate) fn evaluate(
     if stamps > MAX_STAMPS {
         return Err(too_many("stamps", MAX_STAMPS));
     }
-    results.sort_by_key(|r| engine.rule_rank(r.rule));
+    // Results are pushed in evaluation order, which is the order awards
+    // are listed in, unless a group's winner took an earlier rival's place.
+    if reordered {
+        results.sort_by_key(|r| engine.rule_rank(r.rule));
+    }
     *awards = results
         .iter()
         .map(|r| Award {
@@ -465,7 +472,7 @@ pub(crate) fn evaluate(
             stamps: r.stamps,
             cashback: (r.cashback != 0).then(|| engine.money(r.cashback).into()),
             donation: (r.donation != 0).then(|| engine.money(r.donation).into()),
-            voucher: r.voucher.clone(),
+            voucher: r.voucher.map(str::to_owned),
         })
         .collect();
     Ok(())
@@ -507,8 +514,8 @@ fn per_unit(ctx: &Ctx<'_, '_>, matcher: Option<&Matcher>, each: u32, arena: &mut
 /// shared like the targets (the lines, then the per-visit part) when
 /// attributing.
 fn multiply(
-    r: &mut Result,
-    done: &[Result],
+    r: &mut Result<'_>,
+    done: &[Result<'_>],
     targets: &[usize],
     factor: Option<Rate>,
     ctx: &Ctx<'_, '_>,
@@ -555,7 +562,7 @@ fn multiply(
 
 /// Cap a rule's main quantity (points, else stamps, else cashback in minor
 /// units), re-sharing the capped award over its lines and visit part.
-fn cap_result(r: &mut Result, cap: i64, arena: &mut Arena, n: usize) {
+fn cap_result(r: &mut Result<'_>, cap: i64, arena: &mut Arena, n: usize) {
     for (asset, total, visit) in [
         (Asset::Points, &mut r.points, &mut r.visit_points),
         (Asset::Stamps, &mut r.stamps, &mut r.visit_stamps),

@@ -86,7 +86,7 @@ impl Tx<'_> {
         }
         let mut vouchers = Vec::new();
         for r in &ev.results {
-            if let Some(reward) = &r.voucher {
+            if let Some(reward) = r.voucher {
                 vouchers.push(self.issue_voucher(reward, None, EntryKind::Earn)?);
             }
         }
