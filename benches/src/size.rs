@@ -81,6 +81,7 @@ pub fn in_memory(account: &Account) -> usize {
         + vec(&a.recent_events)
         + a.recent_events
             .iter()
-            .map(|e| e.id.capacity())
+            // A shared id: its bytes after the two reference counts.
+            .map(|e| 2 * std::mem::size_of::<usize>() + e.id.len())
             .sum::<usize>()
 }

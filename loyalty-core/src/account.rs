@@ -7,6 +7,7 @@
 //! an event therefore does not grow with the member's history.
 
 use std::collections::VecDeque;
+use std::sync::Arc;
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -324,6 +325,11 @@ impl Account {
 const ROOM: usize = 2;
 
 fn with_room<T: Clone>(list: &VecDeque<T>) -> VecDeque<T> {
+    // An empty list has nothing to move when it grows: it gets no buffer
+    // until the event needs one (most lists of most accounts are empty).
+    if list.is_empty() {
+        return VecDeque::new();
+    }
     let mut copy = VecDeque::with_capacity(list.len() + ROOM);
     copy.extend(list.iter().cloned());
     copy
@@ -542,8 +548,9 @@ pub struct LineRecord {
 /// digits (see its JSON Schema).
 #[derive(Clone, Debug, PartialEq)]
 pub struct SeenEvent {
-    /// Event id.
-    pub id: String,
+    /// Event id. Shared (an `Arc`): copying an account copies the ids of
+    /// the events it remembers without allocating.
+    pub id: Arc<str>,
     /// 64-bit FNV-1a digest of the event's fields. A number, not its hex
     /// text: every event computes and compares one, and accounts copy and
     /// parse the sixteen or more they remember.

@@ -359,8 +359,8 @@ impl Analytics {
         stats.vouchers = b.vouchers;
 
         if let Some(info) = &outcome.tier {
-            let now = info.level.clone();
-            if stats.tier.as_ref() != Some(&now) {
+            if stats.tier.as_ref().map(Option::as_deref) != Some(info.level.as_deref()) {
+                let now = info.level.as_deref().map(str::to_owned);
                 if let Some(before) = stats.tier.take() {
                     *week
                         .tier_moves

@@ -48,6 +48,8 @@ pub struct Engine {
     thresholds: Vec<i64>,
     /// Rule ids, shared by every award of every outcome.
     rule_ids: Vec<Arc<str>>,
+    /// Tier level ids, shared by every outcome's tier information.
+    tier_ids: Vec<Arc<str>>,
     /// The rules compiled for evaluation.
     compiled: Compiled,
 }
@@ -84,8 +86,12 @@ impl Engine {
             .iter()
             .map(|r| Arc::from(r.id.as_str()))
             .collect();
+        let tier_ids = program.tiers.as_ref().map_or_else(Vec::new, |t| {
+            t.levels.iter().map(|l| Arc::from(l.id.as_str())).collect()
+        });
         Ok(Engine {
             compiled: Compiled::new(&program),
+            tier_ids,
             rule_ids,
             program,
             rewards,
@@ -158,6 +164,11 @@ impl Engine {
             .as_ref()
             .and_then(|t| t.levels.get(index))
             .map(|l| l.id.as_str())
+    }
+
+    /// Id of tier level `index`, to share.
+    pub(crate) fn tier_shared_id(&self, index: usize) -> Option<&Arc<str>> {
+        self.tier_ids.get(index)
     }
 
     /// Index of the tier level called `id`.

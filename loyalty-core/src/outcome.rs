@@ -93,8 +93,9 @@ pub struct Suppressed {
 #[derive(Clone, Debug, PartialEq, Serialize, JsonSchema)]
 pub struct TierInfo {
     /// Current level; none below the first.
+    // Level ids are shared with the engine (an `Arc`), not copied per outcome.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub level: Option<String>,
+    pub level: Option<Arc<str>>,
     /// Qualifying value in the window now (money for spend, else a count).
     pub qualifying: Dec,
     /// The next level and what is missing to reach it.
@@ -111,7 +112,7 @@ pub struct TierInfo {
 #[derive(Clone, Debug, PartialEq, Serialize, JsonSchema)]
 pub struct TierProgress {
     /// The next level.
-    pub level: String,
+    pub level: Arc<str>,
     /// What is missing.
     pub remaining: Dec,
 }
@@ -290,8 +291,10 @@ pub struct LedgerEntry {
     /// Signed amount.
     pub amount: i64,
     /// The rule, reward, voucher, purchase or reservation concerned.
+    // Shared with the engine for rule ids (an `Arc`): earning entries cost
+    // no copy of the id.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub reference: Option<String>,
+    pub reference: Option<Arc<str>>,
 }
 
 /// What a basket would earn, without changing anything.

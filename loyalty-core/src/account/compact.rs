@@ -23,6 +23,8 @@
 //! - `last_activity_at` is left out when it equals `last_event_at` (`null`
 //!   when there is none but there is a `last_event_at`).
 
+use std::sync::Arc;
+
 use std::borrow::Cow;
 use std::collections::VecDeque;
 use std::fmt;
@@ -795,7 +797,7 @@ impl<'de> Deserialize<'de> for SeenEvent {
                 match v.rsplit_once(' ') {
                     Some((id, d)) => match digest(d) {
                         Some(digest) => Ok(SeenEvent {
-                            id: id.to_owned(),
+                            id: Arc::from(id),
                             digest,
                         }),
                         None => Err(E::custom(format!(
@@ -1179,7 +1181,7 @@ mod tests {
         for id in ["e", "caf\u{e9} 1", &"x".repeat(128), &"y".repeat(300)] {
             for digest in [0, 0x0123_4567_89ab_cdef, u64::MAX] {
                 let seen = SeenEvent {
-                    id: id.to_owned(),
+                    id: Arc::from(id),
                     digest,
                 };
                 let json = serde_json::to_string(&seen).unwrap();

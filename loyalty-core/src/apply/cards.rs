@@ -6,7 +6,7 @@ use crate::error::{Document, Error};
 use crate::outcome::{Asset, EntryKind};
 use crate::time::Timestamp;
 
-use super::Tx;
+use super::{Ref, Tx};
 
 /// Most vouchers one event may issue.
 const MAX_VOUCHERS_PER_EVENT: i64 = 100;
@@ -60,19 +60,16 @@ impl Tx<'_> {
         &mut self,
         stamps: i64,
         kind: EntryKind,
-        reference: &str,
+        reference: Ref<'_>,
     ) -> Result<(), Error> {
-        let Some(card) = self.engine.program().stamps.as_ref() else {
+        let engine = self.engine;
+        let Some(card) = engine.program().stamps.as_ref() else {
             return Ok(());
         };
         if stamps <= 0 {
             return Ok(());
         }
-        let (size, reward, days) = (
-            i64::from(card.card_size),
-            card.reward.clone(),
-            card.voucher_days,
-        );
+        let (size, reward, days) = (i64::from(card.card_size), &card.reward, card.voucher_days);
         let count = self.acc.stamps.count + stamps;
         if count / size + self.vouchers_issued > MAX_VOUCHERS_PER_EVENT {
             return Err(Error::limit(
@@ -82,11 +79,11 @@ impl Tx<'_> {
             ));
         }
         self.acc.stamps.count = count;
-        self.entry(Asset::Stamps, kind, stamps, Some(reference));
+        self.entry_ref(Asset::Stamps, kind, stamps, Some(reference));
         while self.acc.stamps.count >= size {
             self.acc.stamps.count -= size;
             self.acc.stamps.cards_completed += 1;
-            let voucher = self.new_voucher(&reward, days.map(|d| self.now.plus_days(d)))?;
+            let voucher = self.new_voucher(reward, days.map(|d| self.now.plus_days(d)))?;
             self.entry(
                 Asset::Stamps,
                 EntryKind::CardCompleted,

@@ -16,7 +16,7 @@ use crate::outcome::{Asset, EntryKind};
 use crate::period;
 use crate::time::Timestamp;
 
-use super::{PoolId, Tx};
+use super::{PoolId, Ref, Tx};
 
 /// The instant a subscription stops: its paid end, plus the plan's grace
 /// unless it was cancelled.
@@ -52,7 +52,11 @@ impl Tx<'_> {
         self.acc.profile.cause.clone_from(&e.cause);
         self.acc.profile.referrer.clone_from(&e.referrer);
         let welcome = i64::from(self.engine.program().points.welcome_points);
-        self.earn(PoolId::Points, &[("welcome", welcome)], EntryKind::Earn)?;
+        self.earn(
+            PoolId::Points,
+            &[(Ref::Text("welcome"), welcome)],
+            EntryKind::Earn,
+        )?;
         self.enter_tiers()?;
         self.birthday()
     }
@@ -230,7 +234,7 @@ impl Tx<'_> {
         let (points, reward) = (i64::from(policy.points), policy.reward.clone());
         self.earn(
             PoolId::Points,
-            &[(r.referred.as_str(), points)],
+            &[(Ref::Text(&r.referred), points)],
             EntryKind::Referral,
         )?;
         if let Some(reward) = reward {
@@ -243,7 +247,7 @@ impl Tx<'_> {
         if a.points > 0 {
             self.earn(
                 PoolId::Points,
-                &[(a.staff.as_str(), a.points)],
+                &[(Ref::Text(&a.staff), a.points)],
                 EntryKind::Adjust,
             )?;
         } else if a.points < 0 {
@@ -260,7 +264,7 @@ impl Tx<'_> {
                     "the program has no stamp card",
                 ));
             }
-            self.add_stamps(a.stamps, EntryKind::Adjust, &a.staff)?;
+            self.add_stamps(a.stamps, EntryKind::Adjust, Ref::Text(&a.staff))?;
         } else if a.stamps < 0 {
             if self.acc.stamps.count < -a.stamps {
                 return Err(Error::rule(

@@ -52,11 +52,11 @@ impl Tx<'_> {
         for e in &self.out.ledger {
             match (e.asset, e.kind) {
                 (Asset::Tier, EntryKind::TierUp) => out.push(Intent {
-                    subject: e.reference.clone(),
+                    subject: e.reference.as_deref().map(str::to_owned),
                     ..intent(IntentKind::TierUp)
                 }),
                 (Asset::Subscription, EntryKind::Lapsed) => out.push(Intent {
-                    subject: e.reference.clone(),
+                    subject: e.reference.as_deref().map(str::to_owned),
                     ..intent(IntentKind::SubscriptionLapsed)
                 }),
                 _ => {}
@@ -104,7 +104,7 @@ impl Tx<'_> {
                     && self.acc.messaging.risk_review != Some(review)
                 {
                     out.push(Intent {
-                        subject: info.level.clone(),
+                        subject: info.level.as_deref().map(str::to_owned),
                         at: Some(review),
                         ..intent(IntentKind::TierAtRisk)
                     });

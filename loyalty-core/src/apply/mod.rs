@@ -58,6 +58,25 @@ pub(crate) fn balances(engine: &Engine, account: &Account) -> Balances {
     }
 }
 
+/// What a ledger entry refers to: an id the engine shares (a rule's), or
+/// text the entry gets a copy of.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Ref<'a> {
+    /// Shared: the entry holds another reference to it.
+    Shared(&'a Arc<str>),
+    /// Copied into the entry.
+    Text(&'a str),
+}
+
+impl Ref<'_> {
+    fn to_shared(self) -> Arc<str> {
+        match self {
+            Ref::Shared(id) => Arc::clone(id),
+            Ref::Text(text) => Arc::from(text),
+        }
+    }
+}
+
 /// An event being applied: the engine, the account (changed in place), the
 /// undo records of its long lists and the outcome so far.
 pub(crate) struct Tx<'a> {
@@ -172,7 +191,7 @@ pub(crate) fn apply(
     check_event(engine, event, &mut basket)?;
     let id = event.id();
     let digest = digest(event);
-    if let Some(seen) = acc.recent_events.iter().find(|s| s.id == id) {
+    if let Some(seen) = acc.recent_events.iter().find(|s| *s.id == *id) {
         if seen.digest == digest {
             let mut out = empty_outcome(id, Status::Duplicate);
             out.balances = balances(engine, acc);
@@ -247,7 +266,7 @@ pub(crate) fn apply(
     let acc = tx.acc;
     acc.last_event_at = Some(now);
     acc.recent_events.push(SeenEvent {
-        id: id.to_owned(),
+        id: Arc::from(id),
         digest,
     });
     if acc.recent_events.len() > remember {
@@ -564,6 +583,7 @@ impl Tx<'_> {
         Ok(())
     }
 
+    /// A ledger entry, referring to `reference` (copied).
     pub(crate) fn entry(
         &mut self,
         asset: Asset,
@@ -571,13 +591,24 @@ impl Tx<'_> {
         amount: i64,
         reference: Option<&str>,
     ) {
+        self.entry_ref(asset, kind, amount, reference.map(Ref::Text));
+    }
+
+    /// A ledger entry, sharing the reference when the engine has it.
+    pub(crate) fn entry_ref(
+        &mut self,
+        asset: Asset,
+        kind: EntryKind,
+        amount: i64,
+        reference: Option<Ref<'_>>,
+    ) {
         if amount != 0 || matches!(asset, Asset::Tier | Asset::Subscription) {
             self.out.ledger.push(LedgerEntry {
                 event: self.out.event.clone(),
                 asset,
                 kind,
                 amount,
-                reference: reference.map(str::to_owned),
+                reference: reference.map(Ref::to_shared),
             });
         }
     }

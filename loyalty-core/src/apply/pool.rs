@@ -15,7 +15,7 @@ use crate::outcome::{Asset, EntryKind};
 use crate::program::{Expiry, Shortfall};
 use crate::time::Timestamp;
 
-use super::Tx;
+use super::{Ref, Tx};
 
 /// Which balance.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -205,7 +205,7 @@ impl Tx<'_> {
         id: PoolId,
         amount: i64,
         kind: EntryKind,
-        reference: Option<&str>,
+        reference: Option<Ref<'_>>,
     ) -> i64 {
         let pool = self.pool(id);
         let before = pool.balance;
@@ -213,10 +213,10 @@ impl Tx<'_> {
         let repaid = amount.min(pool.debt);
         pool.debt -= repaid;
         pool.balance -= repaid;
-        self.entry(id.available(), kind, amount, reference);
+        self.entry_ref(id.available(), kind, amount, reference);
         if repaid > 0 {
-            self.entry(id.available(), EntryKind::DebtRepaid, -repaid, reference);
-            self.entry(id.debt(), EntryKind::DebtRepaid, -repaid, reference);
+            self.entry_ref(id.available(), EntryKind::DebtRepaid, -repaid, reference);
+            self.entry_ref(id.debt(), EntryKind::DebtRepaid, -repaid, reference);
         }
         let rest = amount - repaid;
         rest - rest.min((-before).max(0))
@@ -229,7 +229,7 @@ impl Tx<'_> {
     pub(crate) fn earn(
         &mut self,
         id: PoolId,
-        parts: &[(&str, i64)],
+        parts: &[(Ref<'_>, i64)],
         kind: EntryKind,
     ) -> Result<(), Error> {
         let total: i64 = parts.iter().map(|(_, p)| *p).sum();
@@ -258,7 +258,7 @@ impl Tx<'_> {
         };
         if pending_days > 0 {
             for (reference, p) in parts {
-                self.entry(id.pending(), kind, *p, Some(reference));
+                self.entry_ref(id.pending(), kind, *p, Some(*reference));
             }
             self.pool(id).pending += total;
             self.push_lot(
@@ -273,7 +273,7 @@ impl Tx<'_> {
         } else {
             let mut kept = 0;
             for (reference, p) in parts {
-                kept += self.credit_available(id, *p, kind, Some(reference));
+                kept += self.credit_available(id, *p, kind, Some(*reference));
             }
             self.push_lot(
                 id,
@@ -502,7 +502,8 @@ impl Tx<'_> {
         }
         self.pool(id).reserved -= amount;
         self.entry(id.reserved(), EntryKind::Release, -amount, Some(reference));
-        let kept = self.credit_available(id, amount, EntryKind::Release, Some(reference));
+        let kept =
+            self.credit_available(id, amount, EntryKind::Release, Some(Ref::Text(reference)));
         let mut cut = amount - kept;
         self.lots_to_change(id);
         let pool = self.pool(id);

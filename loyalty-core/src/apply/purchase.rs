@@ -10,6 +10,7 @@
 //! settled when the last unit comes back.
 
 use rust_decimal::Decimal;
+use smallvec::SmallVec;
 
 use crate::account::{LineRecord, PurchaseRecord, Redemption};
 use crate::basket::{minor, Valued};
@@ -20,7 +21,7 @@ use crate::outcome::{Asset, Effect, EntryKind};
 use crate::period;
 use crate::program::Qualifier;
 
-use super::{PoolId, Tx};
+use super::{PoolId, Ref, Tx};
 
 impl Tx<'_> {
     /// A purchase, its `lines` already checked and valued.
@@ -45,8 +46,9 @@ impl Tx<'_> {
             linked.extend(self.acc.redemptions.remove(at));
         }
 
-        let rule_id = |index: usize| program.rules.get(index).map_or("", |r| r.id.as_str());
-        let points: Vec<(&str, i64)> = ev
+        // Entries share the engine's rule ids.
+        let rule_id = |index: usize| engine.rule_id(index).map_or(Ref::Text(""), Ref::Shared);
+        let points: SmallVec<[(Ref<'_>, i64); 6]> = ev
             .results
             .iter()
             .filter(|r| r.points > 0)
@@ -56,7 +58,7 @@ impl Tx<'_> {
         for r in ev.results.iter().filter(|r| r.stamps > 0) {
             self.add_stamps(r.stamps, EntryKind::Earn, rule_id(r.rule))?;
         }
-        let cashback: Vec<(&str, i64)> = ev
+        let cashback: SmallVec<[(Ref<'_>, i64); 6]> = ev
             .results
             .iter()
             .filter(|r| r.cashback > 0)
@@ -329,14 +331,14 @@ impl Tx<'_> {
         if r.points > 0 {
             self.earn(
                 PoolId::Points,
-                &[(r.reward.as_str(), r.points)],
+                &[(Ref::Text(&r.reward), r.points)],
                 EntryKind::Restore,
             )?;
         }
         if r.wallet > 0 {
             self.earn(
                 PoolId::Wallet,
-                &[(r.reward.as_str(), r.wallet)],
+                &[(Ref::Text(&r.reward), r.wallet)],
                 EntryKind::Restore,
             )?;
         }

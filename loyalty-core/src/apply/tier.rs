@@ -4,6 +4,8 @@
 //! for calendar years, one bucket for lifetime), so a purchase costs the same
 //! whatever the member's history: only buckets inside the window are kept.
 
+use std::sync::Arc;
+
 use rust_decimal::Decimal;
 
 use crate::account::{Account, Bucket, TierState};
@@ -125,16 +127,19 @@ pub(crate) fn info(engine: &Engine, acc: &Account, now: Timestamp) -> Option<Tie
         }
     };
     let next_index = current.map_or(0, |c| c + 1);
-    let next = tiers
-        .levels
-        .get(next_index)
+    let next = engine
+        .tier_shared_id(next_index)
         .zip(engine.tier_thresholds().get(next_index))
         .map(|(level, &threshold)| TierProgress {
-            level: level.id.clone(),
+            level: Arc::clone(level),
             remaining: display((threshold - value).max(0)).into(),
         });
+    let level = match current.and_then(|c| engine.tier_shared_id(c)) {
+        Some(id) => Some(Arc::clone(id)),
+        None => state.level.as_deref().map(Arc::from),
+    };
     Some(TierInfo {
-        level: state.level.clone(),
+        level,
         qualifying: display(value).into(),
         next,
         next_evaluation: state.grace_until.or(state.review_at),
