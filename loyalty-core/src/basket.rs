@@ -270,8 +270,15 @@ pub(crate) fn split(total: i64, weights: &[i64]) -> Vec<i64> {
 /// [`split`] in place: `buf` holds the weights and is left holding the
 /// shares (the evaluation keeps its shares in one arena).
 pub(crate) fn split_in_place(total: i64, buf: &mut [i64]) {
-    let sum: i128 = buf.iter().map(|&w| i128::from(w.max(0))).sum();
-    if sum == 0 {
+    // The sum of the (positive) weights and the largest, in 64 bits while
+    // they fit.
+    let (mut sum, mut most) = (Some(0_i64), 0_i64);
+    for &w in buf.iter() {
+        let w = w.max(0);
+        most = most.max(w);
+        sum = sum.and_then(|s| s.checked_add(w));
+    }
+    if sum == Some(0) {
         buf.fill(0);
         if let Some(first) = buf.first_mut() {
             *first = total;
@@ -281,12 +288,10 @@ pub(crate) fn split_in_place(total: i64, buf: &mut [i64]) {
     // Baskets are small: when every product fits 64 bits, divide in 64
     // bits (128-bit division is a library call), and keep the remainders
     // of at most 64 weights on the stack.
-    let small = i64::try_from(sum).ok().filter(|_| {
-        let most = buf.iter().copied().max().unwrap_or(0).max(0);
-        total >= 0 && buf.len() <= 64 && total.checked_mul(most).is_some()
-    });
+    let small = sum.filter(|_| total >= 0 && buf.len() <= 64 && total.checked_mul(most).is_some());
     let Some(sum) = small else {
         let weights = buf.to_vec();
+        let sum = weights.iter().map(|&w| i128::from(w.max(0))).sum();
         return split_wide(i128::from(total), &weights, sum, buf);
     };
     let mut remainders = [0_i64; 64];

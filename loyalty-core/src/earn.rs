@@ -116,7 +116,7 @@ pub(crate) struct Evaluation<'p> {
 /// The per-line shares of an evaluation, inline for a typical basket.
 type Arena = SmallVec<[i64; 32]>;
 
-impl Evaluation<'_> {
+impl<'p> Evaluation<'p> {
     pub fn points(&self) -> i64 {
         self.results.iter().map(|r| r.points).sum()
     }
@@ -129,15 +129,13 @@ impl Evaluation<'_> {
         self.results.iter().map(|r| r.cashback).sum()
     }
 
-    /// One line's share of one asset, summed over all results.
-    pub fn line_total(&self, line: usize, asset: Asset) -> i64 {
-        self.results
-            .iter()
-            .filter_map(|r| match r.shares {
-                Some((a, at)) if a == asset => self.arena.get(at + line),
-                _ => None,
-            })
-            .sum()
+    /// The per-line shares of every result that has them, with their
+    /// asset (a share per line, then the purchase-as-a-whole part).
+    pub fn shares(&self) -> impl Iterator<Item = (Asset, &[i64])> + use<'_, 'p> {
+        self.results.iter().filter_map(|r| {
+            let (asset, at) = r.shares?;
+            Some((asset, self.arena.get(at..)?))
+        })
     }
 }
 
@@ -223,13 +221,14 @@ impl Ctx<'_, '_> {
     fn weights(&self, matcher: Option<&Matcher>, arena: &mut Arena) -> (i128, Option<usize>) {
         if self.attribute {
             let at = arena.len();
-            arena.extend(
-                self.lines
-                    .iter()
-                    .map(|l| if Self::counts(l, matcher) { l.base } else { 0 }),
-            );
-            arena.push(0);
-            let total = arena.iter().skip(at).map(|&w| i128::from(w)).sum();
+            arena.resize(at + self.lines.len() + 1, 0);
+            let mut total = 0;
+            for (w, l) in arena.iter_mut().skip(at).zip(self.lines) {
+                if Self::counts(l, matcher) {
+                    *w = l.base;
+                    total += i128::from(l.base);
+                }
+            }
             (total, Some(at))
         } else {
             let total = self
@@ -502,9 +501,13 @@ fn per_unit(ctx: &Ctx<'_, '_>, matcher: Option<&Matcher>, each: u32, arena: &mut
     };
     if ctx.attribute {
         let at = arena.len();
-        arena.extend(ctx.lines.iter().map(value));
-        arena.push(0);
-        arena.iter().skip(at).sum()
+        arena.resize(at + ctx.lines.len() + 1, 0);
+        let mut total = 0;
+        for (share, l) in arena.iter_mut().skip(at).zip(ctx.lines) {
+            *share = value(l);
+            total += *share;
+        }
+        total
     } else {
         ctx.lines.iter().map(value).sum()
     }

@@ -109,8 +109,26 @@ impl Timestamp {
     }
 
     /// This instant plus `days` whole days (of 24 hours), saturating at [`Timestamp::max`].
+    ///
+    /// The UTC date moves by `days` and the time of day stays: the same
+    /// instant as adding a duration, without chrono's general arithmetic
+    /// (every earning works out when its lot expires).
     pub fn plus_days(self, days: u32) -> Timestamp {
-        self.plus(Duration::days(i64::from(days)))
+        let utc = self.0.naive_utc();
+        let date = i32::try_from(days)
+            .ok()
+            .and_then(|d| chrono::Datelike::num_days_from_ce(&utc.date()).checked_add(d))
+            .and_then(chrono::NaiveDate::from_num_days_from_ce_opt);
+        // chrono moves a leap second to the next second when it adds a
+        // duration: such an instant (and one near the last supported year,
+        // which saturates) takes the general path.
+        let leap = chrono::Timelike::nanosecond(&utc.time()) >= 1_000_000_000;
+        match date {
+            Some(date) if chrono::Datelike::year(&date) < MAX_YEAR && !leap => Timestamp(
+                DateTime::from_naive_utc_and_offset(date.and_time(utc.time()), *self.0.offset()),
+            ),
+            _ => self.plus(Duration::days(i64::from(days))),
+        }
     }
 
     /// This instant plus `minutes`, saturating at [`Timestamp::max`].
@@ -251,6 +269,50 @@ impl JsonSchema for Timestamp {
 
 #[cfg(test)]
 mod tests {
+
+    /// Moving the date gives the same instant as adding days as a duration,
+    /// for times of day with fractions and leap seconds, near the last
+    /// year, and with offsets of either sign.
+    #[test]
+    fn plus_days_agrees_with_duration_arithmetic() {
+        let mut seed = 17_u64;
+        for _ in 0..20_000 {
+            seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+            let year = if seed % 5 == 0 {
+                9_990 + seed % 10
+            } else {
+                1_970 + seed % 8_000
+            };
+            let text = format!(
+                "{year:04}-{:02}-{:02}T{:02}:{:02}:{:02}{}{}",
+                1 + (seed >> 8) % 12,
+                1 + (seed >> 12) % 28,
+                (seed >> 17) % 24,
+                (seed >> 22) % 60,
+                if (seed >> 28) % 50 == 0 {
+                    60
+                } else {
+                    (seed >> 28) % 60
+                },
+                if (seed >> 34) % 3 == 0 { ".25" } else { "" },
+                ["Z", "-05:00", "+13:45", "-23:59"][((seed >> 36) % 4) as usize],
+            );
+            let Ok(t) = Timestamp::parse(&text) else {
+                continue;
+            };
+            let days = match (seed >> 40) % 4 {
+                0 => 0,
+                1 => 365,
+                2 => ((seed >> 42) % 100_000) as u32,
+                _ => u32::MAX,
+            };
+            assert_eq!(
+                t.plus_days(days),
+                t.plus(Duration::days(i64::from(days))),
+                "{text} + {days} days"
+            );
+        }
+    }
     use super::*;
     use chrono::SecondsFormat;
 

@@ -130,31 +130,35 @@ impl Tx<'_> {
                 .tiers
                 .as_ref()
                 .is_some_and(|t| t.qualify_on == Qualifier::Spend);
-            let records = lines
+            let mut records: Vec<LineRecord> = lines
                 .iter()
-                .enumerate()
-                .map(|(i, l)| {
-                    let at = |asset| ev.line_total(i, asset);
-                    LineRecord {
-                        quantity: l.line.quantity,
-                        returned: 0,
-                        points: at(earn::Asset::Points),
-                        points_back: 0,
-                        stamps: at(earn::Asset::Stamps),
-                        stamps_back: 0,
-                        cashback: at(earn::Asset::Cashback),
-                        cashback_back: 0,
-                        donation: if cause.is_some() {
-                            at(earn::Asset::Donation)
-                        } else {
-                            0
-                        },
-                        donation_back: 0,
-                        spend: if tier_spend { spend(l) } else { 0 },
-                        spend_back: 0,
-                    }
+                .map(|l| LineRecord {
+                    quantity: l.line.quantity,
+                    returned: 0,
+                    points: 0,
+                    points_back: 0,
+                    stamps: 0,
+                    stamps_back: 0,
+                    cashback: 0,
+                    cashback_back: 0,
+                    donation: 0,
+                    donation_back: 0,
+                    spend: if tier_spend { spend(l) } else { 0 },
+                    spend_back: 0,
                 })
                 .collect();
+            // What each line earned: the results' shares added up.
+            for (asset, shares) in ev.shares() {
+                for (record, &share) in records.iter_mut().zip(shares) {
+                    match asset {
+                        earn::Asset::Points => record.points += share,
+                        earn::Asset::Stamps => record.stamps += share,
+                        earn::Asset::Cashback => record.cashback += share,
+                        earn::Asset::Donation if cause.is_some() => record.donation += share,
+                        earn::Asset::Donation => {}
+                    }
+                }
+            }
             self.journal.purchases.before_append(&self.acc.purchases);
             self.acc.purchases.push_back(PurchaseRecord {
                 id: p.id.clone(),
