@@ -294,7 +294,19 @@ pub(crate) fn split_in_place(total: i64, buf: &mut [i64]) {
         let sum = weights.iter().map(|&w| i128::from(w.max(0))).sum();
         return split_wide(i128::from(total), &weights, sum, buf);
     };
-    let mut remainders = [0_i64; 64];
+    // A stack of remainders just big enough (zeroing 64 of them was a
+    // visible part of splitting a three-line basket).
+    if buf.len() <= 8 {
+        split_small::<8>(total, sum, buf);
+    } else {
+        split_small::<64>(total, sum, buf);
+    }
+}
+
+/// [`split_in_place`] for at most `N` weights whose products with `total`
+/// fit 64 bits, `sum` their (positive) sum, the remainders on the stack.
+fn split_small<const N: usize>(total: i64, sum: i64, buf: &mut [i64]) {
+    let mut remainders = [0_i64; N];
     let mut left = total;
     for (share, r) in buf.iter_mut().zip(&mut remainders) {
         let product = total * (*share).max(0);

@@ -173,6 +173,7 @@ impl Tx<'_> {
         let now = self.now;
         let key = bucket_key(tiers, now);
         let window = Window::at(tiers, now);
+        let engine = self.engine;
         let state = self.tier_state();
         window.prune(&mut state.buckets);
         match state.buckets.last_mut() {
@@ -180,8 +181,7 @@ impl Tx<'_> {
             _ => state.buckets.push(Bucket { key, value }),
         }
         let total = qualifying(tiers, state, now);
-        let current = state.level.clone();
-        let current = current.as_deref().and_then(|l| self.engine.tier_index(l));
+        let current = state.level.as_deref().and_then(|l| engine.tier_index(l));
         if let Some(q) = self.engine.level_for(total) {
             if current.is_none_or(|c| q > c) {
                 self.move_to(Some(q), EntryKind::TierUp)?;
