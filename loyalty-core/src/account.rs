@@ -551,7 +551,7 @@ pub struct SeenEvent {
     /// Event id. Shared (an `Arc`): copying an account copies the ids of
     /// the events it remembers without allocating.
     pub id: Arc<str>,
-    /// 64-bit FNV-1a digest of the event's fields. A number, not its hex
+    /// 64-bit digest of the event's fields. A number, not its hex
     /// text: every event computes and compares one, and accounts copy and
     /// parse the sixteen or more they remember.
     pub digest: u64,

@@ -416,7 +416,7 @@ export type LineRecord =
       number
     ];
 /**
- * An event the account remembers for idempotency: its id, a space, and the 64-bit FNV-1a digest of its fields in 16 lowercase hex digits, e.g. "pos-17-000123 b51d3ecfc68e1d5e".
+ * An event the account remembers for idempotency: its id, a space, and the 64-bit digest of its fields in 16 lowercase hex digits, e.g. "pos-17-000123 b51d3ecfc68e1d5e".
  *
  * This interface was referenced by `LoyaltyDocuments`'s JSON-Schema
  * via the `definition` "SeenEvent".

@@ -822,7 +822,7 @@ impl JsonSchema for SeenEvent {
     }
     fn json_schema(_: &mut SchemaGenerator) -> Schema {
         json_schema!({
-            "description": "An event the account remembers for idempotency: its id, a space, and the 64-bit FNV-1a digest of its fields in 16 lowercase hex digits, e.g. \"pos-17-000123 b51d3ecfc68e1d5e\".",
+            "description": "An event the account remembers for idempotency: its id, a space, and the 64-bit digest of its fields in 16 lowercase hex digits, e.g. \"pos-17-000123 b51d3ecfc68e1d5e\".",
             "type": "string"
         })
     }
