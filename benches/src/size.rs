@@ -15,6 +15,12 @@ fn opt(s: Option<&String>) -> usize {
     s.map_or(0, |s| s.capacity())
 }
 
+/// A shared string: its bytes after the two reference counts (the account
+/// may share it with the engine or other copies; counted whole here).
+fn shared(s: &str) -> usize {
+    2 * size_of::<usize>() + s.len()
+}
+
 fn vec<T>(v: &Vec<T>) -> usize {
     v.capacity() * size_of::<T>()
 }
@@ -32,7 +38,7 @@ fn redemption(r: &Redemption) -> usize {
 }
 
 fn purchase(p: &PurchaseRecord) -> usize {
-    p.id.capacity()
+    shared(&p.id)
         + vec::<LineRecord>(&p.lines)
         + vec(&p.redemptions)
         + p.redemptions.iter().map(redemption).sum::<usize>()
@@ -64,9 +70,9 @@ pub fn in_memory(account: &Account) -> usize {
         + a.redemptions.iter().map(redemption).sum::<usize>()
         + deque(&a.purchases)
         + a.purchases.iter().map(purchase).sum::<usize>()
-        + a.tier
-            .as_ref()
-            .map_or(0, |t| opt(t.level.as_ref()) + vec(&t.buckets))
+        + a.tier.as_ref().map_or(0, |t| {
+            t.level.as_deref().map_or(0, shared) + vec(&t.buckets)
+        })
         + vec(&a.usage)
         + a.usage.iter().map(|u| u.key.capacity()).sum::<usize>()
         + a.subscription.as_ref().map_or(0, |s| s.plan.capacity())
@@ -79,9 +85,5 @@ pub fn in_memory(account: &Account) -> usize {
         + a.referrals.iter().map(|r| r.capacity()).sum::<usize>()
         + vec(&a.messaging.sent)
         + vec(&a.recent_events)
-        + a.recent_events
-            .iter()
-            // A shared id: its bytes after the two reference counts.
-            .map(|e| 2 * std::mem::size_of::<usize>() + e.id.len())
-            .sum::<usize>()
+        + a.recent_events.iter().map(|e| shared(&e.id)).sum::<usize>()
 }

@@ -9,6 +9,8 @@
 //! Per-visit awards, vouchers issued by rules and redeemed rewards are
 //! settled when the last unit comes back.
 
+use std::sync::Arc;
+
 use rust_decimal::Decimal;
 use smallvec::SmallVec;
 
@@ -161,7 +163,7 @@ impl Tx<'_> {
             }
             self.journal.purchases.before_append(&self.acc.purchases);
             self.acc.purchases.push_back(PurchaseRecord {
-                id: p.id.clone(),
+                id: Arc::from(p.id.as_str()),
                 at: self.now,
                 lines: records,
                 visit_points: ev.results.iter().map(|r| r.visit_points).sum(),
@@ -193,7 +195,7 @@ impl Tx<'_> {
     pub(crate) fn return_lines(&mut self, r: &Return) -> Result<(), Error> {
         let program = self.engine.program();
         let window = program.returns.window_days;
-        let Some(at) = self.acc.purchases.iter().position(|p| p.id == r.purchase) else {
+        let Some(at) = self.acc.purchases.iter().position(|p| *p.id == *r.purchase) else {
             return Err(Error::rule(
                 "unknown_purchase",
                 "purchase",

@@ -212,9 +212,7 @@ impl Tx<'_> {
             return Ok(());
         };
         let now = self.now;
-        let id = level
-            .and_then(|l| tiers.levels.get(l))
-            .map(|l| l.id.clone());
+        let id = level.and_then(|l| self.engine.tier_shared_id(l)).cloned();
         let reward = level
             .and_then(|l| tiers.levels.get(l))
             .and_then(|l| l.reward.clone());

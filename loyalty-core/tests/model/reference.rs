@@ -993,7 +993,7 @@ impl Model {
         let window = u32::try_from(self.window_days() * 24 * 60).unwrap_or(u32::MAX);
         self.purchases.retain(|p| {
             p.at.plus_minutes(window) > now
-                || !after.purchases.is_empty() && after.purchases.iter().any(|x| x.id == p.id)
+                || !after.purchases.is_empty() && after.purchases.iter().any(|x| *x.id == *p.id)
         });
         self.open
             .retain(|(i, exp, _)| *exp > now || after.reservations.iter().any(|x| x.id == *i));
