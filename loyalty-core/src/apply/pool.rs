@@ -340,7 +340,7 @@ impl Tx<'_> {
                 last.points -= over;
                 let rest = Lot {
                     points: over,
-                    ..last.clone()
+                    ..*last
                 };
                 journal.push_front(&mut pool.lots, rest);
             }
@@ -361,10 +361,7 @@ impl Tx<'_> {
             let t = lot.points.min(left);
             lot.points -= t;
             left -= t;
-            taken.push(Lot {
-                points: t,
-                ..lot.clone()
-            });
+            taken.push(Lot { points: t, ..*lot });
             if lot.points == 0 {
                 pool.lots.remove(i);
             } else {
