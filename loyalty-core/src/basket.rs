@@ -135,8 +135,13 @@ pub(crate) fn value_lines<'a>(
     for (i, line) in lines.iter().enumerate() {
         let at = |field: &str| format!("{path}[{i}].{field}");
         check_id_at(&line.sku, || at("sku"))?;
+        // A category the program names is a valid id already.
+        let mut category = 0;
         if let Some(c) = &line.category {
-            check_id_at(c, || at("category"))?;
+            match engine.compiled().category(c) {
+                Some(bits) => category = bits,
+                None => check_id_at(c, || at("category"))?,
+            }
         }
         if line.tags.len() > 32 {
             return Err(Error::limit(
@@ -204,7 +209,7 @@ pub(crate) fn value_lines<'a>(
             line.quantity
                 .saturating_sub(u32::try_from(free).unwrap_or(line.quantity))
         };
-        let mask = engine.compiled().classify(line);
+        let mask = engine.compiled().classify(line, category);
         valued.push(Valued {
             line,
             price,

@@ -25,6 +25,7 @@ use rust_decimal::Decimal;
 use crate::basket::Valued;
 use crate::decimal::Rounding;
 use crate::event::Line;
+use crate::id::Fault;
 use crate::program::{Condition, Earn, Match, PeriodLimit, Program, Weekday};
 use crate::time::Timestamp;
 
@@ -230,6 +231,12 @@ impl Names {
 
     fn bits(&self, name: &str) -> u64 {
         match pack(name) {
+            // A few names (nearly always): compared in turn.
+            Some(key) if self.short.len() <= 8 => self
+                .short
+                .iter()
+                .find(|(k, _)| *k == key)
+                .map_or(0, |(_, b)| *b),
             Some(key) => match self.short.binary_search_by_key(&key, |(k, _)| *k) {
                 Ok(i) => self.short.get(i).map_or(0, |(_, b)| *b),
                 Err(_) => 0,
@@ -283,7 +290,9 @@ impl<'p> Bits<'p> {
             (&m.skus, &mut self.skus),
             (&m.tags, &mut self.tags),
         ] {
-            for name in names {
+            // Only valid ids (validation refused a program with any
+            // other): a name found here needs no check of its own.
+            for name in names.iter().filter(|n| Fault::of(n).is_none()) {
                 *map.entry(name.as_str()).or_insert(0) |= bit;
             }
         }
@@ -417,7 +426,11 @@ impl Compiled {
                     .map(i64::from),
             });
         }
-        for c in &program.excluded_categories {
+        for c in program
+            .excluded_categories
+            .iter()
+            .filter(|c| Fault::of(c).is_none())
+        {
             *bits.categories.entry(c.as_str()).or_insert(0) |= EXCLUDED;
         }
         let tier_factors = program.tiers.as_ref().map_or_else(Vec::new, |t| {
@@ -436,13 +449,24 @@ impl Compiled {
         }
     }
 
+    /// The bits `category` turns on, when the program names it: then it is
+    /// also known to be a valid id (the program's names were checked when
+    /// it was loaded), which spares the basket check a pass over it.
+    pub(crate) fn category(&self, category: &str) -> Option<u64> {
+        if self.categories.is_empty() {
+            return None;
+        }
+        match self.categories.bits(category) {
+            0 => None,
+            bits => Some(bits),
+        }
+    }
+
     /// The mask of `line`: the bits of the matches it is one of, and
-    /// [`EXCLUDED`] when its category is excluded.
-    pub(crate) fn classify(&self, line: &Line) -> u64 {
-        let mut mask = match &line.category {
-            Some(c) if !self.categories.is_empty() => self.categories.bits(c),
-            _ => 0,
-        };
+    /// [`EXCLUDED`] when its category is excluded; `category` is what
+    /// [`Compiled::category`] gave for its category.
+    pub(crate) fn classify(&self, line: &Line, category: u64) -> u64 {
+        let mut mask = category;
         if !self.skus.is_empty() {
             mask |= self.skus.bits(&line.sku);
         }

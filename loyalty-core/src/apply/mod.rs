@@ -124,14 +124,22 @@ pub(crate) enum OnError {
 }
 
 /// A copy of everything in `acc` but its long lists (lots, purchases,
-/// vouchers, redemptions, recent events), which are journaled instead.
-fn small_copy(acc: &mut Account) -> Account {
+/// vouchers, redemptions, recent events), which are journaled instead, and,
+/// unless the event can change them (`identity`: an enrolment or a profile
+/// update), the member's id and profile, which are left as they are.
+fn small_copy(acc: &mut Account, identity: bool) -> Account {
     let points = std::mem::take(&mut acc.points.lots);
     let wallet = std::mem::take(&mut acc.wallet.lots);
     let purchases = std::mem::take(&mut acc.purchases);
     let vouchers = std::mem::take(&mut acc.vouchers);
     let redemptions = std::mem::take(&mut acc.redemptions);
     let recent = std::mem::take(&mut acc.recent_events);
+    let kept = (!identity).then(|| {
+        (
+            std::mem::take(&mut acc.member),
+            std::mem::take(&mut acc.profile),
+        )
+    });
     let copy = acc.clone();
     acc.points.lots = points;
     acc.wallet.lots = wallet;
@@ -139,11 +147,17 @@ fn small_copy(acc: &mut Account) -> Account {
     acc.vouchers = vouchers;
     acc.redemptions = redemptions;
     acc.recent_events = recent;
+    if let Some((member, profile)) = kept {
+        acc.member = member;
+        acc.profile = profile;
+    }
     copy
 }
 
-/// Put `acc` back as it was: the small copy, and the long lists undone.
-fn roll_back(acc: &mut Account, mut small: Account, journals: Journals) {
+/// Put `acc` back as it was: the small copy, and the long lists undone
+/// (the member's id and profile are the account's own unless the copy has
+/// them, see [`small_copy`]).
+fn roll_back(acc: &mut Account, mut small: Account, journals: Journals, identity: bool) {
     let mut points = std::mem::take(&mut acc.points.lots);
     let mut wallet = std::mem::take(&mut acc.wallet.lots);
     let mut purchases = std::mem::take(&mut acc.purchases);
@@ -160,6 +174,10 @@ fn roll_back(acc: &mut Account, mut small: Account, journals: Journals) {
     small.vouchers = vouchers;
     small.redemptions = redemptions;
     small.recent_events = std::mem::take(&mut acc.recent_events);
+    if !identity {
+        small.member = std::mem::take(&mut acc.member);
+        small.profile = std::mem::take(&mut acc.profile);
+    }
     *acc = small;
 }
 
@@ -238,8 +256,9 @@ pub(crate) fn apply(
     }
 
     let points_before = acc.points.balance;
+    let identity = matches!(event, Event::Enrol(_) | Event::UpdateProfile(_));
     let (small, journal) = match on_error {
-        OnError::Restore => (Some(small_copy(acc)), Journals::default()),
+        OnError::Restore => (Some(small_copy(acc, identity)), Journals::default()),
         OnError::Discard => (None, Journals::off()),
     };
     let mut tx = Tx {
@@ -257,7 +276,7 @@ pub(crate) fn apply(
     };
     if let Err(e) = tx.run(event, &basket, points_before) {
         if let Some(small) = small {
-            roll_back(tx.acc, small, tx.journal);
+            roll_back(tx.acc, small, tx.journal, identity);
         }
         return Err(e);
     }
@@ -265,8 +284,9 @@ pub(crate) fn apply(
     let mut out = tx.out;
     let acc = tx.acc;
     acc.last_event_at = Some(now);
+    // The outcome's copy of the id, shared.
     acc.recent_events.push(SeenEvent {
-        id: Arc::from(id),
+        id: Arc::clone(&out.event),
         digest,
     });
     if acc.recent_events.len() > remember {
