@@ -61,15 +61,72 @@ impl Ord for Timestamp {
     }
 }
 
+/// [`Timestamp::max`] in UTC, made by the compiler rather than on every
+/// saturating addition.
+const LAST: DateTime<chrono::Utc> = {
+    let last = match chrono::NaiveDate::from_ymd_opt(9999, 12, 31) {
+        Some(day) => match day.and_hms_opt(23, 59, 59) {
+            Some(t) => t,
+            None => chrono::NaiveDateTime::MAX,
+        },
+        None => chrono::NaiveDateTime::MAX,
+    };
+    DateTime::from_naive_utc_and_offset(last, chrono::Utc)
+};
+
 impl Timestamp {
     /// The latest instant the engine represents: 9999-12-31T23:59:59Z.
     pub fn max() -> Timestamp {
-        let last = chrono::NaiveDate::from_ymd_opt(9999, 12, 31)
-            .and_then(|d| d.and_hms_opt(23, 59, 59))
-            .unwrap_or(chrono::NaiveDateTime::MAX);
-        Timestamp(
-            DateTime::<chrono::Utc>::from_naive_utc_and_offset(last, chrono::Utc).fixed_offset(),
-        )
+        Timestamp(LAST.fixed_offset())
+    }
+
+    /// An instant to compare with, telling the instants `at` with
+    /// `at.plus_days(days) <= self` by `at <= start` (see
+    /// [`Timestamp::left_behind`]); none when that needs the per-instant
+    /// test: at the last supported instant (where additions saturate), on
+    /// a leap second, or before the calendar.
+    pub(crate) fn window_start(self, days: u32) -> Option<Timestamp> {
+        if self >= Timestamp::max() || self.is_leap_second() {
+            return None;
+        }
+        self.minus_days(days)
+    }
+
+    /// Whether a window of `days` ending at `now` has left this instant
+    /// behind (`self.plus_days(days) <= now`), with `start` from
+    /// [`Timestamp::window_start`]: one comparison unless this is a leap
+    /// second, which chrono's arithmetic moves.
+    pub(crate) fn left_behind(self, days: u32, now: Timestamp, start: Option<Timestamp>) -> bool {
+        match start {
+            Some(start) if !self.is_leap_second() => self <= start,
+            _ => self.plus_days(days) <= now,
+        }
+    }
+
+    fn is_leap_second(&self) -> bool {
+        chrono::Timelike::nanosecond(&self.0.naive_utc().time()) >= 1_000_000_000
+    }
+
+    /// This instant minus `days` whole days, or none before the calendar
+    /// chrono represents: the UTC date moves back and the time of day stays
+    /// (the general duration arithmetic for a leap second, as in
+    /// [`Timestamp::plus_days`]).
+    pub(crate) fn minus_days(self, days: u32) -> Option<Timestamp> {
+        let utc = self.0.naive_utc();
+        if self.is_leap_second() {
+            return self
+                .0
+                .checked_sub_signed(Duration::days(i64::from(days)))
+                .map(Timestamp);
+        }
+        let date = i32::try_from(days)
+            .ok()
+            .and_then(|d| chrono::Datelike::num_days_from_ce(&utc.date()).checked_sub(d))
+            .and_then(chrono::NaiveDate::from_num_days_from_ce_opt)?;
+        Some(Timestamp(DateTime::from_naive_utc_and_offset(
+            date.and_time(utc.time()),
+            *self.0.offset(),
+        )))
     }
 
     /// Parse strict RFC 3339 (`T` separator, explicit offset or `Z`).
@@ -269,6 +326,60 @@ impl JsonSchema for Timestamp {
 
 #[cfg(test)]
 mod tests {
+
+    /// One subtraction tells the instants that a window of `days` has
+    /// left behind exactly as adding `days` to each would.
+    #[test]
+    fn window_start_agrees_with_adding_days() {
+        let mut seed = 23_u64;
+        let stamp = |seed: u64| {
+            let year = if seed % 7 == 0 {
+                9_999
+            } else {
+                1_970 + seed % 8_030
+            };
+            format!(
+                "{year:04}-{:02}-{:02}T{:02}:{:02}:{:02}{}",
+                1 + (seed >> 8) % 12,
+                1 + (seed >> 12) % 28,
+                (seed >> 17) % 24,
+                (seed >> 22) % 60,
+                if (seed >> 28) % 40 == 0 {
+                    60
+                } else {
+                    (seed >> 28) % 60
+                },
+                ["Z", "-05:00", "+13:45"][((seed >> 36) % 3) as usize],
+            )
+        };
+        for _ in 0..20_000 {
+            seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+            let Ok(now) = Timestamp::parse(&stamp(seed)) else {
+                continue;
+            };
+            let now = if seed % 11 == 0 {
+                Timestamp::max()
+            } else {
+                now
+            };
+            let days = [0, 1, 30, 365, 3_000_000][((seed >> 44) % 5) as usize];
+            let cutoff = now.window_start(days);
+            for k in 0..4_u64 {
+                let s = seed.rotate_left(13 * k as u32 + 7);
+                let at = match k {
+                    0 => now,
+                    1 => now.minus_days(days).unwrap_or(now),
+                    _ => match Timestamp::parse(&stamp(s)) {
+                        Ok(at) => at,
+                        Err(_) => continue,
+                    },
+                };
+                let want = at.plus_days(days) <= now;
+                let got = at.left_behind(days, now, cutoff);
+                assert_eq!(got, want, "{at} + {days} days vs {now}");
+            }
+        }
+    }
 
     /// Moving the date gives the same instant as adding days as a duration,
     /// for times of day with fractions and leap seconds, near the last

@@ -675,7 +675,8 @@ impl Tx<'_> {
         // Purchases and redemptions are remembered in time order: what
         // leaves the return window is a prefix.
         let window = self.engine.program().returns.window_days;
-        let gone = |at: Timestamp| at.plus_days(window) <= now;
+        let start = now.window_start(window);
+        let gone = |at: Timestamp| at.left_behind(window, now, start);
         self.journal
             .purchases
             .drop_front_while(&mut self.acc.purchases, |p| gone(p.at));
