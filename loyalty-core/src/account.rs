@@ -206,7 +206,7 @@ pub struct TierState {
 /// The qualifying value gathered in one bucket of the tier window.
 ///
 /// In JSON, a positional array (see its JSON Schema).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Bucket {
     /// Bucket key: day index divided by the bucket width (rolling), the
     /// year (calendar year) or 0 (lifetime).

@@ -36,7 +36,7 @@ impl Tx<'_> {
 
     fn hand_out(&mut self, voucher: Voucher, kind: EntryKind) -> String {
         self.entry(Asset::Vouchers, kind, 1, Some(&voucher.id));
-        self.journal.vouchers.before_append(&self.acc.vouchers);
+        self.journal.vouchers.before_push(&self.acc.vouchers);
         self.acc.vouchers.push_back(voucher.clone());
         let id = voucher.id.clone();
         self.out.vouchers.push(voucher);

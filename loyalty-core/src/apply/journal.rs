@@ -21,6 +21,13 @@
 
 use std::collections::VecDeque;
 
+use smallvec::SmallVec;
+
+/// What an event dropped from the front of a list: nearly always one
+/// element at most (the lot that expired, the purchase that left the
+/// return window), kept without an allocation.
+type Front<T> = SmallVec<[T; 1]>;
+
 /// The undo record of one list.
 ///
 /// While `Ends`, the original list is `front ++ list[fresh..fresh + kept]
@@ -35,7 +42,7 @@ pub(crate) enum Journal<T> {
     Untouched,
     /// Changed only at its ends (see above).
     Ends {
-        front: Vec<T>,
+        front: Front<T>,
         fresh: usize,
         kept: usize,
         tail: VecDeque<T>,
@@ -51,7 +58,7 @@ impl<T: Clone> Journal<T> {
     fn track(&mut self, list: &VecDeque<T>) {
         if matches!(self, Journal::Untouched) {
             *self = Journal::Ends {
-                front: Vec::new(),
+                front: Front::new(),
                 fresh: 0,
                 kept: list.len(),
                 tail: VecDeque::new(),
@@ -81,6 +88,14 @@ impl<T: Clone> Journal<T> {
     /// Before pushing to `list` or changing its last element.
     pub(crate) fn before_append(&mut self, list: &VecDeque<T>) {
         self.touch_from(list, list.len().saturating_sub(1));
+    }
+
+    /// Before pushing to the back of `list`, leaving its elements as they
+    /// are: nothing is saved (undo drops what is past the original length),
+    /// where [`Journal::before_append`] saves the last element in case it
+    /// changes.
+    pub(crate) fn before_push(&mut self, list: &VecDeque<T>) {
+        self.touch_from(list, list.len());
     }
 
     /// Drop the first `n` elements of `list`, remembering them.
@@ -159,12 +174,12 @@ impl<T: Clone> Journal<T> {
 
 fn original_of<T: Clone>(
     list: &VecDeque<T>,
-    front: Vec<T>,
+    front: Front<T>,
     fresh: usize,
     kept: usize,
     tail: VecDeque<T>,
 ) -> VecDeque<T> {
-    let mut original = VecDeque::from(front);
+    let mut original: VecDeque<T> = front.into_iter().collect();
     original.extend(list.iter().skip(fresh).take(kept).cloned());
     original.extend(tail);
     original
@@ -173,6 +188,13 @@ fn original_of<T: Clone>(
 #[cfg(test)]
 mod tests {
     use std::collections::VecDeque;
+
+    use smallvec::SmallVec;
+
+    /// What an event dropped from the front of a list: nearly always one
+    /// element at most (the lot that expired, the purchase that left the
+    /// return window), kept without an allocation.
+    type Front<T> = SmallVec<[T; 1]>;
 
     use super::Journal;
 
@@ -187,6 +209,7 @@ mod tests {
         let mut j = Journal::Off;
         j.drop_front(&mut list, 1);
         j.before_append(&list);
+        j.before_push(&list);
         j.push_front(&mut list, 0);
         j.touch_from(&list, 0);
         j.before_any(&list);
@@ -256,8 +279,12 @@ mod tests {
             let mut j = Journal::default();
             for _ in 0..next(6) {
                 let n = list.len() as u64;
-                match next(6) {
+                match next(7) {
                     0 => j.drop_front(&mut list, next(n + 1) as usize),
+                    6 => {
+                        j.before_push(&list);
+                        list.push_back(400 + case);
+                    }
                     1 => j.push_front(&mut list, 100 + case),
                     2 => {
                         j.before_append(&list);

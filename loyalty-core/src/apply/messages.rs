@@ -98,7 +98,7 @@ impl Tx<'_> {
                 }
             }
         }
-        if let Some(info) = super::tier::info(self.engine, self.acc, now) {
+        if let Some(info) = super::tier::info(self.engine, self.acc, now, self.tier_value) {
             if let (true, Some(review)) = (info.at_risk, info.next_evaluation) {
                 if review <= now.plus_days(m.at_risk_days)
                     && self.acc.messaging.risk_review != Some(review)

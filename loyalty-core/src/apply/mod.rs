@@ -86,6 +86,9 @@ pub(crate) struct Tx<'a> {
     out: Outcome,
     now: Timestamp,
     vouchers_issued: i64,
+    /// The qualifying value at `now` after the last change to the tier
+    /// buckets, when it was worked out (see [`tier::info`]).
+    tier_value: Option<i64>,
 }
 
 /// Undo records of the lists that are not copied before an event.
@@ -213,7 +216,7 @@ pub(crate) fn apply(
         if seen.digest == digest {
             let mut out = empty_outcome(id, Status::Duplicate);
             out.balances = balances(engine, acc);
-            out.tier = tier::info(engine, acc, acc.last_event_at.unwrap_or(event.time()));
+            out.tier = tier::info(engine, acc, acc.last_event_at.unwrap_or(event.time()), None);
             return Ok(out);
         }
         return Err(Error::Conflict { id: id.to_owned() });
@@ -273,6 +276,7 @@ pub(crate) fn apply(
         },
         now,
         vouchers_issued: 0,
+        tier_value: None,
     };
     if let Err(e) = tx.run(event, &basket, points_before) {
         if let Some(small) = small {
@@ -281,6 +285,7 @@ pub(crate) fn apply(
         return Err(e);
     }
     let remember = usize::try_from(engine.program().idempotency.remember).unwrap_or(usize::MAX);
+    let tier_value = tx.tier_value;
     let mut out = tx.out;
     let acc = tx.acc;
     acc.last_event_at = Some(now);
@@ -294,7 +299,7 @@ pub(crate) fn apply(
         acc.recent_events.drain(..extra);
     }
     out.balances = balances(engine, acc);
-    out.tier = tier::info(engine, acc, now);
+    out.tier = tier::info(engine, acc, now, tier_value);
     Ok(out)
 }
 

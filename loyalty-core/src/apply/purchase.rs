@@ -161,7 +161,7 @@ impl Tx<'_> {
                     }
                 }
             }
-            self.journal.purchases.before_append(&self.acc.purchases);
+            self.journal.purchases.before_push(&self.acc.purchases);
             self.acc.purchases.push_back(PurchaseRecord {
                 id: Arc::from(p.id.as_str()),
                 at: self.now,
@@ -351,7 +351,7 @@ impl Tx<'_> {
         if let Some(v) = r.voucher {
             if v.expires_at.is_none_or(|t| t > self.now) {
                 self.entry(Asset::Vouchers, EntryKind::Restore, 1, Some(&v.id));
-                self.journal.vouchers.before_append(&self.acc.vouchers);
+                self.journal.vouchers.before_push(&self.acc.vouchers);
                 self.acc.vouchers.push_back(v);
             }
         }

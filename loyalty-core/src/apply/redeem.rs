@@ -292,9 +292,7 @@ impl Tx<'_> {
 
     fn remember_redemption(&mut self, r: Redemption) {
         if self.engine.program().returns.window_days > 0 {
-            self.journal
-                .redemptions
-                .before_append(&self.acc.redemptions);
+            self.journal.redemptions.before_push(&self.acc.redemptions);
             self.acc.redemptions.push_back(r);
         }
     }

@@ -81,6 +81,20 @@ impl Window {
     }
 }
 
+/// The values of `buckets`, four at a time (a year of weekly buckets is
+/// summed on every purchase of a regular; one running sum serialises the
+/// additions).
+fn sum(buckets: &[Bucket]) -> i64 {
+    let mut fours = buckets.chunks_exact(4);
+    let mut total = [0_i64; 4];
+    for four in &mut fours {
+        for (t, b) in total.iter_mut().zip(four) {
+            *t += b.value;
+        }
+    }
+    total.iter().sum::<i64>() + fours.remainder().iter().map(|b| b.value).sum::<i64>()
+}
+
 /// The qualifying value at `t`.
 pub(crate) fn qualifying(tiers: &Tiers, state: &TierState, t: Timestamp) -> i64 {
     let buckets = &state.buckets;
@@ -88,7 +102,7 @@ pub(crate) fn qualifying(tiers: &Tiers, state: &TierState, t: Timestamp) -> i64 
         // Buckets are in key order (the account check makes sure).
         Window::After(first) => {
             let start = buckets.partition_point(|b| b.key <= first);
-            buckets.iter().skip(start).map(|b| b.value).sum()
+            sum(buckets.get(start..).unwrap_or_default())
         }
         window => buckets
             .iter()
@@ -108,7 +122,16 @@ fn review_after(tiers: &Tiers, t: Timestamp) -> Option<Timestamp> {
 }
 
 /// The member's tier and progress at `now`, for outcomes.
-pub(crate) fn info(engine: &Engine, acc: &Account, now: Timestamp) -> Option<TierInfo> {
+///
+/// `known` is the qualifying value at `now` when the caller has it (a
+/// purchase just worked it out): summing a year of buckets again is a
+/// visible part of a long-lived member's event.
+pub(crate) fn info(
+    engine: &Engine,
+    acc: &Account,
+    now: Timestamp,
+    known: Option<i64>,
+) -> Option<TierInfo> {
     let tiers = engine.program().tiers.as_ref()?;
     let empty = TierState {
         level: None,
@@ -118,7 +141,7 @@ pub(crate) fn info(engine: &Engine, acc: &Account, now: Timestamp) -> Option<Tie
         buckets: vec![],
     };
     let state = acc.tier.as_ref().unwrap_or(&empty);
-    let value = qualifying(tiers, state, now);
+    let value = known.unwrap_or_else(|| qualifying(tiers, state, now));
     let current = state.level.as_deref().and_then(|l| engine.tier_index(l));
     let display = |v: i64| -> Decimal {
         match tiers.qualify_on {
@@ -182,6 +205,7 @@ impl Tx<'_> {
         }
         let total = qualifying(tiers, state, now);
         let current = state.level.as_deref().and_then(|l| engine.tier_index(l));
+        self.tier_value = Some(total);
         if let Some(q) = self.engine.level_for(total) {
             if current.is_none_or(|c| q > c) {
                 self.move_to(Some(q), EntryKind::TierUp)?;
@@ -195,6 +219,7 @@ impl Tx<'_> {
         if less <= 0 {
             return;
         }
+        self.tier_value = None;
         if let Some(b) = self
             .acc
             .tier
@@ -300,6 +325,7 @@ impl Tx<'_> {
         let window = Window::at(tiers, now);
         if let Some(state) = self.acc.tier.as_mut() {
             window.prune(&mut state.buckets);
+            self.tier_value = None;
         }
     }
 }
