@@ -189,13 +189,6 @@ fn original_of<T: Clone>(
 mod tests {
     use std::collections::VecDeque;
 
-    use smallvec::SmallVec;
-
-    /// What an event dropped from the front of a list: nearly always one
-    /// element at most (the lot that expired, the purchase that left the
-    /// return window), kept without an allocation.
-    type Front<T> = SmallVec<[T; 1]>;
-
     use super::Journal;
 
     fn deque(items: &[i32]) -> VecDeque<i32> {
