@@ -173,10 +173,13 @@ impl Engine {
 
     /// Index of the tier level called `id`.
     pub(crate) fn tier_index(&self, id: &str) -> Option<usize> {
-        self.program
-            .tiers
-            .as_ref()
-            .and_then(|t| t.levels.iter().position(|l| l.id == id))
+        // An account the engine moved to a level holds the engine's own
+        // copy of the id: found by its address, without comparing text.
+        let ours = |t: &Arc<str>| std::ptr::eq(t.as_ptr(), id.as_ptr()) && t.len() == id.len();
+        self.tier_ids
+            .iter()
+            .position(ours)
+            .or_else(|| self.tier_ids.iter().position(|t| **t == *id))
     }
 
     /// Thresholds of the tier levels in qualifying units.
