@@ -531,4 +531,44 @@ mod tests {
             assert_eq!(names.bits(other), 0, "{other}");
         }
     }
+
+    /// Past 63 distinct matches, the rest are compared the slow way and
+    /// still count exactly the lines they name.
+    #[test]
+    fn matches_past_the_bits_still_match() {
+        let rules: Vec<String> = (0..70)
+            .map(|i| {
+                format!(
+                    r#"{{"id": "r{i}", "earn": {{"type": "points_per_unit", "points": {p},
+                        "matching": {{"categories": ["c{i}"]}}}}}}"#,
+                    p = i + 1
+                )
+            })
+            .collect();
+        let program = format!(
+            r#"{{"name": "many", "currency": "USD", "rules": [{}]}}"#,
+            rules.join(",")
+        );
+        let engine = crate::Engine::from_json(&program).unwrap();
+        assert!(matches!(
+            engine.compiled().rule(69).and_then(|r| r.matcher.as_ref()),
+            Some(Matcher::Direct(_))
+        ));
+        let account = crate::Account::new("m");
+        let line = |c: u32, q: u32| {
+            format!(
+                r#"{{"sku": "s{c}", "category": "c{c}", "quantity": {q}, "unit_price": "1.00"}}"#
+            )
+        };
+        let purchase = format!(
+            r#"{{"id": "p", "time": "2026-03-02T08:00:00Z", "lines": [{}, {}, {}]}}"#,
+            line(0, 1),
+            line(62, 2),
+            line(68, 3)
+        );
+        let purchase: crate::event::Purchase = serde_json::from_str(&purchase).unwrap();
+        let quote = engine.quote(&account, &purchase).unwrap();
+        let awards: Vec<(&str, i64)> = quote.awards.iter().map(|a| (&*a.rule, a.points)).collect();
+        assert_eq!(awards, [("r0", 1), ("r62", 63 * 2), ("r68", 69 * 3)]);
+    }
 }
