@@ -40,12 +40,22 @@ impl<const N: usize> StackText<N> {
     }
 
     /// `n` in decimal, zero-padded to `width` digits.
+    /// Digits above the width are dropped; a width of 0 writes one digit.
     pub(crate) fn digits(&mut self, mut n: u32, width: u32) {
-        let mut div = 10_u32.pow(width.saturating_sub(1));
-        while div > 0 {
-            self.push(b'0' + u8::try_from(n / div % 10).unwrap_or(0));
-            n %= div;
-            div /= 10;
+        // From the last digit back, dividing by a constant (a multiply),
+        // rather than by a power of ten computed for each call.
+        let width = usize::try_from(width.max(1)).unwrap_or(1);
+        let mut digits = [b'0'; 10];
+        let used = digits.len().min(width);
+        for _ in used..width {
+            self.push(b'0');
+        }
+        for d in digits.iter_mut().take(used).rev() {
+            *d = b'0' + u8::try_from(n % 10).unwrap_or(0);
+            n /= 10;
+        }
+        for &d in digits.iter().take(used) {
+            self.push(d);
         }
     }
 
@@ -61,6 +71,39 @@ impl<const N: usize> StackText<N> {
 #[cfg(test)]
 mod tests {
     use super::StackText;
+
+    /// The digits as they were first written: a power of ten per call.
+    fn digits_by_powers(n: u32, width: u32) -> String {
+        let mut out = String::new();
+        let mut n = n;
+        let mut div = 10_u32.pow(width.saturating_sub(1));
+        while div > 0 {
+            out.push(char::from(b'0' + (n / div % 10) as u8));
+            n %= div;
+            div /= 10;
+        }
+        out
+    }
+
+    #[test]
+    fn digits_are_as_by_powers_of_ten() {
+        let mut samples = vec![0, 1, 9, 10, 99, 100, 999, 1_000, 9_999, 10_000, u32::MAX];
+        let mut x = 0x1234_5678_u32;
+        for _ in 0..5_000 {
+            x ^= x << 13;
+            x ^= x >> 17;
+            x ^= x << 5;
+            samples.push(x);
+            samples.push(x % 100_000);
+        }
+        for &n in &samples {
+            for width in 0..=10 {
+                let mut t = StackText::<16>::new();
+                t.digits(n, width);
+                assert_eq!(t.as_str(), digits_by_powers(n, width), "{n} {width}");
+            }
+        }
+    }
 
     #[test]
     fn builds_text_and_refuses_what_does_not_fit() {
