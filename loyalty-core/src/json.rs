@@ -42,6 +42,7 @@ use crate::outcome::{Outcome, Quote};
 use crate::program::Program;
 
 mod path;
+mod write;
 
 /// Size and nesting checks that run before any parsing.
 fn precheck(json: &str, document: Document) -> Result<(), Error> {
@@ -276,9 +277,20 @@ pub fn apply_typed(
 /// Apply an event (JSON) to an account (JSON, or `null` before enrolment)
 /// and return the envelope with the outcome and the new account.
 pub fn apply(engine: &Engine, account: &str, event: &str) -> String {
-    match apply_parts(engine, account, event) {
+    // Written straight into the envelope, in a buffer sized from the input
+    // (the new account is about the old one, the outcome about the event)
+    // so that it seldom grows.
+    let size = account.len() + 2 * event.len() + 512;
+    match apply_typed(engine, account, event) {
         Ok((account, outcome)) => {
-            format!(r#"{{"ok":true,"outcome":{outcome},"account":{account}}}"#)
+            let mut out = String::with_capacity(size);
+            out.push_str(r#"{"ok":true,"outcome":"#);
+            // As `to_json`: a value that cannot be written is left empty.
+            write::append(&mut out, &outcome).unwrap_or_default();
+            out.push_str(r#","account":"#);
+            write::append(&mut out, &account).unwrap_or_default();
+            out.push('}');
+            out
         }
         Err(e) => error_envelope(&e),
     }
@@ -288,14 +300,18 @@ pub fn apply(engine: &Engine, account: &str, event: &str) -> String {
 /// (compact, exactly the `account` and `outcome` members of [`apply`]'s
 /// envelope), for bindings that hand them out separately.
 pub fn apply_parts(engine: &Engine, account: &str, event: &str) -> Result<(String, String), Error> {
+    let sizes = (account.len() + 256, 2 * event.len() + 256);
     let (account, outcome) = apply_typed(engine, account, event)?;
-    Ok((to_json(&account), to_json(&outcome)))
+    Ok((to_json(&account, sizes.0), to_json(&outcome, sizes.1)))
 }
 
 /// Compact JSON of an engine value. Serializing these plain structs cannot
 /// fail (no maps with non-string keys, no failing `Serialize` impls).
-fn to_json<T: Serialize>(value: &T) -> String {
-    serde_json::to_string(value).unwrap_or_default()
+/// `size` is a guess at the length, so the buffer seldom grows.
+fn to_json<T: Serialize>(value: &T, size: usize) -> String {
+    let mut out = String::with_capacity(size);
+    write::append(&mut out, value).unwrap_or_default();
+    out
 }
 
 /// Quote a purchase event (JSON) for an account (JSON or `null`): what it
@@ -377,7 +393,8 @@ struct Failed<'a> {
 }
 
 fn envelope<T: Serialize>(value: &T) -> String {
-    serde_json::to_string(value).unwrap_or_else(|e| {
+    let mut out = String::with_capacity(256);
+    write::append(&mut out, value).map(|()| out).unwrap_or_else(|e| {
         format!(
             r#"{{"ok":false,"error":{{"kind":"internal","code":"internal","document":"event","path":"","message":{}}}}}"#,
             serde_json::Value::String(e.to_string())
