@@ -56,6 +56,9 @@ fn precheck(json: &str, document: Document) -> Result<(), Error> {
             ),
         ));
     }
+    if openers_at_most(json, MAX_NESTING) {
+        return Ok(());
+    }
     let mut depth = 0_usize;
     let mut bytes = json.bytes();
     while let Some(b) = bytes.next() {
@@ -87,6 +90,27 @@ fn precheck(json: &str, document: Document) -> Result<(), Error> {
         }
     }
     Ok(())
+}
+
+/// Whether `json` has at most `limit` bytes `{` and `[`, counted anywhere
+/// (in strings too). Nesting can only pass the limit with more than that,
+/// and most documents have fewer: counting bytes, 32 at a time into one
+/// byte each (which the compiler turns into vector instructions), is much
+/// cheaper than following strings.
+fn openers_at_most(json: &str, limit: usize) -> bool {
+    // `{` is 0x7B and `[` 0x5B: with bit 0x20 set, only they are `{`.
+    let opener = |b: u8| u8::from(b | 0x20 == b'{');
+    let mut chunks = json.as_bytes().chunks_exact(32);
+    let mut n = 0_usize;
+    for chunk in &mut chunks {
+        let in_chunk = chunk.iter().fold(0_u8, |c, &b| c.wrapping_add(opener(b)));
+        n += usize::from(in_chunk);
+        if n > limit {
+            return false;
+        }
+    }
+    let rest = chunks.remainder();
+    n + rest.iter().map(|&b| usize::from(opener(b))).sum::<usize>() <= limit
 }
 
 /// A parse error with the JSON path where serde_json stopped ([`path`]).
@@ -485,6 +509,47 @@ mod tests {
             ("", true),
             "{msg}"
         );
+    }
+
+    /// The count of `{` and `[` only decides when the scan may be skipped:
+    /// the limit is the depth outside strings, as before.
+    #[test]
+    fn nesting_is_counted_outside_strings() {
+        let nested = |n: usize| format!("{}{}", "[".repeat(n), "]".repeat(n));
+        assert!(precheck(&nested(MAX_NESTING), Document::Event).is_ok());
+        assert!(precheck(&nested(MAX_NESTING + 1), Document::Event).is_err());
+        let in_string = format!(r#"{{"a": "{}\\{}"}}"#, "[".repeat(40), "{".repeat(40));
+        assert!(precheck(&in_string, Document::Event).is_ok());
+        let wide = format!("[{}]", ["[{}]"; 100].join(","));
+        assert!(precheck(&wide, Document::Event).is_ok());
+        let closed_first = format!("]]]]{}", nested(MAX_NESTING));
+        assert!(precheck(&closed_first, Document::Event).is_ok());
+        let escaped_quote = format!(r#"["\"{}"]"#, "[".repeat(40));
+        assert!(precheck(&escaped_quote, Document::Event).is_ok());
+        let escaped_backslash = format!(r#"["\\"{}]"#, "[".repeat(40));
+        assert!(precheck(&escaped_backslash, Document::Event).is_err());
+        // The count, 32 bytes at a time and the rest, against a plain one.
+        let mut x = 0x2545_f491_u32;
+        for len in 0..300 {
+            let text: String = (0..len)
+                .map(|_| {
+                    x ^= x << 13;
+                    x ^= x >> 17;
+                    x ^= x << 5;
+                    [
+                        '{', '[', '{', 'a', ']', '"', '\u{7b}', '\u{5b}', '\u{3b}', '\u{db}',
+                    ][(x % 10) as usize]
+                })
+                .collect();
+            let count = text.bytes().filter(|&b| b == b'{' || b == b'[').count();
+            for limit in [0, 1, count.saturating_sub(1), count, count + 1, MAX_NESTING] {
+                assert_eq!(
+                    openers_at_most(&text, limit),
+                    count <= limit,
+                    "{text} {limit}"
+                );
+            }
+        }
     }
 
     #[test]
