@@ -137,8 +137,11 @@ impl Timestamp {
                 "date and time must be separated by `T`".into(),
             ));
         }
-        let t = DateTime::parse_from_rfc3339(s)
-            .map_err(|e| TimeError::Syntax(crate::error::clip(s), e.to_string()))?;
+        let t = match parse_common(s) {
+            Some(t) => t,
+            None => DateTime::parse_from_rfc3339(s)
+                .map_err(|e| TimeError::Syntax(crate::error::clip(s), e.to_string()))?,
+        };
         let year = chrono::Datelike::year(&t.naive_utc());
         if !(MIN_YEAR..=MAX_YEAR).contains(&year) {
             return Err(TimeError::OutOfRange(crate::error::clip(s)));
@@ -204,6 +207,50 @@ impl Timestamp {
     pub fn same_instant(&self, other: &Timestamp) -> bool {
         self.0 == other.0
     }
+}
+
+/// The shape tills and this crate write, `YYYY-MM-DDTHH:MM:SS` and `Z` or
+/// `±HH:MM`, read without chrono's general RFC 3339 parser (every event
+/// and account carries several timestamps). `None` for anything else
+/// (fractions of a second, leap seconds, unusual offsets, invalid dates,
+/// any other byte), which chrono then reads, or refuses with its message;
+/// where this gives a date-time, it is chrono's (checked by a test).
+fn parse_common(s: &str) -> Option<DateTime<FixedOffset>> {
+    use chrono::{NaiveDate, TimeZone};
+    let b = s.as_bytes();
+    let at = |i: usize| b.get(i).copied();
+    let num = |i: usize, n: usize| -> Option<u32> {
+        b.get(i..i + n)?.iter().try_fold(0_u32, |n, &d| {
+            d.is_ascii_digit().then(|| n * 10 + u32::from(d - b'0'))
+        })
+    };
+    let punctuation = [(4, b'-'), (7, b'-'), (10, b'T'), (13, b':'), (16, b':')];
+    if punctuation.iter().any(|&(i, c)| at(i) != Some(c)) {
+        return None;
+    }
+    let offset = match (b.len(), at(19)) {
+        (20, Some(b'Z')) => 0,
+        (25, Some(sign @ (b'+' | b'-'))) if at(22) == Some(b':') => {
+            let (hours, minutes) = (num(20, 2)?, num(23, 2)?);
+            if hours > 23 || minutes > 59 {
+                return None;
+            }
+            let seconds = i32::try_from(hours * 3600 + minutes * 60).ok()?;
+            if sign == b'-' {
+                -seconds
+            } else {
+                seconds
+            }
+        }
+        _ => return None,
+    };
+    let year = i32::try_from(num(0, 4)?).ok()?;
+    let date = NaiveDate::from_ymd_opt(year, num(5, 2)?, num(8, 2)?)?;
+    // `and_hms_opt` refuses second 60: leap seconds are chrono's.
+    let local = date.and_hms_opt(num(11, 2)?, num(14, 2)?, num(17, 2)?)?;
+    FixedOffset::east_opt(offset)?
+        .from_local_datetime(&local)
+        .single()
 }
 
 /// RFC 3339 text of a timestamp, written without allocating: accounts and
@@ -379,6 +426,97 @@ mod tests {
                 assert_eq!(got, want, "{at} + {days} days vs {now}");
             }
         }
+    }
+
+    /// [`Timestamp::parse`] as it was, with chrono's parser only.
+    fn by_chrono(s: &str) -> Result<super::Timestamp, super::TimeError> {
+        use super::{TimeError, Timestamp};
+        use crate::limits::{MAX_YEAR, MIN_YEAR};
+        if s.as_bytes().get(10) != Some(&b'T') {
+            return Err(TimeError::Syntax(
+                crate::error::clip(s),
+                "date and time must be separated by `T`".into(),
+            ));
+        }
+        let t = chrono::DateTime::parse_from_rfc3339(s)
+            .map_err(|e| TimeError::Syntax(crate::error::clip(s), e.to_string()))?;
+        let year = chrono::Datelike::year(&t.naive_utc());
+        if !(MIN_YEAR..=MAX_YEAR).contains(&year) {
+            return Err(TimeError::OutOfRange(crate::error::clip(s)));
+        }
+        Ok(Timestamp::from_datetime(t))
+    }
+
+    /// The common shape read without chrono gives what chrono gives (the
+    /// same instant and offset, or the same error), on timestamps valid and
+    /// invalid in every field: dates that do not exist, hours, minutes and
+    /// seconds past their range, leap seconds, offsets of every sign and
+    /// size (`-00:00`, past a day), `Z` and `z`, fractions, wrong bytes.
+    #[test]
+    fn common_timestamps_read_as_chrono_reads_them() {
+        let mut seed = 99_u64;
+        let mut next = |n: u64| {
+            seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+            (seed >> 33) % n
+        };
+        let mut cases = vec![
+            "2026-03-14T09:30:00Z".to_owned(),
+            "2026-03-14T09:30:00-00:00".to_owned(),
+            "2026-03-14T09:30:00+00:00".to_owned(),
+            "2024-02-29T23:59:59+23:59".to_owned(),
+            "2023-02-29T00:00:00Z".to_owned(),
+            "9999-12-31T23:59:59Z".to_owned(),
+            "9999-12-31T23:59:59-01:00".to_owned(),
+            "0000-01-01T00:00:00+01:00".to_owned(),
+            "2026-06-30T23:59:60Z".to_owned(),
+        ];
+        for _ in 0..200_000 {
+            let year = match next(4) {
+                0 => next(10_000),
+                _ => 1_990 + next(60),
+            };
+            let mut s = format!(
+                "{year:04}-{:02}-{:02}T{:02}:{:02}:{:02}",
+                next(14),
+                next(33),
+                next(26),
+                next(62),
+                next(62)
+            );
+            if next(10) == 0 {
+                s.push_str(&format!(".{}", next(1_000_000)));
+            }
+            match next(8) {
+                0 => s.push('Z'),
+                1 => s.push('z'),
+                2 => s.push_str(&format!("+{:02}:{:02}", next(100), next(100))),
+                3 => s.push_str(&format!("-{:02}{:02}", next(24), next(60))),
+                _ => s.push_str(&format!(
+                    "{}{:02}:{:02}",
+                    if next(2) == 0 { '+' } else { '-' },
+                    next(24),
+                    next(60)
+                )),
+            }
+            if next(50) == 0 {
+                // A wrong byte anywhere.
+                let at = next(s.len() as u64) as usize;
+                let wrong = ['x', '-', ':', '+', ' ', 'T', '9', '/'][next(8) as usize];
+                s.replace_range(at..=at, &wrong.to_string());
+            }
+            cases.push(s);
+        }
+        let mut common = 0;
+        for s in &cases {
+            let (got, want) = (super::Timestamp::parse(s), by_chrono(s));
+            assert_eq!(got, want, "{s}");
+            if let (Ok(a), Ok(b)) = (got, want) {
+                assert_eq!(a.as_datetime().offset(), b.as_datetime().offset(), "{s}");
+                assert_eq!(a.to_string(), b.to_string(), "{s}");
+            }
+            common += usize::from(super::parse_common(s).is_some());
+        }
+        assert!(common > 50_000, "{common}");
     }
 
     /// Moving the date gives the same instant as adding days as a duration,
