@@ -808,12 +808,6 @@ impl<'de> Deserialize<'de> for SeenEvent {
                 f.write_str("a remembered event: \"ID DIGEST\"")
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<SeenEvent, E> {
-                let digest = |d: &str| {
-                    let hex = d.len() == 16
-                        && d.bytes()
-                            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
-                    hex.then(|| u64::from_str_radix(d, 16).ok()).flatten()
-                };
                 match v.rsplit_once(' ') {
                     Some((id, d)) => match digest(d) {
                         Some(digest) => Ok(SeenEvent {
@@ -834,6 +828,22 @@ impl<'de> Deserialize<'de> for SeenEvent {
         }
         d.deserialize_str(V)
     }
+}
+
+/// The value of exactly 16 lowercase hex digits, checked and read in one
+/// pass (an account reads every event it remembers).
+fn digest(d: &str) -> Option<u64> {
+    if d.len() != 16 {
+        return None;
+    }
+    d.bytes().try_fold(0_u64, |n, b| {
+        let v = match b {
+            b'0'..=b'9' => b - b'0',
+            b'a'..=b'f' => b - b'a' + 10,
+            _ => return None,
+        };
+        Some(n << 4 | u64::from(v))
+    })
 }
 
 impl JsonSchema for SeenEvent {
@@ -1226,6 +1236,36 @@ mod tests {
             let err = crate::json::parse_account(&text).map(|_| ()).unwrap_err();
             assert_eq!(err.path(), "recent_events[0]", "{bad}: {err}");
         }
+    }
+
+    /// The one-pass digest reads what the check-then-parse did, and
+    /// refuses what it refused.
+    #[test]
+    fn digests_read_in_one_pass_as_checked_then_parsed() {
+        let by_parts = |d: &str| {
+            let hex = d.len() == 16
+                && d.bytes()
+                    .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
+            hex.then(|| u64::from_str_radix(d, 16).ok()).flatten()
+        };
+        let alphabet = b"0123456789abcdefABCDEFgz+- \xff";
+        let mut seed = 5_u64;
+        for _ in 0..100_000 {
+            seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+            let len = [16, 16, 16, 15, 17, 0, 1][(seed >> 40) as usize % 7];
+            let text: String = (0..len)
+                .map(|i| {
+                    let r = seed.rotate_left(i * 5) >> 3;
+                    // Mostly lowercase hex, sometimes anything.
+                    let pool = if r % 9 == 0 { alphabet.len() } else { 16 };
+                    char::from(alphabet[(r >> 4) as usize % pool])
+                })
+                .collect();
+            assert_eq!(digest(&text), by_parts(&text), "{text:?}");
+        }
+        assert_eq!(digest("ffffffffffffffff"), Some(u64::MAX));
+        assert_eq!(digest("0000000000000000"), Some(0));
+        assert_eq!(digest("é00000000000000"), None);
     }
 
     #[test]
