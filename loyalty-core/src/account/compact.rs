@@ -29,7 +29,7 @@ use std::borrow::Cow;
 use std::collections::VecDeque;
 use std::fmt;
 
-use chrono::Duration;
+use chrono::{DateTime, Duration, FixedOffset};
 use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::ser::{SerializeSeq, SerializeStruct};
@@ -51,8 +51,31 @@ fn relative(anchor: Option<&Timestamp>, t: &Timestamp) -> Option<i64> {
     if a.offset() != d.offset() {
         return None;
     }
+    // By Unix seconds (chrono's general arithmetic was a large share of
+    // writing a lot); leap seconds take chrono's path.
+    let (an, dn) = (a.timestamp_subsec_nanos(), d.timestamp_subsec_nanos());
+    if an < 1_000_000_000 && dn < 1_000_000_000 {
+        return (an == dn).then(|| d.timestamp() - a.timestamp());
+    }
     let diff = d.signed_duration_since(a);
     (diff.subsec_nanos() == 0).then(|| diff.num_seconds())
+}
+
+/// `anchor` plus `seconds`, as chrono's `checked_add_signed` gives it:
+/// by Unix seconds (chrono's general arithmetic was most of reading a
+/// lot), or chrono's way for a leap-second anchor and out of its range.
+fn plus_seconds(anchor: DateTime<FixedOffset>, seconds: i64) -> Option<DateTime<FixedOffset>> {
+    let nanos = anchor.timestamp_subsec_nanos();
+    if nanos < 1_000_000_000 {
+        let t = anchor
+            .timestamp()
+            .checked_add(seconds)
+            .and_then(|s| DateTime::from_timestamp(s, nanos));
+        if let Some(t) = t {
+            return Some(t.with_timezone(anchor.offset()));
+        }
+    }
+    Duration::try_seconds(seconds).and_then(|d| anchor.checked_add_signed(d))
 }
 
 fn resolve<E: de::Error>(anchor: Option<&Timestamp>, seconds: i64) -> Result<Timestamp, E> {
@@ -66,9 +89,7 @@ fn resolve<E: de::Error>(anchor: Option<&Timestamp>, seconds: i64) -> Result<Tim
             "`{seconds}` seconds after `last_event_at` is outside the supported years"
         ))
     };
-    let t = Duration::try_seconds(seconds)
-        .and_then(|d| anchor.as_datetime().checked_add_signed(d))
-        .ok_or_else(out_of_range)?;
+    let t = plus_seconds(anchor.as_datetime(), seconds).ok_or_else(out_of_range)?;
     Timestamp::in_range(t).ok_or_else(out_of_range)
 }
 
@@ -1235,6 +1256,71 @@ mod tests {
             let text = json.replace("p 1 0123456789abcdef", bad);
             let err = crate::json::parse_account(&text).map(|_| ()).unwrap_err();
             assert_eq!(err.path(), "recent_events[0]", "{bad}: {err}");
+        }
+    }
+
+    /// Times relative to the anchor, by Unix seconds, are chrono's: the
+    /// same instant and offset when read, the same seconds (or none) when
+    /// written, for anchors and times of every year, offset and fraction,
+    /// leap seconds included.
+    #[test]
+    fn relative_times_are_chrono_arithmetic() {
+        use chrono::{NaiveDate, TimeZone};
+        let mut seed = 3_u64;
+        let mut next = |n: u64| {
+            seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+            (seed >> 33) % n
+        };
+        for _ in 0..100_000 {
+            let offset =
+                FixedOffset::east_opt(i32::try_from(next(50_000)).unwrap() - 25_000).unwrap();
+            let year = i32::try_from(next(10_000)).unwrap();
+            let date = NaiveDate::from_ymd_opt(year, 1, 1)
+                .unwrap()
+                .checked_add_days(chrono::Days::new(next(300)))
+                .unwrap();
+            let nanos = match next(6) {
+                0 => u32::try_from(next(1_000_000_000)).unwrap(),
+                1 => 1_000_000_000 + u32::try_from(next(1_000_000_000)).unwrap(),
+                _ => 0,
+            };
+            // A leap second is second 59 with nanoseconds past a billion.
+            let secs = if nanos >= 1_000_000_000 {
+                86_399
+            } else {
+                next(86_400)
+            };
+            let secs = u32::try_from(secs).unwrap();
+            let local = date
+                .and_hms_nano_opt(secs / 3600, secs / 60 % 60, secs % 60, nanos)
+                .unwrap();
+            let Some(anchor) = offset.from_local_datetime(&local).single() else {
+                continue;
+            };
+            let seconds = match next(4) {
+                0 => i64::try_from(next(1 << 40)).unwrap() - (1 << 39),
+                1 => i64::MAX - i64::try_from(next(10)).unwrap(),
+                _ => i64::try_from(next(100_000_000)).unwrap() - 50_000_000,
+            };
+            let chrono = Duration::try_seconds(seconds).and_then(|d| anchor.checked_add_signed(d));
+            let ours = plus_seconds(anchor, seconds);
+            assert_eq!(ours, chrono, "{anchor} {seconds}");
+            assert_eq!(ours.map(|t| *t.offset()), chrono.map(|t| *t.offset()));
+            if let Some(t) = chrono {
+                let (a, t) = (
+                    Timestamp::from_datetime(anchor),
+                    Timestamp::from_datetime(t),
+                );
+                let diff = t.as_datetime().signed_duration_since(anchor);
+                let want = (diff.subsec_nanos() == 0).then(|| diff.num_seconds());
+                assert_eq!(relative(Some(&a), &t), want, "{anchor} {seconds}");
+                let other =
+                    t.as_datetime() + Duration::nanoseconds(i64::try_from(next(3)).unwrap());
+                let other = Timestamp::from_datetime(other);
+                let diff = other.as_datetime().signed_duration_since(anchor);
+                let want = (diff.subsec_nanos() == 0).then(|| diff.num_seconds());
+                assert_eq!(relative(Some(&a), &other), want, "{anchor} {other}");
+            }
         }
     }
 
