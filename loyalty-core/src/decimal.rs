@@ -117,9 +117,21 @@ fn written(d: Decimal) -> StackText<40> {
     // Digits from the last (at most 29, plus the zeros a scale of up to 28
     // adds), the point after `scale` of them, at least one before it.
     let scale = d.scale() as usize;
-    let mut m = d.mantissa().unsigned_abs();
+    let mut wide = d.mantissa().unsigned_abs();
     let mut reversed = [0_u8; 32];
     let mut n = 0;
+    // 128-bit division is a library call: digits are taken in 128 bits
+    // only while the rest does not fit in 64 (never, for amounts a till
+    // sends), then in 64.
+    while u64::try_from(wide).is_err() {
+        if let Some(slot) = reversed.get_mut(n) {
+            // `wide % 10` is below 10.
+            *slot = b'0' + (wide % 10) as u8;
+        }
+        wide /= 10;
+        n += 1;
+    }
+    let mut m = u64::try_from(wide).unwrap_or_default();
     loop {
         if let Some(slot) = reversed.get_mut(n) {
             // `m % 10` is below 10.
@@ -344,6 +356,14 @@ mod tests {
             Decimal::MIN,
             -Decimal::new(0, 3),
         ];
+        // Around the 64-bit boundary of the mantissa, at every scale.
+        for delta in [-2_i128, -1, 0, 1, 2, 1_000] {
+            for scale in [0, 1, 2, 19, 20, 28] {
+                let m = i128::from(u64::MAX) + delta;
+                cases.push(Decimal::from_i128_with_scale(m, scale));
+                cases.push(Decimal::from_i128_with_scale(-m, scale));
+            }
+        }
         for _ in 0..20_000 {
             let (a, b) = (next(), next());
             let digits = (b >> 59) as u32; // up to 31 decimal digits long
