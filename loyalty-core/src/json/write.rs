@@ -13,6 +13,9 @@
 //! serde_json: the output is serde_json's in every case, only faster in the
 //! common ones.
 
+// The writer is left out of the WebAssembly build (see `append`).
+#![cfg_attr(target_arch = "wasm32", allow(dead_code))]
+
 use std::fmt;
 
 use serde::ser::{self, Serialize};
@@ -25,6 +28,10 @@ pub(crate) fn append<T: Serialize + ?Sized>(
     value: &T,
 ) -> Result<(), serde_json::Error> {
     let start = out.len();
+    // Not in the npm package's WebAssembly: there a second serializer of
+    // every answer type would cost more in download size (the package's
+    // budget) than it saves, next to the cost of crossing into JavaScript.
+    #[cfg(not(target_arch = "wasm32"))]
     if value.serialize(&mut Writer { out: &mut *out }).is_ok() {
         return Ok(());
     }
