@@ -251,7 +251,7 @@ pub(crate) fn to_minor_units(amount: Decimal, scale: u32) -> i64 {
     cents.rescale(scale);
     if cents.scale() != scale {
         return amount
-            .checked_mul(Decimal::from(10_i64.saturating_pow(scale)))
+            .checked_div(Decimal::new(1, scale))
             .and_then(|c| c.trunc().to_i64())
             .unwrap_or(i64::MAX);
     }

@@ -18,8 +18,6 @@
 //! A program with more distinct matches than bits (63) still works: the
 //! matches past the last bit are compared the slow way ([`Matcher::Direct`]).
 
-use std::collections::BTreeMap;
-
 use rust_decimal::Decimal;
 
 use crate::basket::Valued;
@@ -213,16 +211,23 @@ fn pack(name: &str) -> Option<u128> {
 }
 
 impl Names {
-    fn from_map(map: BTreeMap<&str, u64>) -> Names {
-        let mut names = Names::default();
-        for (name, bits) in map {
-            match pack(name) {
-                Some(key) => names.short.push((key, bits)),
-                None => names.long.push((Box::from(name), bits)),
+    /// `name` turns on `bits` too. Short names are kept in key order as
+    /// they come (programs name few; this runs at load, and a sort or a map
+    /// would be code of their own in the WebAssembly build).
+    fn add(&mut self, name: &str, bits: u64) {
+        match pack(name) {
+            Some(key) => {
+                let at = self.short.partition_point(|(k, _)| *k < key);
+                match self.short.get_mut(at) {
+                    Some((k, b)) if *k == key => *b |= bits,
+                    _ => self.short.insert(at, (key, bits)),
+                }
             }
+            None => match self.long.iter_mut().find(|(k, _)| **k == *name) {
+                Some((_, b)) => *b |= bits,
+                None => self.long.push((Box::from(name), bits)),
+            },
         }
-        names.short.sort_unstable();
-        names
     }
 
     fn is_empty(&self) -> bool {
@@ -267,9 +272,9 @@ pub(crate) struct Compiled {
 #[derive(Default)]
 struct Bits<'p> {
     seen: Vec<&'p Match>,
-    categories: BTreeMap<&'p str, u64>,
-    skus: BTreeMap<&'p str, u64>,
-    tags: BTreeMap<&'p str, u64>,
+    categories: Names,
+    skus: Names,
+    tags: Names,
 }
 
 impl<'p> Bits<'p> {
@@ -293,7 +298,7 @@ impl<'p> Bits<'p> {
             // Only valid ids (validation refused a program with any
             // other): a name found here needs no check of its own.
             for name in names.iter().filter(|n| Fault::of(n).is_none()) {
-                *map.entry(name.as_str()).or_insert(0) |= bit;
+                map.add(name, bit);
             }
         }
         Matcher::Bit(bit)
@@ -431,7 +436,7 @@ impl Compiled {
             .iter()
             .filter(|c| Fault::of(c).is_none())
         {
-            *bits.categories.entry(c.as_str()).or_insert(0) |= EXCLUDED;
+            bits.categories.add(c, EXCLUDED);
         }
         let tier_factors = program.tiers.as_ref().map_or_else(Vec::new, |t| {
             t.levels
@@ -442,9 +447,9 @@ impl Compiled {
         });
         Compiled {
             tier_factors,
-            categories: Names::from_map(bits.categories),
-            skus: Names::from_map(bits.skus),
-            tags: Names::from_map(bits.tags),
+            categories: bits.categories,
+            skus: bits.skus,
+            tags: bits.tags,
             rules,
         }
     }
@@ -522,14 +527,25 @@ mod tests {
     #[test]
     fn names_are_looked_up_exactly() {
         let long = "a-category-name-longer-than-fifteen-bytes";
-        let map = BTreeMap::from([("coffee", 1), ("", 2), ("fifteen-bytes-x", 4), (long, 8)]);
-        let names = Names::from_map(map);
+        let mut names = Names::default();
         for (name, bits) in [("coffee", 1), ("", 2), ("fifteen-bytes-x", 4), (long, 8)] {
-            assert_eq!(names.bits(name), bits, "{name}");
+            names.add(name, bits);
         }
-        for other in ["coffe", "coffee ", "Coffee", "fifteen-bytes-", &long[1..]] {
-            assert_eq!(names.bits(other), 0, "{other}");
+        names.add("coffee", 16);
+        names.add(long, 32);
+        // A few names are compared in turn, more are searched: both ways.
+        for fillers in [0, 30] {
+            for i in 0..fillers {
+                names.add(&format!("filler-{i}"), 1 << 40);
+            }
+            for (name, bits) in [("coffee", 17), ("", 2), ("fifteen-bytes-x", 4), (long, 40)] {
+                assert_eq!(names.bits(name), bits, "{name}");
+            }
+            for other in ["coffe", "coffee ", "Coffee", "fifteen-bytes-", &long[1..]] {
+                assert_eq!(names.bits(other), 0, "{other}");
+            }
         }
+        assert_eq!(names.bits("filler-7"), 1 << 40);
     }
 
     /// Past 63 distinct matches, the rest are compared the slow way and

@@ -16,7 +16,6 @@
 use std::sync::Arc;
 
 use rust_decimal::Decimal;
-use smallvec::SmallVec;
 
 use crate::account::Usage;
 use crate::basket::{minor, split_in_place, Valued};
@@ -24,6 +23,7 @@ use crate::compiled::{Cond, Matcher, Rate, RulePlan};
 use crate::decimal::Rounding;
 use crate::engine::Engine;
 use crate::error::{Document, Error};
+use crate::inline::few;
 use crate::limits::{MAX_POINTS, MAX_STAMPS};
 use crate::outcome::Award;
 use crate::period;
@@ -108,13 +108,13 @@ impl Result<'_> {
 #[derive(Debug, Default)]
 pub(crate) struct Evaluation<'p> {
     /// The rules that gave something, inline when they are few.
-    pub results: SmallVec<[Result<'p>; 6]>,
+    pub results: few![Result<'p>; 6],
     pub awards: Vec<Award>,
     arena: Arena,
 }
 
 /// The per-line shares of an evaluation, inline for a typical basket.
-type Arena = SmallVec<[i64; 32]>;
+type Arena = few![i64; 32];
 
 impl<'p> Evaluation<'p> {
     pub fn points(&self) -> i64 {

@@ -73,6 +73,7 @@ pub mod error;
 pub mod event;
 mod id;
 mod idempotency;
+mod inline;
 pub mod json;
 pub mod limits;
 pub mod outcome;

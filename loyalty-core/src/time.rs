@@ -137,7 +137,13 @@ impl Timestamp {
                 "date and time must be separated by `T`".into(),
             ));
         }
-        let t = match parse_common(s) {
+        // The fast reader is left out of the WebAssembly build, where the
+        // npm package's size counts for more (chrono reads the same).
+        #[cfg(not(target_arch = "wasm32"))]
+        let common = parse_common(s);
+        #[cfg(target_arch = "wasm32")]
+        let common = None;
+        let t = match common {
             Some(t) => t,
             None => DateTime::parse_from_rfc3339(s)
                 .map_err(|e| TimeError::Syntax(crate::error::clip(s), e.to_string()))?,
@@ -215,6 +221,7 @@ impl Timestamp {
 /// (fractions of a second, leap seconds, unusual offsets, invalid dates,
 /// any other byte), which chrono then reads, or refuses with its message;
 /// where this gives a date-time, it is chrono's (checked by a test).
+#[cfg_attr(target_arch = "wasm32", allow(dead_code))]
 fn parse_common(s: &str) -> Option<DateTime<FixedOffset>> {
     use chrono::{NaiveDate, TimeZone};
     let b = s.as_bytes();

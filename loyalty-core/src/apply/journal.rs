@@ -21,12 +21,12 @@
 
 use std::collections::VecDeque;
 
-use smallvec::SmallVec;
+use crate::inline::few;
 
 /// What an event dropped from the front of a list: nearly always one
 /// element at most (the lot that expired, the purchase that left the
 /// return window), kept without an allocation.
-type Front<T> = SmallVec<[T; 1]>;
+type Front<T> = few![T; 1];
 
 /// The undo record of one list.
 ///
@@ -188,6 +188,8 @@ fn original_of<T: Clone>(
 #[cfg(test)]
 mod tests {
     use std::collections::VecDeque;
+
+    use crate::inline::few;
 
     use super::Journal;
 

@@ -12,13 +12,13 @@
 use std::sync::Arc;
 
 use rust_decimal::Decimal;
-use smallvec::SmallVec;
 
 use crate::account::{LineRecord, PurchaseRecord, Redemption};
 use crate::basket::{minor, Valued};
 use crate::earn::{self, eligible_subtotal, evaluate, Evaluation};
 use crate::error::Error;
 use crate::event::{Purchase, Return};
+use crate::inline::few;
 use crate::outcome::{Asset, Effect, EntryKind};
 use crate::period;
 use crate::program::Qualifier;
@@ -50,7 +50,7 @@ impl Tx<'_> {
 
         // Entries share the engine's rule ids.
         let rule_id = |index: usize| engine.rule_id(index).map_or(Ref::Text(""), Ref::Shared);
-        let points: SmallVec<[(Ref<'_>, i64); 6]> = ev
+        let points: few![(Ref<'_>, i64); 6] = ev
             .results
             .iter()
             .filter(|r| r.points > 0)
@@ -60,7 +60,7 @@ impl Tx<'_> {
         for r in ev.results.iter().filter(|r| r.stamps > 0) {
             self.add_stamps(r.stamps, EntryKind::Earn, rule_id(r.rule))?;
         }
-        let cashback: SmallVec<[(Ref<'_>, i64); 6]> = ev
+        let cashback: few![(Ref<'_>, i64); 6] = ev
             .results
             .iter()
             .filter(|r| r.cashback > 0)
