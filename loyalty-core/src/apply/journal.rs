@@ -189,8 +189,6 @@ fn original_of<T: Clone>(
 mod tests {
     use std::collections::VecDeque;
 
-    use crate::inline::few;
-
     use super::Journal;
 
     fn deque(items: &[i32]) -> VecDeque<i32> {
