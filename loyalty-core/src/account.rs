@@ -535,7 +535,7 @@ impl PurchaseRecord {
 /// One line of a recent purchase.
 ///
 /// In JSON, a positional array (see its JSON Schema).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct LineRecord {
     /// Units bought.
     pub quantity: u32,

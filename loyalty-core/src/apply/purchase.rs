@@ -136,17 +136,8 @@ impl Tx<'_> {
                 .iter()
                 .map(|l| LineRecord {
                     quantity: l.line.quantity,
-                    returned: 0,
-                    points: 0,
-                    points_back: 0,
-                    stamps: 0,
-                    stamps_back: 0,
-                    cashback: 0,
-                    cashback_back: 0,
-                    donation: 0,
-                    donation_back: 0,
                     spend: if tier_spend { spend(l) } else { 0 },
-                    spend_back: 0,
+                    ..LineRecord::default()
                 })
                 .collect();
             // What each line earned: the results' shares added up.
