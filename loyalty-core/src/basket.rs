@@ -8,19 +8,19 @@
 
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
-use smallvec::SmallVec;
 
 use crate::decimal::Dec;
 use crate::engine::Engine;
 use crate::error::{Document, Error};
 use crate::event::Line;
 use crate::id::Fault;
+use crate::inline::few;
 use crate::limits::*;
 use crate::program::{EarnBase, Match};
 
-/// A basket's valued lines: inline up to eight (nearly every basket), so
+/// A basket's valued lines: inline up to eight natively (nearly every basket), so
 /// valuing a basket allocates nothing.
-pub(crate) type Basket<'a> = SmallVec<[Valued<'a>; 8]>;
+pub(crate) type Basket<'a> = few![Valued<'a>; 8];
 
 /// A checked line with its derived amounts, in minor units (cents).
 ///
