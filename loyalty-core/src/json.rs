@@ -56,7 +56,16 @@ fn precheck(json: &str, document: Document) -> Result<(), Error> {
             ),
         ));
     }
-    if openers_at_most(json, MAX_NESTING) || nesting_within(json, MAX_NESTING) {
+    // The WebAssembly build reads byte by byte: the chunked scans unroll
+    // into code that the npm package's size budget has no room for.
+    #[cfg(target_arch = "wasm32")]
+    let within = {
+        let mut n = Nesting::default();
+        json.bytes().all(|b| n.byte(b, MAX_NESTING))
+    };
+    #[cfg(not(target_arch = "wasm32"))]
+    let within = openers_at_most(json, MAX_NESTING) || nesting_within(json, MAX_NESTING);
+    if within {
         return Ok(());
     }
     Err(Error::limit(
@@ -114,6 +123,7 @@ impl Nesting {
 /// just becomes `d + o - c`. Other chunks are read byte by byte. The
 /// accounts that need this scan (more than `limit` openers) are long, and
 /// their lists of lots and buckets are numbers and brackets only.
+#[cfg_attr(target_arch = "wasm32", allow(dead_code))]
 fn nesting_within(json: &str, limit: usize) -> bool {
     let mut n = Nesting::default();
     let mut chunks = json.as_bytes().chunks_exact(32);
@@ -147,6 +157,7 @@ fn nesting_within(json: &str, limit: usize) -> bool {
 /// and most documents have fewer: counting bytes, 32 at a time into one
 /// byte each (which the compiler turns into vector instructions), is much
 /// cheaper than following strings.
+#[cfg_attr(target_arch = "wasm32", allow(dead_code))]
 fn openers_at_most(json: &str, limit: usize) -> bool {
     // `{` is 0x7B and `[` 0x5B: with bit 0x20 set, only they are `{`.
     let opener = |b: u8| u8::from(b | 0x20 == b'{');
