@@ -906,6 +906,9 @@ const ACCOUNT_FIELDS: &[&str] = &[
     "recent_events",
 ];
 
+/// Inlined natively, so the JSON writer sees each member name as known
+/// (see `json::write`); the WebAssembly build keeps one copy.
+#[cfg_attr(not(target_arch = "wasm32"), inline(always))]
 fn field<S: SerializeStruct>(
     st: &mut S,
     key: &'static str,

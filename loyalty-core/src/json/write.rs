@@ -116,7 +116,56 @@ pub(crate) struct Writer<'a> {
     out: &'a mut String,
 }
 
+/// [`plain`] in a form the compiler works out at compile time for a
+/// string it knows (a member name or a variant name, once the writer is
+/// inlined into a type's `Serialize`): up to 16 bytes are tested as two
+/// overlapping words, or one [`short_word`], with no loop.
+#[inline(always)]
+fn plain_known(s: &str) -> bool {
+    let bytes = s.as_bytes();
+    if bytes.len() > 16 {
+        return plain(s);
+    }
+    match (bytes.first_chunk::<8>(), bytes.last_chunk::<8>()) {
+        (Some(first), Some(last)) => {
+            special(u64::from_le_bytes(*first)) | special(u64::from_le_bytes(*last)) == 0
+        }
+        _ => special(short_word(bytes)) == 0,
+    }
+}
+
 impl Writer<'_> {
+    /// A string that is usually known at compile time (see [`plain_known`]):
+    /// then the test vanishes and the copy is a few stores of a known size
+    /// rather than a call.
+    #[inline(always)]
+    fn known(&mut self, s: &str) -> Result<(), Unusual> {
+        if !plain_known(s) {
+            return self.escaped(s);
+        }
+        self.out.push('"');
+        self.out.push_str(s);
+        self.out.push('"');
+        Ok(())
+    }
+
+    /// `"key":` of an object's member, after its `,` when `comma`.
+    #[inline(always)]
+    fn key(&mut self, comma: bool, key: &str) -> Result<(), Unusual> {
+        if !plain_known(key) {
+            if comma {
+                self.out.push(',');
+            }
+            self.escaped(key)?;
+            self.out.push(':');
+            return Ok(());
+        }
+        self.out.push_str(if comma { ",\"" } else { "\"" });
+        self.out.push_str(key);
+        self.out.push_str("\":");
+        Ok(())
+    }
+
     fn string(&mut self, s: &str) -> Result<(), Unusual> {
         if !plain(s) {
             return self.escaped(s);
@@ -301,13 +350,15 @@ impl<'w, 'a> ser::Serializer for &'w mut Writer<'a> {
         self.serialize_unit()
     }
 
+    /// Inlined into each enum's `Serialize`, where `variant` is known.
+    #[inline(always)]
     fn serialize_unit_variant(
         self,
         _name: &'static str,
         _index: u32,
         variant: &'static str,
     ) -> Result<(), Unusual> {
-        self.string(variant)
+        self.known(variant)
     }
 
     fn serialize_newtype_struct<T: Serialize + ?Sized>(
@@ -466,14 +517,17 @@ impl ser::SerializeStruct for Compound<'_, '_> {
     type Ok = ();
     type Error = Unusual;
 
+    /// Inlined into each type's `Serialize`, where `key` is known: the
+    /// member name is then written as `,"key":` by a few stores.
+    #[inline(always)]
     fn serialize_field<T: Serialize + ?Sized>(
         &mut self,
         key: &'static str,
         value: &T,
     ) -> Result<(), Unusual> {
-        self.separate();
-        self.w.string(key)?;
-        self.w.out.push(':');
+        let comma = self.state != State::First;
+        self.state = State::Rest;
+        self.w.key(comma, key)?;
         value.serialize(&mut *self.w)
     }
 
