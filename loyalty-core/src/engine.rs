@@ -132,6 +132,17 @@ impl Engine {
         crate::apply::apply(self, account, event, OnError::Restore)
     }
 
+    /// Apply `event` to an account the caller drops if the event fails (a
+    /// JSON door's freshly parsed account): in place, and with nothing kept
+    /// for undo, since a failed event's account is thrown away.
+    pub(crate) fn apply_owned(
+        &self,
+        account: &mut Account,
+        event: &Event,
+    ) -> Result<Outcome, Error> {
+        crate::apply::apply(self, account, event, OnError::Discard)
+    }
+
     /// What `purchase` would earn for `account`, changing nothing.
     pub fn quote(&self, account: &Account, purchase: &Purchase) -> Result<Quote, Error> {
         crate::apply::quote(self, account, purchase)

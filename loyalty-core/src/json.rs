@@ -354,8 +354,9 @@ pub fn apply_typed(
             ))
         }
     };
-    // The parsed account is ours: apply in place rather than copy it.
-    let outcome = engine.apply_in_place(&mut account, &event)?;
+    // The parsed account is ours, and dropped if the event fails: apply in
+    // place, with nothing kept for undo.
+    let outcome = engine.apply_owned(&mut account, &event)?;
     Ok((account, outcome))
 }
 
