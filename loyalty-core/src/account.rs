@@ -181,7 +181,7 @@ impl Profile {
 }
 
 /// The member's tier and what qualifies them.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TierState {
     /// Current level id; none below the first threshold.

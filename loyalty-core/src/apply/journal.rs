@@ -21,6 +21,7 @@
 
 use std::collections::VecDeque;
 
+use crate::account::Bucket;
 use crate::inline::few;
 
 /// What an event dropped from the front of a list: nearly always one
@@ -185,6 +186,95 @@ fn original_of<T: Clone>(
     original
 }
 
+/// One change to the tier window's buckets, as undone.
+#[derive(Debug)]
+pub(crate) enum Step {
+    /// These buckets were dropped from the front (they left the window).
+    Dropped(Vec<Bucket>),
+    /// A bucket was pushed.
+    Pushed,
+    /// The bucket at `at` had the value of `was`.
+    Set { at: usize, was: Bucket },
+}
+
+/// The undo record of the tier window's buckets.
+///
+/// A year of weekly buckets is a list a regular's every purchase changes,
+/// but only at its ends: the buckets that left the window are dropped from
+/// the front, and the purchase is added to the last bucket or pushes a new
+/// one (a return sets one bucket). Saving those steps rather than copying
+/// the list keeps a long-lived member's event as cheap as a new member's.
+#[derive(Debug, Default)]
+pub(crate) enum BucketLog {
+    /// Steps so far, undone in reverse.
+    #[default]
+    Empty,
+    Steps(few![Step; 2]),
+    /// Not kept (see [`Journal::Off`]).
+    Off,
+}
+
+impl BucketLog {
+    fn record(&mut self, step: Step) {
+        match self {
+            BucketLog::Off => {}
+            BucketLog::Empty => {
+                let mut steps = <few![Step; 2]>::new();
+                steps.push(step);
+                *self = BucketLog::Steps(steps);
+            }
+            BucketLog::Steps(steps) => steps.push(step),
+        }
+    }
+
+    /// Drop the first `n` buckets.
+    pub(crate) fn drop_front(&mut self, buckets: &mut Vec<Bucket>, n: usize) {
+        let n = n.min(buckets.len());
+        if n == 0 {
+            return;
+        }
+        let gone: Vec<Bucket> = buckets.drain(..n).collect();
+        self.record(Step::Dropped(gone));
+    }
+
+    /// Push `bucket`.
+    pub(crate) fn push(&mut self, buckets: &mut Vec<Bucket>, bucket: Bucket) {
+        buckets.push(bucket);
+        self.record(Step::Pushed);
+    }
+
+    /// Set the value of the bucket at `at`.
+    pub(crate) fn set(&mut self, buckets: &mut [Bucket], at: usize, value: i64) {
+        if let Some(b) = buckets.get_mut(at) {
+            let was = *b;
+            b.value = value;
+            self.record(Step::Set { at, was });
+        }
+    }
+
+    /// Put `buckets` back as they were before the event.
+    pub(crate) fn restore(self, buckets: &mut Vec<Bucket>) {
+        let BucketLog::Steps(steps) = self else {
+            return;
+        };
+        for step in steps.into_iter().rev() {
+            match step {
+                Step::Dropped(gone) => {
+                    buckets.splice(..0, gone);
+                }
+                Step::Pushed => {
+                    buckets.pop();
+                }
+                Step::Set { at, was } => {
+                    if let Some(b) = buckets.get_mut(at) {
+                        *b = was;
+                    }
+                }
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use std::collections::VecDeque;
@@ -193,6 +283,33 @@ mod tests {
 
     fn deque(items: &[i32]) -> VecDeque<i32> {
         items.iter().copied().collect()
+    }
+
+    /// Any mix of bucket steps is undone, and a log switched off keeps nothing.
+    #[test]
+    fn bucket_steps_are_undone() {
+        use super::BucketLog;
+        use crate::account::Bucket;
+        let b = |key, value| Bucket { key, value };
+        let original = vec![b(1, 10), b(2, 20), b(3, 30)];
+        let mut buckets = original.clone();
+        let mut log = BucketLog::default();
+        log.drop_front(&mut buckets, 1);
+        log.set(&mut buckets, 1, 35);
+        log.push(&mut buckets, b(4, 5));
+        log.drop_front(&mut buckets, 2);
+        log.set(&mut buckets, 0, 7);
+        log.push(&mut buckets, b(5, 1));
+        assert_eq!(buckets, vec![b(4, 7), b(5, 1)]);
+        log.restore(&mut buckets);
+        assert_eq!(buckets, original);
+
+        let mut off = BucketLog::Off;
+        let mut buckets = original.clone();
+        off.drop_front(&mut buckets, 5);
+        off.push(&mut buckets, b(9, 9));
+        off.restore(&mut buckets);
+        assert_eq!(buckets, vec![b(9, 9)]);
     }
 
     /// Switched off, a journal changes the list as asked and keeps nothing.

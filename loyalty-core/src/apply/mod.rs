@@ -99,6 +99,7 @@ pub(crate) struct Journals {
     purchases: journal::Journal<crate::account::PurchaseRecord>,
     redemptions: journal::Journal<crate::account::Redemption>,
     vouchers: journal::Journal<crate::account::Voucher>,
+    buckets: journal::BucketLog,
 }
 
 impl Journals {
@@ -111,6 +112,7 @@ impl Journals {
             purchases: Off,
             redemptions: Off,
             vouchers: Off,
+            buckets: journal::BucketLog::Off,
         }
     }
 }
@@ -127,7 +129,8 @@ pub(crate) enum OnError {
 }
 
 /// A copy of everything in `acc` but its long lists (lots, purchases,
-/// vouchers, redemptions, recent events), which are journaled instead, and,
+/// vouchers, redemptions, tier buckets, recent events), which are journaled
+/// instead, and,
 /// unless the event can change them (`identity`: an enrolment or a profile
 /// update), the member's id and profile, which are left as they are.
 fn small_copy(acc: &mut Account, identity: bool) -> Account {
@@ -137,6 +140,7 @@ fn small_copy(acc: &mut Account, identity: bool) -> Account {
     let vouchers = std::mem::take(&mut acc.vouchers);
     let redemptions = std::mem::take(&mut acc.redemptions);
     let recent = std::mem::take(&mut acc.recent_events);
+    let buckets = acc.tier.as_mut().map(|t| std::mem::take(&mut t.buckets));
     let kept = (!identity).then(|| {
         (
             std::mem::take(&mut acc.member),
@@ -150,6 +154,9 @@ fn small_copy(acc: &mut Account, identity: bool) -> Account {
     acc.vouchers = vouchers;
     acc.redemptions = redemptions;
     acc.recent_events = recent;
+    if let (Some(t), Some(buckets)) = (acc.tier.as_mut(), buckets) {
+        t.buckets = buckets;
+    }
     if let Some((member, profile)) = kept {
         acc.member = member;
         acc.profile = profile;
@@ -177,6 +184,13 @@ fn roll_back(acc: &mut Account, mut small: Account, journals: Journals, identity
     small.vouchers = vouchers;
     small.redemptions = redemptions;
     small.recent_events = std::mem::take(&mut acc.recent_events);
+    // Without a tier state before the event, the buckets it made are
+    // dropped with the rest of its tier state.
+    if let (Some(t), Some(now)) = (small.tier.as_mut(), acc.tier.as_mut()) {
+        let mut buckets = std::mem::take(&mut now.buckets);
+        journals.buckets.restore(&mut buckets);
+        t.buckets = buckets;
+    }
     if !identity {
         small.member = std::mem::take(&mut acc.member);
         small.profile = std::mem::take(&mut acc.profile);

@@ -64,12 +64,11 @@ impl Window {
         }
     }
 
-    /// Drop the buckets that no longer count. Buckets are kept in key
-    /// order (events come in time order) and the window only moves forward,
-    /// so those are a prefix: this costs what leaves the window.
-    fn prune(self, buckets: &mut Vec<Bucket>) {
-        let gone = buckets.iter().take_while(|b| !self.counts(b.key)).count();
-        buckets.drain(..gone);
+    /// How many buckets no longer count. Buckets are kept in key order
+    /// (events come in time order) and the window only moves forward, so
+    /// those are a prefix: dropping them costs what leaves the window.
+    fn gone(self, buckets: &[Bucket]) -> usize {
+        buckets.iter().take_while(|b| !self.counts(b.key)).count()
     }
 
     fn counts(self, key: i64) -> bool {
@@ -133,13 +132,7 @@ pub(crate) fn info(
     known: Option<i64>,
 ) -> Option<TierInfo> {
     let tiers = engine.program().tiers.as_ref()?;
-    let empty = TierState {
-        level: None,
-        since: None,
-        review_at: None,
-        grace_until: None,
-        buckets: vec![],
-    };
+    let empty = TierState::default();
     let state = acc.tier.as_ref().unwrap_or(&empty);
     let value = known.unwrap_or_else(|| qualifying(tiers, state, now));
     let current = state.level.as_deref().and_then(|l| engine.tier_index(l));
@@ -172,13 +165,7 @@ pub(crate) fn info(
 
 impl Tx<'_> {
     fn tier_state(&mut self) -> &mut TierState {
-        self.acc.tier.get_or_insert_with(|| TierState {
-            level: None,
-            since: None,
-            review_at: None,
-            grace_until: None,
-            buckets: vec![],
-        })
+        self.acc.tier.get_or_insert_with(TierState::default)
     }
 
     /// Count a purchase (its eligible spend in minor units and the points
@@ -197,11 +184,16 @@ impl Tx<'_> {
         let key = bucket_key(tiers, now);
         let window = Window::at(tiers, now);
         let engine = self.engine;
-        let state = self.tier_state();
-        window.prune(&mut state.buckets);
-        match state.buckets.last_mut() {
-            Some(b) if b.key == key => b.value += value,
-            _ => state.buckets.push(Bucket { key, value }),
+        let log = &mut self.journal.buckets;
+        let state = self.acc.tier.get_or_insert_with(TierState::default);
+        let gone = window.gone(&state.buckets);
+        log.drop_front(&mut state.buckets, gone);
+        match state.buckets.last().copied() {
+            Some(b) if b.key == key => {
+                let last = state.buckets.len() - 1;
+                log.set(&mut state.buckets, last, b.value + value);
+            }
+            _ => log.push(&mut state.buckets, Bucket { key, value }),
         }
         let total = qualifying(tiers, state, now);
         let current = state.level.as_deref().and_then(|l| engine.tier_index(l));
@@ -220,13 +212,11 @@ impl Tx<'_> {
             return;
         }
         self.tier_value = None;
-        if let Some(b) = self
-            .acc
-            .tier
-            .as_mut()
-            .and_then(|t| t.buckets.iter_mut().find(|b| b.key == key))
-        {
-            b.value = (b.value - less).max(0);
+        if let Some(t) = self.acc.tier.as_mut() {
+            if let Some(at) = t.buckets.iter().position(|b| b.key == key) {
+                let value = t.buckets.get(at).map_or(0, |b| (b.value - less).max(0));
+                self.journal.buckets.set(&mut t.buckets, at, value);
+            }
         }
     }
 
@@ -324,7 +314,8 @@ impl Tx<'_> {
         let now = self.now;
         let window = Window::at(tiers, now);
         if let Some(state) = self.acc.tier.as_mut() {
-            window.prune(&mut state.buckets);
+            let gone = window.gone(&state.buckets);
+            self.journal.buckets.drop_front(&mut state.buckets, gone);
             self.tier_value = None;
         }
     }
