@@ -41,6 +41,7 @@ use crate::limits::{MAX_DOCUMENT_BYTES, MAX_NESTING};
 use crate::outcome::{Outcome, Quote};
 use crate::program::Program;
 
+pub(crate) mod fast;
 mod path;
 mod write;
 
@@ -260,6 +261,20 @@ struct Tag {
 /// fields are read straight from the text, so paths in errors are exact and
 /// no intermediate tree is built.
 pub fn parse_event(json: &str) -> Result<Event, Error> {
+    // A purchase in the usual shape is read in one pass over the text
+    // (natively: see `fast`); the checks before parsing have nothing to
+    // refuse in what that reader accepts but the size.
+    #[cfg(not(target_arch = "wasm32"))]
+    if json.len() <= MAX_DOCUMENT_BYTES {
+        if let Some(p) = fast::purchase(json) {
+            return Ok(Event::Purchase(p));
+        }
+    }
+    parse_event_with_serde(json)
+}
+
+/// [`parse_event`] by serde alone: every event, and every error.
+fn parse_event_with_serde(json: &str) -> Result<Event, Error> {
     expect_object(json, Document::Event, false)?;
     // Tills write `type` first; then one pass is enough. Otherwise a first
     // pass finds it wherever it is.

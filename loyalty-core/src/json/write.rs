@@ -82,7 +82,7 @@ fn short_word(bytes: &[u8]) -> u64 {
 /// `x`, `(x - 0x01..01 * n) & !x & 0x80..80` is non-zero exactly when some
 /// byte of `x` is below `n` (for `n` up to 128), and a byte equal to `c` is
 /// a zero byte (below 1) of `x ^ c..c`.
-fn special(x: u64) -> u64 {
+pub(super) fn special(x: u64) -> u64 {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;
     let control = x.wrapping_sub(ONES * 0x20) & !x;
