@@ -162,13 +162,29 @@ struct Ctx<'a, 'b> {
 }
 
 impl Ctx<'_, '_> {
+    /// Whether condition `c` holds. The two conditions nearly every
+    /// program has (a minimum basket, a time window) are settled inline;
+    /// the others in [`Ctx::holds_other`].
+    #[inline]
     fn holds(&self, c: &Cond) -> bool {
+        match c {
+            Cond::SubtotalAtLeast(min) => self.subtotal >= *min,
+            Cond::TimeWindow { days, from, to } => {
+                period::in_day_window(self.facts.time, *days, *from, *to)
+            }
+            other => self.holds_other(other),
+        }
+    }
+
+    #[inline(never)]
+    fn holds_other(&self, c: &Cond) -> bool {
         let f = self.facts;
         match c {
             Cond::All(of) => of.iter().all(|c| self.holds(c)),
             Cond::Any(of) => of.iter().any(|c| self.holds(c)),
             Cond::Not(c) => !self.holds(c),
-            Cond::SubtotalAtLeast(min) => self.subtotal >= *min,
+            // Settled in `holds`.
+            Cond::SubtotalAtLeast(_) | Cond::TimeWindow { .. } => self.holds(c),
             Cond::Contains { matcher, min } => {
                 let units: u64 = self
                     .lines
@@ -178,7 +194,6 @@ impl Ctx<'_, '_> {
                     .sum();
                 units >= *min
             }
-            Cond::TimeWindow { days, from, to } => period::in_day_window(f.time, *days, *from, *to),
             Cond::DateRange { from, to } => {
                 from.is_none_or(|from| f.time >= from) && to.is_none_or(|to| f.time < to)
             }
@@ -218,18 +233,12 @@ impl Ctx<'_, '_> {
     /// The earning base of the counted lines in minor units and, when
     /// attributing, a block of `arena` holding each line's base (the
     /// weights its award is then split by).
+    ///
+    /// Inline, as a quote's sum is a few instructions per line.
+    #[inline]
     fn weights(&self, matcher: Option<&Matcher>, arena: &mut Arena) -> (i128, Option<usize>) {
         if self.attribute {
-            let at = arena.len();
-            arena.resize(at + self.lines.len() + 1, 0);
-            let mut total = 0;
-            for (w, l) in arena.iter_mut().skip(at).zip(self.lines) {
-                if Self::counts(l, matcher) {
-                    *w = l.base;
-                    total += i128::from(l.base);
-                }
-            }
-            (total, Some(at))
+            self.weights_into(matcher, arena)
         } else {
             let total = self
                 .lines
@@ -239,6 +248,20 @@ impl Ctx<'_, '_> {
                 .sum();
             (total, None)
         }
+    }
+
+    #[inline(never)]
+    fn weights_into(&self, matcher: Option<&Matcher>, arena: &mut Arena) -> (i128, Option<usize>) {
+        let at = arena.len();
+        arena.resize(at + self.lines.len() + 1, 0);
+        let mut total = 0;
+        for (w, l) in arena.iter_mut().skip(at).zip(self.lines) {
+            if Self::counts(l, matcher) {
+                *w = l.base;
+                total += i128::from(l.base);
+            }
+        }
+        (total, Some(at))
     }
 
     /// Money (`amount x percent / 100`, `amount` in minor units) rounded
@@ -490,26 +513,39 @@ fn applies(ctx: &Ctx<'_, '_>, rule: &RulePlan) -> bool {
 
 /// Per-unit awards: `each` per earning unit of every matching line, as the
 /// total and (when attributing) a block of per-line shares pushed onto
-/// `arena`.
+/// `arena`. Inline, like [`Ctx::weights`].
+#[inline]
 fn per_unit(ctx: &Ctx<'_, '_>, matcher: Option<&Matcher>, each: u32, arena: &mut Arena) -> i64 {
-    let value = |l: &Valued<'_>| {
-        if matcher.is_some_and(|m| m.hits(l)) {
-            i64::from(each) * i64::from(l.earning_units)
-        } else {
-            0
-        }
-    };
     if ctx.attribute {
-        let at = arena.len();
-        arena.resize(at + ctx.lines.len() + 1, 0);
-        let mut total = 0;
-        for (share, l) in arena.iter_mut().skip(at).zip(ctx.lines) {
-            *share = value(l);
-            total += *share;
-        }
-        total
+        per_unit_into(ctx, matcher, each, arena)
     } else {
-        ctx.lines.iter().map(value).sum()
+        ctx.lines.iter().map(|l| unit_award(l, matcher, each)).sum()
+    }
+}
+
+#[inline(never)]
+fn per_unit_into(
+    ctx: &Ctx<'_, '_>,
+    matcher: Option<&Matcher>,
+    each: u32,
+    arena: &mut Arena,
+) -> i64 {
+    let at = arena.len();
+    arena.resize(at + ctx.lines.len() + 1, 0);
+    let mut total = 0;
+    for (share, l) in arena.iter_mut().skip(at).zip(ctx.lines) {
+        *share = unit_award(l, matcher, each);
+        total += *share;
+    }
+    total
+}
+
+/// What line `l` earns at `each` per earning unit.
+fn unit_award(l: &Valued<'_>, matcher: Option<&Matcher>, each: u32) -> i64 {
+    if matcher.is_some_and(|m| m.hits(l)) {
+        i64::from(each) * i64::from(l.earning_units)
+    } else {
+        0
     }
 }
 
