@@ -128,45 +128,9 @@ pub(crate) enum OnError {
     Discard,
 }
 
-/// A copy of everything in `acc` but its long lists (lots, purchases,
-/// vouchers, redemptions, tier buckets, recent events), which are journaled
-/// instead, and,
-/// unless the event can change them (`identity`: an enrolment or a profile
-/// update), the member's id and profile, which are left as they are.
-fn small_copy(acc: &mut Account, identity: bool) -> Account {
-    let points = std::mem::take(&mut acc.points.lots);
-    let wallet = std::mem::take(&mut acc.wallet.lots);
-    let purchases = std::mem::take(&mut acc.purchases);
-    let vouchers = std::mem::take(&mut acc.vouchers);
-    let redemptions = std::mem::take(&mut acc.redemptions);
-    let recent = std::mem::take(&mut acc.recent_events);
-    let buckets = acc.tier.as_mut().map(|t| std::mem::take(&mut t.buckets));
-    let kept = (!identity).then(|| {
-        (
-            std::mem::take(&mut acc.member),
-            std::mem::take(&mut acc.profile),
-        )
-    });
-    let copy = acc.clone();
-    acc.points.lots = points;
-    acc.wallet.lots = wallet;
-    acc.purchases = purchases;
-    acc.vouchers = vouchers;
-    acc.redemptions = redemptions;
-    acc.recent_events = recent;
-    if let (Some(t), Some(buckets)) = (acc.tier.as_mut(), buckets) {
-        t.buckets = buckets;
-    }
-    if let Some((member, profile)) = kept {
-        acc.member = member;
-        acc.profile = profile;
-    }
-    copy
-}
-
 /// Put `acc` back as it was: the small copy, and the long lists undone
 /// (the member's id and profile are the account's own unless the copy has
-/// them, see [`small_copy`]).
+/// them, see [`Account::copy_small`]).
 fn roll_back(acc: &mut Account, mut small: Account, journals: Journals, identity: bool) {
     let mut points = std::mem::take(&mut acc.points.lots);
     let mut wallet = std::mem::take(&mut acc.wallet.lots);
@@ -275,7 +239,7 @@ pub(crate) fn apply(
     let points_before = acc.points.balance;
     let identity = matches!(event, Event::Enrol(_) | Event::UpdateProfile(_));
     let (small, journal) = match on_error {
-        OnError::Restore => (Some(small_copy(acc, identity)), Journals::default()),
+        OnError::Restore => (Some(acc.copy_small(identity)), Journals::default()),
         OnError::Discard => (None, Journals::off()),
     };
     let mut tx = Tx {
