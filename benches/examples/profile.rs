@@ -2,6 +2,8 @@
 //! `profile quote|apply|apply_in_place|quote_json|apply_json|baseline [N]`
 //! runs N purchases (default 100,000) after a warm-up of 1,000, with the
 //! purchases made before the loop starts.
+//! `profile replay MEMBERS` replays the replay benchmark's first MEMBERS
+//! members' histories on one thread.
 //! `profile history EVENTS [N]` applies the regular's next 40 events in
 //! place, N times (default 1,000), on copies of their account after EVENTS
 //! events (copies made outside `Engine::apply_in_place`).
@@ -31,11 +33,37 @@ fn timed_apply(engine: &Engine, account: &mut loyalty_core::Account, event: &Eve
     black_box(engine.apply_in_place(account, event).ok());
 }
 
+/// One member's history from an empty account, apart so callgrind can
+/// collect only it (`--toggle-collect=profile::replay_one`).
+#[inline(never)]
+fn replay_one(engine: &Engine, history: &[Event]) {
+    let mut account = loyalty_core::Account::default();
+    for event in history {
+        black_box(engine.apply_in_place(&mut account, event).ok());
+    }
+    black_box(&account);
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let what = args.get(1).map_or("quote", String::as_str).to_owned();
     let n: u64 = args.get(2).and_then(|s| s.parse().ok()).unwrap_or(100_000);
     let engine = Engine::from_json(CAFE_HYBRID).expect("valid program");
+    if what == "replay" {
+        // `profile replay MEMBERS`: the replay benchmark's members (seed 5),
+        // one thread, histories made before the loop.
+        let histories: Vec<Vec<Event>> = (0..n)
+            .map(|m| loyalty_benches::population::member(5, m))
+            .collect();
+        let events: usize = histories.iter().map(Vec::len).sum();
+        let start = Instant::now();
+        for history in &histories {
+            replay_one(&engine, history);
+        }
+        let ns = start.elapsed().as_nanos() as f64 / events as f64;
+        eprintln!("replay: {n} members, {events} events, {ns:.0} ns per event");
+        return;
+    }
     if what == "history" {
         let runs: u64 = args.get(3).and_then(|s| s.parse().ok()).unwrap_or(1_000);
         let (account, _) = loyalty_benches::history::account(&engine, 3, n);
