@@ -11,7 +11,7 @@ use super::{Ref, Tx};
 /// Most vouchers one event may issue.
 const MAX_VOUCHERS_PER_EVENT: i64 = 100;
 
-impl Tx<'_> {
+impl Tx<'_, '_> {
     /// A new voucher for `reward`, numbered after the event id.
     fn new_voucher(
         &mut self,

@@ -42,7 +42,7 @@ pub(crate) fn plan_in_force<'a>(
         .map(|s| s.plan.as_str())
 }
 
-impl Tx<'_> {
+impl Tx<'_, '_> {
     pub(crate) fn enrol(&mut self, e: &Enrol) -> Result<(), Error> {
         self.acc.member.clone_from(&e.member);
         self.acc.enrolled_at = Some(self.now);

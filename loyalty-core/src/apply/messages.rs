@@ -26,7 +26,7 @@ fn intent(kind: IntentKind) -> Intent {
     }
 }
 
-impl Tx<'_> {
+impl Tx<'_, '_> {
     /// Candidate intents for this event, in a fixed order.
     fn candidates(&self, m: &Messaging, points_before: i64, event: &Event) -> Vec<Intent> {
         let mut out = Vec::new();

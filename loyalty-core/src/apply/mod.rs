@@ -79,11 +79,13 @@ impl Ref<'_> {
 
 /// An event being applied: the engine, the account (changed in place), the
 /// undo records of its long lists and the outcome so far.
-pub(crate) struct Tx<'a> {
+pub(crate) struct Tx<'a, 'j> {
     engine: &'a Engine,
     acc: &'a mut Account,
-    journal: Journals,
-    out: Outcome,
+    // The journals and the outcome live in `apply`'s frame, not here: an
+    // outcome and five journals are a kilobyte that every move would copy.
+    journal: &'j mut Journals,
+    out: &'j mut Outcome,
     now: Timestamp,
     vouchers_issued: i64,
     /// The qualifying value at `now` after the last change to the tier
@@ -238,33 +240,33 @@ pub(crate) fn apply(
 
     let points_before = acc.points.balance;
     let identity = matches!(event, Event::Enrol(_) | Event::UpdateProfile(_));
-    let (small, journal) = match on_error {
-        OnError::Restore => (Some(acc.copy_small(identity)), Journals::default()),
-        OnError::Discard => (None, Journals::off()),
+    let restore = on_error == OnError::Restore;
+    let small = restore.then(|| acc.copy_small(identity));
+    let mut journal = if restore {
+        Journals::default()
+    } else {
+        Journals::off()
     };
+    let mut out = empty_outcome(id, Status::Applied);
+    // Room for the ledger entries of a typical event.
+    out.ledger.reserve(8);
     let mut tx = Tx {
         engine,
         acc,
-        journal,
-        out: {
-            // Room for the ledger entries of a typical event.
-            let mut out = empty_outcome(id, Status::Applied);
-            out.ledger.reserve(8);
-            out
-        },
+        journal: &mut journal,
+        out: &mut out,
         now,
         vouchers_issued: 0,
         tier_value: None,
     };
     if let Err(e) = tx.run(event, &basket, points_before) {
         if let Some(small) = small {
-            roll_back(tx.acc, small, tx.journal, identity);
+            roll_back(tx.acc, small, journal, identity);
         }
         return Err(e);
     }
     let remember = usize::try_from(engine.program().idempotency.remember).unwrap_or(usize::MAX);
     let tier_value = tx.tier_value;
-    let mut out = tx.out;
     let acc = tx.acc;
     acc.last_event_at = Some(now);
     // The outcome's copy of the id, shared.
@@ -557,7 +559,7 @@ fn check_purchase<'a>(
     Ok(())
 }
 
-impl Tx<'_> {
+impl Tx<'_, '_> {
     /// Steps 4 and 5: time passes, then the event itself.
     fn run(
         &mut self,

@@ -79,7 +79,7 @@ pub(crate) fn coalesce(lots: &mut VecDeque<Lot>) {
     *lots = merged;
 }
 
-impl Tx<'_> {
+impl Tx<'_, '_> {
     /// The pool and the undo record of its lots.
     fn journaled(&mut self, id: PoolId) -> (&mut super::journal::Journal<Lot>, &mut Points) {
         match id {

@@ -25,7 +25,7 @@ use crate::program::Qualifier;
 
 use super::{PoolId, Ref, Tx};
 
-impl Tx<'_> {
+impl Tx<'_, '_> {
     /// A purchase, its `lines` already checked and valued.
     pub(crate) fn purchase(&mut self, p: &Purchase, lines: &[Valued<'_>]) -> Result<(), Error> {
         let engine = self.engine;

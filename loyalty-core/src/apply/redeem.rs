@@ -18,7 +18,7 @@ use crate::rewards::{discounts, payable};
 use super::member::plan_in_force;
 use super::{PoolId, Tx};
 
-impl Tx<'_> {
+impl Tx<'_, '_> {
     fn check_tier(&self, reward: &Reward) -> Result<(), Error> {
         if reward.tiers.is_empty() {
             return Ok(());

@@ -163,7 +163,7 @@ pub(crate) fn info(
     })
 }
 
-impl Tx<'_> {
+impl Tx<'_, '_> {
     fn tier_state(&mut self) -> &mut TierState {
         self.acc.tier.get_or_insert_with(TierState::default)
     }
@@ -304,7 +304,7 @@ impl Tx<'_> {
     }
 }
 
-impl Tx<'_> {
+impl Tx<'_, '_> {
     /// Drop buckets that left the window (after the reviews, which may look
     /// at an earlier instant).
     pub(crate) fn prune_tier(&mut self) {
@@ -321,7 +321,7 @@ impl Tx<'_> {
     }
 }
 
-impl Tx<'_> {
+impl Tx<'_, '_> {
     /// At enrolment, a member qualifies at once for any level whose
     /// threshold is zero (e.g. "Bronze for everyone").
     pub(crate) fn enter_tiers(&mut self) -> Result<(), Error> {
