@@ -29,13 +29,19 @@ use crate::inline::few;
 /// return window), kept without an allocation.
 type Front<T> = few![T; 1];
 
+/// The originals of the elements an event changed near the back, kept
+/// last first (saving an earlier element pushes it): nearly always the one
+/// last element a purchase merges into, kept without an allocation.
+type Tail<T> = few![T; 1];
+
 /// The undo record of one list.
 ///
 /// While `Ends`, the original list is `front ++ list[fresh..fresh + kept]
 /// ++ tail`: `front` was dropped from the front, the first `fresh` current
 /// elements are new (pushed to the front), the next `kept` are the
-/// original's and untouched, and `tail` is the original of everything after
-/// them, which the event may have changed, removed or appended to.
+/// original's and untouched, and `tail` (stored last first) is the
+/// original of everything after them, which the event may have changed,
+/// removed or appended to.
 #[derive(Debug, Default)]
 pub(crate) enum Journal<T> {
     /// Not changed by this event.
@@ -46,7 +52,7 @@ pub(crate) enum Journal<T> {
         front: Front<T>,
         fresh: usize,
         kept: usize,
-        tail: VecDeque<T>,
+        tail: Tail<T>,
     },
     /// The whole original list.
     Full(VecDeque<T>),
@@ -62,7 +68,7 @@ impl<T: Clone> Journal<T> {
                 front: Front::new(),
                 fresh: 0,
                 kept: list.len(),
-                tail: VecDeque::new(),
+                tail: Tail::new(),
             };
         }
     }
@@ -79,7 +85,7 @@ impl<T: Clone> Journal<T> {
             let end = *fresh + *kept;
             if start < end {
                 for x in list.range(start..end).rev() {
-                    tail.push_front(x.clone());
+                    tail.push(x.clone());
                 }
                 *kept = start - *fresh;
             }
@@ -178,11 +184,11 @@ fn original_of<T: Clone>(
     front: Front<T>,
     fresh: usize,
     kept: usize,
-    tail: VecDeque<T>,
+    tail: Tail<T>,
 ) -> VecDeque<T> {
     let mut original: VecDeque<T> = front.into_iter().collect();
     original.extend(list.iter().skip(fresh).take(kept).cloned());
-    original.extend(tail);
+    original.extend(tail.into_iter().rev());
     original
 }
 
