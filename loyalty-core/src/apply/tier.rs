@@ -100,7 +100,12 @@ pub(crate) fn qualifying(tiers: &Tiers, state: &TierState, t: Timestamp) -> i64 
     match Window::at(tiers, t) {
         // Buckets are in key order (the account check makes sure).
         Window::After(first) => {
-            let start = buckets.partition_point(|b| b.key <= first);
+            // Nearly always every bucket counts: the ones that left the
+            // window were dropped when time passed.
+            let start = match buckets.first() {
+                Some(b) if b.key <= first => buckets.partition_point(|b| b.key <= first),
+                _ => 0,
+            };
             sum(buckets.get(start..).unwrap_or_default())
         }
         window => buckets
