@@ -242,12 +242,33 @@ pub fn parse_program(json: &str) -> Result<Program, Error> {
 /// Parse an account; `null` means "no account yet" (only an enrolment may
 /// follow). The account's internal consistency is checked.
 pub fn parse_account(json: &str) -> Result<Option<Account>, Error> {
-    expect_object(json, Document::Account, true)?;
-    let account: Option<Account> = strict(json, Document::Account)?;
+    // An account in the shape the engine writes is read in one pass over
+    // the text (natively: see `Account::read_usual`). The checks before
+    // parsing have nothing to refuse in what it accepts but the size: its
+    // shapes nest at most six levels, far within `MAX_NESTING`, and it
+    // accepts only `null` or an object.
+    #[cfg(not(target_arch = "wasm32"))]
+    let usual = (json.len() <= MAX_DOCUMENT_BYTES)
+        .then(|| Account::read_usual(json))
+        .flatten();
+    #[cfg(not(target_arch = "wasm32"))]
+    let account = match usual {
+        Some(account) => account,
+        None => account_with_serde(json)?,
+    };
+    #[cfg(target_arch = "wasm32")]
+    let account = account_with_serde(json)?;
     if let Some(a) = &account {
         crate::account_check::check(a)?;
     }
     Ok(account)
+}
+
+/// An account document by serde alone: every account, and every error
+/// before the account's checks.
+fn account_with_serde(json: &str) -> Result<Option<Account>, Error> {
+    expect_object(json, Document::Account, true)?;
+    strict(json, Document::Account)
 }
 
 /// First pass over an event: only its `type`.
