@@ -61,7 +61,10 @@ pub struct Account {
     /// The stamp card.
     #[serde(default)]
     pub stamps: Stamps,
-    /// Unspent vouchers, oldest first.
+    /// Unspent vouchers, soonest to expire first (vouchers that never
+    /// expire last, ties oldest first). The engine keeps them in that order
+    /// and relies on it: the vouchers that expire are always the first
+    /// ones, so expiry looks at those, not at every voucher a regular holds.
     #[serde(default, skip_serializing_if = "VecDeque::is_empty")]
     pub vouchers: VecDeque<Voucher>,
     /// Open reservations, oldest first.
@@ -390,6 +393,14 @@ impl Account {
             messaging: messaging.clone(),
             recent_events: Vec::new(),
         }
+    }
+}
+
+impl Voucher {
+    /// Where the voucher stands in [`Account::vouchers`]: by expiry, never
+    /// expiring last, then by issue.
+    pub(crate) fn expiry_order(&self) -> (bool, Option<Timestamp>, Timestamp) {
+        (self.expires_at.is_none(), self.expires_at, self.issued_at)
     }
 }
 

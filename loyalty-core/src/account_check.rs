@@ -127,6 +127,16 @@ pub(crate) fn check(a: &Account) -> Result<(), Error> {
     for (i, v) in a.vouchers.iter().enumerate() {
         id(|| format!("vouchers[{i}].id"), &v.id)?;
     }
+    // The engine keeps vouchers in expiry order and relies on it to expire
+    // them without testing every voucher.
+    for (i, (before, after)) in a.vouchers.iter().zip(a.vouchers.iter().skip(1)).enumerate() {
+        if after.expiry_order() < before.expiry_order() {
+            return Err(bad(
+                format!("vouchers[{}]", i + 1),
+                "vouchers must be in expiry order (soonest first, never-expiring last, then by issue)",
+            ));
+        }
+    }
     count("reservations", a.reservations.len(), MAX_ACCOUNT_LIST)?;
     let mut reserved = 0_i64;
     for (i, r) in a.reservations.iter().enumerate() {

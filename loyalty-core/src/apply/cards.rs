@@ -36,11 +36,26 @@ impl Tx<'_, '_> {
 
     fn hand_out(&mut self, voucher: Voucher, kind: EntryKind) -> String {
         self.entry(Asset::Vouchers, kind, 1, Some(&voucher.id));
-        self.journal.vouchers.before_push(&self.acc.vouchers);
-        self.acc.vouchers.push_back(voucher.clone());
+        self.put_voucher(voucher.clone());
         let id = voucher.id.clone();
         self.out.vouchers.push(voucher);
         id
+    }
+
+    /// Put `v` among the member's vouchers in expiry order (see
+    /// [`crate::Account::vouchers`]). A new voucher nearly always expires
+    /// last and goes at the end.
+    pub(crate) fn put_voucher(&mut self, v: Voucher) {
+        let list = &self.acc.vouchers;
+        let key = v.expiry_order();
+        if list.back().is_none_or(|last| last.expiry_order() <= key) {
+            self.journal.vouchers.before_push(list);
+            self.acc.vouchers.push_back(v);
+        } else {
+            let at = list.partition_point(|x| x.expiry_order() <= key);
+            self.journal.vouchers.touch_from(list, at);
+            self.acc.vouchers.insert(at, v);
+        }
     }
 
     /// Issue a voucher for `reward`; returns its id.

@@ -26,7 +26,6 @@ mod purchase;
 mod redeem;
 mod tier;
 
-use std::collections::VecDeque;
 use std::sync::Arc;
 
 use rust_decimal::Decimal;
@@ -632,24 +631,13 @@ impl Tx<'_, '_> {
         self.vest(PoolId::Wallet);
         self.expire_lots();
         let expired = |v: &crate::account::Voucher| v.expires_at.is_some_and(|t| t <= now);
-        let mut gone = VecDeque::new();
-        // Vouchers of one kind expire in the order they were issued, so the
-        // expired ones are nearly always the oldest: dropping them from the
-        // front saves only them for undo.
+        // Vouchers are kept soonest to expire first: the expired ones are
+        // a prefix, and dropping them saves only them for undo.
         let prefix = self.acc.vouchers.iter().take_while(|v| expired(v)).count();
-        if !self.acc.vouchers.iter().skip(prefix).any(expired) {
-            gone.extend(self.acc.vouchers.iter().take(prefix).cloned());
-            self.journal
-                .vouchers
-                .drop_front(&mut self.acc.vouchers, prefix);
-        } else {
-            self.journal.vouchers.before_any(&self.acc.vouchers);
-            let (out, kept): (VecDeque<_>, VecDeque<_>) = std::mem::take(&mut self.acc.vouchers)
-                .into_iter()
-                .partition(expired);
-            self.acc.vouchers = kept;
-            gone = out;
-        }
+        let gone: Vec<_> = self.acc.vouchers.iter().take(prefix).cloned().collect();
+        self.journal
+            .vouchers
+            .drop_front(&mut self.acc.vouchers, prefix);
         for v in gone {
             self.entry(Asset::Vouchers, EntryKind::Expire, -1, Some(&v.id));
         }

@@ -342,8 +342,7 @@ impl Tx<'_, '_> {
         if let Some(v) = r.voucher {
             if v.expires_at.is_none_or(|t| t > self.now) {
                 self.entry(Asset::Vouchers, EntryKind::Restore, 1, Some(&v.id));
-                self.journal.vouchers.before_push(&self.acc.vouchers);
-                self.acc.vouchers.push_back(v);
+                self.put_voucher(v);
             }
         }
         Ok(())

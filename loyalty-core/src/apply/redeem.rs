@@ -365,12 +365,7 @@ impl Tx<'_, '_> {
         if let Some(v) = r.voucher {
             self.entry(Asset::ReservedVouchers, EntryKind::Release, -1, Some(&v.id));
             self.entry(Asset::Vouchers, EntryKind::Release, 1, Some(&v.id));
-            let at = self
-                .acc
-                .vouchers
-                .partition_point(|x| x.issued_at <= v.issued_at);
-            self.journal.vouchers.before_any(&self.acc.vouchers);
-            self.acc.vouchers.insert(at, v);
+            self.put_voucher(v);
         }
         if let Some(a) = r.allowance {
             if period::used(&self.acc.usage, &a.key, a.period) > 0 {
