@@ -2059,7 +2059,10 @@ export interface Account {
    */
   visits?: number;
   /**
-   * Unspent vouchers, oldest first.
+   * Unspent vouchers, soonest to expire first (vouchers that never
+   * expire last, ties oldest first). The engine keeps them in that order
+   * and relies on it: the vouchers that expire are always the first
+   * ones, so expiry looks at those, not at every voucher a regular holds.
    */
   vouchers?: Voucher[];
   wallet?: Points1;
