@@ -1197,6 +1197,31 @@ mod usual {
         stamp(t).map(Some)
     }
 
+    /// The times an account's members (and its tier's) were read from, by
+    /// their text: an account repeats a few (a new member's `enrolled_at`
+    /// is its `last_event_at`, a tier is often reached at the last event),
+    /// and `Timestamp::parse` gives the same value for the same text.
+    #[derive(Default)]
+    struct Memo<'a>([Option<(&'a str, Timestamp)>; 4]);
+
+    impl<'a> Memo<'a> {
+        /// An RFC 3339 string or `null`, as `opt_stamp` reads it.
+        fn opt_stamp(&mut self, t: &mut Text<'a>) -> Option<Option<Timestamp>> {
+            if t.null()? {
+                return Some(None);
+            }
+            let text = t.str()?;
+            if let Some((_, time)) = self.0.iter().flatten().find(|(s, _)| *s == text) {
+                return Some(Some(*time));
+            }
+            let time = Timestamp::parse(text).ok()?;
+            if let Some(slot) = self.0.iter_mut().find(|slot| slot.is_none()) {
+                *slot = Some((text, time));
+            }
+            Some(Some(time))
+        }
+    }
+
     fn string(t: &mut Text<'_>) -> Option<String> {
         t.str().map(str::to_owned)
     }
@@ -1380,8 +1405,14 @@ mod usual {
     }
 
     /// `"ID DIGEST"`.
+    ///
+    /// Read as the visitor's `rsplit_once(' ')` and [`digest`] read it:
+    /// the digest is 16 hex digits (no space among them), so the last
+    /// space is the 17th byte from the end whenever the visitor takes it.
     fn seen(t: &mut Text<'_>) -> Option<SeenEvent> {
-        let (id, d) = t.str()?.rsplit_once(' ')?;
+        let text = t.str()?;
+        let (id, d) = text.split_at_checked(text.len().checked_sub(17)?)?;
+        let d = d.strip_prefix(' ')?;
         Some(SeenEvent {
             id: Arc::from(id),
             digest: digest(d)?,
@@ -1515,14 +1546,14 @@ mod usual {
         })
     }
 
-    fn tier(t: &mut Text<'_>) -> Option<TierState> {
+    fn tier<'a>(t: &mut Text<'a>, memo: &mut Memo<'a>) -> Option<TierState> {
         let (mut level, mut since, mut review_at, mut grace_until, mut buckets) =
             (None, None, None, None, None);
         t.members(|t, key| match key {
             "level" => once(&mut level, t.opt_str()?.map(Arc::<str>::from)),
-            "since" => once(&mut since, opt_stamp(t)?),
-            "review_at" => once(&mut review_at, opt_stamp(t)?),
-            "grace_until" => once(&mut grace_until, opt_stamp(t)?),
+            "since" => once(&mut since, memo.opt_stamp(t)?),
+            "review_at" => once(&mut review_at, memo.opt_stamp(t)?),
+            "grace_until" => once(&mut grace_until, memo.opt_stamp(t)?),
             "buckets" => once(&mut buckets, t.list(bucket)?),
             _ => None,
         })?;
@@ -1609,6 +1640,7 @@ mod usual {
     /// `AccountVisitor`: members in any order, each once; the times of
     /// lots and purchases relative to a `last_event_at` read before them.
     fn account(t: &mut Text<'_>) -> Option<Account> {
+        let mut memo = Memo::default();
         let mut member = None;
         let (mut enrolled_at, mut last_event_at, mut last_activity_at) = (None, None, None);
         let (mut profile_, mut visits, mut points_, mut wallet, mut stamps_) =
@@ -1622,9 +1654,9 @@ mod usual {
             let anchor = last_event_at.as_ref().and_then(Option::as_ref);
             match key {
                 "member" => once(&mut member, string(t)?),
-                "enrolled_at" => once(&mut enrolled_at, opt_stamp(t)?),
-                "last_event_at" => once(&mut last_event_at, opt_stamp(t)?),
-                "last_activity_at" => once(&mut last_activity_at, opt_stamp(t)?),
+                "enrolled_at" => once(&mut enrolled_at, memo.opt_stamp(t)?),
+                "last_event_at" => once(&mut last_event_at, memo.opt_stamp(t)?),
+                "last_activity_at" => once(&mut last_activity_at, memo.opt_stamp(t)?),
                 "profile" => once(&mut profile_, profile(t)?),
                 "visits" => once(&mut visits, t.u64()?),
                 "points" => once(&mut points_, points(t, anchor)?),
@@ -1634,7 +1666,14 @@ mod usual {
                 "reservations" => once(&mut reservations, t.list(reservation)?),
                 "redemptions" => once(&mut redemptions, t.list(redemption)?),
                 "purchases" => once(&mut purchases, t.list(|t| purchase(t, anchor))?),
-                "tier" => once(&mut tier_, if t.null()? { None } else { Some(tier(t)?) }),
+                "tier" => once(
+                    &mut tier_,
+                    if t.null()? {
+                        None
+                    } else {
+                        Some(tier(t, &mut memo)?)
+                    },
+                ),
                 "usage" => once(&mut usage_, t.list(usage)?),
                 "subscription" => once(
                     &mut subscription_,

@@ -36,6 +36,7 @@ impl<'a> Text<'a> {
     }
 
     /// Skips JSON whitespace (serde_json's four bytes).
+    #[inline]
     fn skip_ws(&mut self) {
         while let Some(b' ' | b'\n' | b'\r' | b'\t') = self.bytes().get(self.at) {
             self.at += 1;
@@ -43,12 +44,14 @@ impl<'a> Text<'a> {
     }
 
     /// The next byte after whitespace, not taken.
+    #[inline]
     pub(crate) fn peek(&mut self) -> Option<u8> {
         self.skip_ws();
         self.bytes().get(self.at).copied()
     }
 
     /// Takes `c` (after whitespace).
+    #[inline]
     pub(crate) fn eat(&mut self, c: u8) -> Option<()> {
         if self.peek()? != c {
             return None;
@@ -58,6 +61,7 @@ impl<'a> Text<'a> {
     }
 
     /// Takes `null` when it comes next.
+    #[inline]
     pub(crate) fn null(&mut self) -> Option<bool> {
         if self.peek()? != b'n' {
             return Some(false);
@@ -72,6 +76,7 @@ impl<'a> Text<'a> {
 
     /// A string without escapes or control bytes (which serde would read
     /// as it is, borrowed).
+    #[inline]
     pub(crate) fn str(&mut self) -> Option<&'a str> {
         self.eat(b'"')?;
         let start = self.at;
@@ -82,6 +87,20 @@ impl<'a> Text<'a> {
         }
         self.at = start + len + 1;
         // `"` is ASCII, so both ends are character boundaries.
+        self.s.get(start..start + len)
+    }
+
+    /// A member's key, for a `member` reader that takes only known keys:
+    /// the bytes up to the next `"`. No known key has an escape or a
+    /// control byte, and a key with one is cut at an escaped `"` (its
+    /// text then ends with the `\\`) or keeps it: either way it is no known
+    /// key, and is refused as [`Text::str`] would refuse it.
+    #[inline]
+    fn key(&mut self) -> Option<&'a str> {
+        self.eat(b'"')?;
+        let start = self.at;
+        let len = first_quote(self.bytes().get(start..)?)?;
+        self.at = start + len + 1;
         self.s.get(start..start + len)
     }
 
@@ -96,24 +115,31 @@ impl<'a> Text<'a> {
     /// Digits of a non-negative integer in JSON's grammar (no leading
     /// zero; a fraction or an exponent would make it a float, which the
     /// integer fields refuse), with no whitespace before them.
+    #[inline]
     fn digits(&mut self) -> Option<u64> {
         let rest = self.bytes().get(self.at..)?;
-        let len = rest.iter().take_while(|b| b.is_ascii_digit()).count();
+        // One pass: the value and the count of digits together.
+        let (mut n, mut len) = (0_u64, 0);
+        for &b in rest {
+            let d = b.wrapping_sub(b'0');
+            if d > 9 {
+                break;
+            }
+            n = n.checked_mul(10)?.checked_add(u64::from(d))?;
+            len += 1;
+        }
         if len == 0 || (len > 1 && rest.first() == Some(&b'0')) {
             return None;
         }
         if let Some(b'.' | b'e' | b'E') = rest.get(len) {
             return None;
         }
-        let mut n = 0_u64;
-        for &b in rest.get(..len)? {
-            n = n.checked_mul(10)?.checked_add(u64::from(b - b'0'))?;
-        }
         self.at += len;
         Some(n)
     }
 
     /// A non-negative integer.
+    #[inline]
     pub(crate) fn u64(&mut self) -> Option<u64> {
         self.skip_ws();
         self.digits()
@@ -127,6 +153,7 @@ impl<'a> Text<'a> {
     /// `i64` field: digits, or `-` and digits. `-0` is a float to
     /// serde_json (its negative zero), which an integer field refuses: it
     /// gives up, as it does below `i64::MIN` or above `i64::MAX`.
+    #[inline]
     pub(crate) fn i64(&mut self) -> Option<i64> {
         if self.peek()? != b'-' {
             return i64::try_from(self.digits()?).ok();
@@ -159,6 +186,7 @@ impl<'a> Text<'a> {
 
     /// Opens a positional array: `true` when an element follows, `false`
     /// when it was empty (its `]` taken). [`Text::then`] goes on.
+    #[inline]
     pub(crate) fn open(&mut self) -> Option<bool> {
         self.eat(b'[')?;
         if self.peek()? == b']' {
@@ -170,12 +198,14 @@ impl<'a> Text<'a> {
 
     /// After an element of an array opened with [`Text::open`]: `true`
     /// when another one follows, `false` when the array closed.
+    #[inline]
     pub(crate) fn then(&mut self) -> Option<bool> {
         self.more(b']')
     }
 
     /// After an element or member: `true` after a `,`, `false` after the
     /// closing `close`.
+    #[inline]
     fn more(&mut self, close: u8) -> Option<bool> {
         match self.peek()? {
             b',' => {
@@ -218,7 +248,8 @@ impl<'a> Text<'a> {
         }
     }
 
-    /// An object, each member's value read by `member` given its key.
+    /// An object, each member's value read by `member` given its key;
+    /// `member` must give up on a key it does not know (see [`Text::key`]).
     pub(crate) fn members(
         &mut self,
         mut member: impl FnMut(&mut Self, &'a str) -> Option<()>,
@@ -229,7 +260,7 @@ impl<'a> Text<'a> {
             return Some(());
         }
         loop {
-            let key = self.str()?;
+            let key = self.key()?;
             self.eat(b':')?;
             member(self, key)?;
             if !self.more(b'}')? {
@@ -261,6 +292,24 @@ fn first_special(bytes: &[u8]) -> Option<usize> {
         .get(at..)?
         .iter()
         .position(|&b| b == b'"' || b == b'\\' || b < 0x20)?;
+    Some(at + i)
+}
+
+/// Where the first `"` of `bytes` is: eight bytes at a time (a `"` is a
+/// zero byte of the word `^ 0x22..22`; the lowest mark of the zero-byte
+/// test is always exact), then byte by byte.
+fn first_quote(bytes: &[u8]) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    let mut at = 0;
+    while let Some(word) = bytes.get(at..).and_then(<[u8]>::first_chunk::<8>) {
+        let q = u64::from_le_bytes(*word) ^ (ONES * u64::from(b'"'));
+        let marks = q.wrapping_sub(ONES) & !q & (ONES << 7);
+        if marks != 0 {
+            return Some(at + (marks.trailing_zeros() / 8) as usize);
+        }
+        at += 8;
+    }
+    let i = bytes.get(at..)?.iter().position(|&b| b == b'"')?;
     Some(at + i)
 }
 
@@ -573,6 +622,12 @@ pub(crate) mod tests {
                 r#"{"member":"m","reservations":[{"id":"r","reward":"w","expires_at":"2026-03-01T10:00:00Z","points":5,"lots":[[5,"2026-03-01T10:00:00Z",null,"2026-03-02T10:00:00Z"]],"voucher":null,"wallet":0,"wallet_lots":[],"allowance":{"key":"a","period":3,"used":1}}],"redemptions":[{"id":"x","at":"2026-03-01T09:00:00Z","reward":"r"}],"vouchers":[{"id":"v","reward":"r","issued_at":"2026-03-01T09:00:00Z"}],"recent_events":["a b 0123456789abcdef","é 0000000000000000"]}"#,
                 r#"{"member":"m","tier":null,"subscription":null,"birthday_year":null,"messaging":{},"profile":{}}"#,
                 r#"{"member":"m","recent_events":["a 0123456789ABCDEF"]}"#,
+                r#"{"member":"m","recent_events":["a  0123456789abcdef"," 0123456789abcdef","é 0123456789abcdef"]}"#,
+                r#"{"member":"m","recent_events":["0123456789abcdef"]}"#,
+                r#"{"member":"m","recent_events":["éé0123456789abcdef"]}"#,
+                r#"{"member":"m","recent_events":["x 0123456789abcdef0"]}"#,
+                r#"{"member":"m","recent_events":["x y 123456789abcdef"]}"#,
+                r#"{"member":"m","enrolled_at":"2026-03-01T10:00:00Z","last_event_at":"2026-03-01T10:00:00Z","last_activity_at":"2026-03-01T10:00:00Z","tier":{"since":"2026-03-01T10:00:00Z","review_at":"2026-03-01T10:00:00+01:00","grace_until":"2026-03-01T10:00:00Z"}}"#,
                 r#"{"member":"m","points":{"balance":0,"lots":[[1,0]]}}"#,
                 r#"{"member":"m","points":{"balance":0,"lots":[[1,"2026-03-01T10:00:00Z",null,null]]}}"#,
                 r#"{"member":"m","messaging":{"sent":[{"kind":"lunch","at":"2026-03-01T10:00:00Z"}]}}"#,
