@@ -119,7 +119,13 @@ impl<T: Clone> Journal<T> {
                 let new = n.min(*fresh);
                 list.drain(..new);
                 *fresh -= new;
-                front.extend(list.drain(..n - new));
+                // One by one: nearly always one element (a lot, a
+                // purchase), which a drain's setup costs several times over.
+                for _ in new..n {
+                    if let Some(x) = list.pop_front() {
+                        front.push(x);
+                    }
+                }
                 *kept -= n - new;
             }
             _ => {
