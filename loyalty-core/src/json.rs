@@ -242,26 +242,40 @@ pub fn parse_program(json: &str) -> Result<Program, Error> {
 /// Parse an account; `null` means "no account yet" (only an enrolment may
 /// follow). The account's internal consistency is checked.
 pub fn parse_account(json: &str) -> Result<Option<Account>, Error> {
-    // An account in the shape the engine writes is read in one pass over
-    // the text (natively: see `Account::read_usual`). The checks before
-    // parsing have nothing to refuse in what it accepts but the size: its
-    // shapes nest at most six levels, far within `MAX_NESTING`, and it
-    // accepts only `null` or an object.
     #[cfg(not(target_arch = "wasm32"))]
-    let usual = (json.len() <= MAX_DOCUMENT_BYTES)
-        .then(|| Account::read_usual(json))
-        .flatten();
-    #[cfg(not(target_arch = "wasm32"))]
-    let account = match usual {
-        Some(account) => account,
-        None => account_with_serde(json)?,
-    };
+    {
+        let mut slot = None;
+        parse_account_into(json, &mut slot)?;
+        Ok(slot)
+    }
     #[cfg(target_arch = "wasm32")]
-    let account = account_with_serde(json)?;
-    if let Some(a) = &account {
+    {
+        let account = account_with_serde(json)?;
+        if let Some(a) = &account {
+            crate::account_check::check(a)?;
+        }
+        Ok(account)
+    }
+}
+
+/// [`parse_account`] into `slot`, where the caller keeps the account (an
+/// account is 808 bytes, and each move on the way to the engine was a
+/// copy); on an error `slot` holds anything.
+///
+/// An account in the shape the engine writes is read in one pass over the
+/// text (see `Account::read_usual_into`). The checks before parsing have
+/// nothing to refuse in what it accepts but the size: its shapes nest at
+/// most six levels, far within `MAX_NESTING`, and it accepts only `null`
+/// or an object.
+#[cfg(not(target_arch = "wasm32"))]
+fn parse_account_into(json: &str, slot: &mut Option<Account>) -> Result<(), Error> {
+    if json.len() > MAX_DOCUMENT_BYTES || Account::read_usual_into(json, slot).is_none() {
+        *slot = account_with_serde(json)?;
+    }
+    if let Some(a) = slot {
         crate::account_check::check(a)?;
     }
-    Ok(account)
+    Ok(())
 }
 
 /// An account document by serde alone: every account, and every error
@@ -396,6 +410,34 @@ pub fn apply_typed(
     Ok((account, outcome))
 }
 
+/// [`apply_typed`] with the account read into `slot` and applied there
+/// (natively: see [`parse_account_into`]), which it is left in.
+#[cfg(not(target_arch = "wasm32"))]
+fn apply_in<'s>(
+    engine: &Engine,
+    account: &str,
+    event: &str,
+    slot: &'s mut Option<Account>,
+) -> Result<(&'s Account, Outcome), Error> {
+    let event = parse_event(event)?;
+    parse_account_into(account, slot)?;
+    let account = match (slot, &event) {
+        (Some(a), _) => a,
+        (slot @ None, Event::Enrol(e)) => slot.insert(Account::new(e.member.clone())),
+        (None, _) => {
+            return Err(Error::rule(
+                "not_enrolled",
+                "type",
+                "no account was given, and only an enrolment can start one",
+            ))
+        }
+    };
+    // The parsed account is ours, and dropped if the event fails: apply in
+    // place, with nothing kept for undo.
+    let outcome = engine.apply_owned(account, &event)?;
+    Ok((account, outcome))
+}
+
 /// Apply an event (JSON) to an account (JSON, or `null` before enrolment)
 /// and return the envelope with the outcome and the new account.
 pub fn apply(engine: &Engine, account: &str, event: &str) -> String {
@@ -403,14 +445,24 @@ pub fn apply(engine: &Engine, account: &str, event: &str) -> String {
     // (the new account is about the old one, the outcome about the event)
     // so that it seldom grows.
     let size = account.len() + 2 * event.len() + 512;
-    match apply_typed(engine, account, event) {
+    #[cfg(not(target_arch = "wasm32"))]
+    let mut slot = None;
+    #[cfg(not(target_arch = "wasm32"))]
+    let applied = apply_in(engine, account, event, &mut slot);
+    #[cfg(target_arch = "wasm32")]
+    let applied = apply_typed(engine, account, event);
+    match applied {
         Ok((account, outcome)) => {
+            #[cfg(target_arch = "wasm32")]
+            let account = &account;
             let mut out = String::with_capacity(size);
             out.push_str(r#"{"ok":true,"outcome":"#);
             // As `to_json`: a value that cannot be written is left empty.
             write::append(&mut out, &outcome).unwrap_or_default();
             out.push_str(r#","account":"#);
-            write::append(&mut out, &account).unwrap_or_default();
+            // As an `Account` (not a reference to one), which the writer
+            // is inlined into.
+            write::append::<Account>(&mut out, account).unwrap_or_default();
             out.push('}');
             out
         }
