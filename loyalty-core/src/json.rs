@@ -502,9 +502,18 @@ pub fn quote(engine: &Engine, account: &str, event: &str) -> String {
 
 /// Typed form of [`quote`].
 pub fn quote_typed(engine: &Engine, account: &str, event: &str) -> Result<Quote, Error> {
-    let account = parse_account(account)?.unwrap_or_default();
+    // Natively read where it stays (see `parse_account_into`).
+    #[cfg(not(target_arch = "wasm32"))]
+    let mut slot = None;
+    #[cfg(not(target_arch = "wasm32"))]
+    let account: &Account = {
+        parse_account_into(account, &mut slot)?;
+        slot.get_or_insert_with(Account::default)
+    };
+    #[cfg(target_arch = "wasm32")]
+    let account = &parse_account(account)?.unwrap_or_default();
     match parse_event(event)? {
-        Event::Purchase(p) => engine.quote(&account, &p),
+        Event::Purchase(p) => engine.quote(account, &p),
         other => Err(Error::invalid(
             Document::Event,
             "type",
