@@ -245,6 +245,10 @@ impl BucketLog {
         if n == 0 {
             return;
         }
+        if matches!(self, BucketLog::Off) {
+            buckets.drain(..n);
+            return;
+        }
         let gone: Vec<Bucket> = buckets.drain(..n).collect();
         self.record(Step::Dropped(gone));
     }
