@@ -154,7 +154,8 @@ impl Tx<'_, '_> {
             }
             self.journal.purchases.before_push(&self.acc.purchases);
             self.acc.purchases.push_back(PurchaseRecord {
-                id: Arc::from(p.id.as_str()),
+                // The purchase's id is the event's: the outcome's copy, shared.
+                id: Arc::clone(&self.out.event),
                 at: self.now,
                 lines: records,
                 visit_points: ev.results.iter().map(|r| r.visit_points).sum(),
