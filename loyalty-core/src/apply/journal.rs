@@ -117,8 +117,11 @@ impl<T: Clone> Journal<T> {
                 front, fresh, kept, ..
             } if n <= *fresh + *kept => {
                 let new = n.min(*fresh);
-                list.drain(..new);
-                *fresh -= new;
+                // Nearly always none: a drain's setup is not free.
+                if new > 0 {
+                    list.drain(..new);
+                    *fresh -= new;
+                }
                 // One by one: nearly always one element (a lot, a
                 // purchase), which a drain's setup costs several times over.
                 for _ in new..n {
@@ -138,8 +141,7 @@ impl<T: Clone> Journal<T> {
     /// Drop the elements at the front of `list` for which `gone` holds
     /// (lists kept in time order lose what leaves a window as a prefix).
     pub(crate) fn drop_front_while(&mut self, list: &mut VecDeque<T>, gone: impl Fn(&T) -> bool) {
-        let n = list.iter().take_while(|x| gone(x)).count();
-        self.drop_front(list, n);
+        self.drop_front(list, prefix(list, gone));
     }
 
     /// Put `x` in front of `list`.
@@ -182,6 +184,17 @@ impl<T: Clone> Journal<T> {
             } => *list = original_of(list, front, fresh, kept, tail),
             Journal::Full(o) => *list = o,
         }
+    }
+}
+
+/// How many elements at the front of `list` `gone` holds for: nearly
+/// always none or one, counted over the deque's two slices (its iterator's
+/// `take_while(..).count()` cost several times that).
+pub(crate) fn prefix<T>(list: &VecDeque<T>, gone: impl Fn(&T) -> bool) -> usize {
+    let (a, b) = list.as_slices();
+    match a.iter().position(|x| !gone(x)) {
+        Some(n) => n,
+        None => a.len() + b.iter().position(|x| !gone(x)).unwrap_or(b.len()),
     }
 }
 
@@ -295,13 +308,36 @@ impl BucketLog {
 mod tests {
     use std::collections::VecDeque;
 
-    use super::Journal;
+    use super::{prefix, Journal};
 
     fn deque(items: &[i32]) -> VecDeque<i32> {
         items.iter().copied().collect()
     }
 
     /// Any mix of bucket steps is undone, and a log switched off keeps nothing.
+    #[test]
+    fn prefix_counts_across_both_slices() {
+        // Every split of the deque between its two slices (pushing to the
+        // front wraps it), every cut: as `take_while(..).count()`.
+        let mut wrapped = 0;
+        for front in 0..6 {
+            for cut in 0..=8 {
+                let mut list: VecDeque<i32> = VecDeque::with_capacity(16);
+                list.extend(front..8);
+                for x in (0..front).rev() {
+                    list.push_front(x);
+                }
+                if !list.as_slices().1.is_empty() {
+                    wrapped += 1;
+                }
+                let gone = |x: &i32| *x < cut;
+                let want = list.iter().take_while(|x| gone(x)).count();
+                assert_eq!(prefix(&list, gone), want, "front {front}, cut {cut}");
+            }
+        }
+        assert!(wrapped > 0, "no deque was split in two slices");
+    }
+
     #[test]
     fn bucket_steps_are_undone() {
         use super::BucketLog;

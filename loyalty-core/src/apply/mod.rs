@@ -633,13 +633,15 @@ impl Tx<'_, '_> {
         let expired = |v: &crate::account::Voucher| v.expires_at.is_some_and(|t| t <= now);
         // Vouchers are kept soonest to expire first: the expired ones are
         // a prefix, and dropping them saves only them for undo.
-        let prefix = self.acc.vouchers.iter().take_while(|v| expired(v)).count();
-        let gone: Vec<_> = self.acc.vouchers.iter().take(prefix).cloned().collect();
-        self.journal
-            .vouchers
-            .drop_front(&mut self.acc.vouchers, prefix);
-        for v in gone {
-            self.entry(Asset::Vouchers, EntryKind::Expire, -1, Some(&v.id));
+        let prefix = journal::prefix(&self.acc.vouchers, expired);
+        if prefix > 0 {
+            let gone: Vec<_> = self.acc.vouchers.iter().take(prefix).cloned().collect();
+            self.journal
+                .vouchers
+                .drop_front(&mut self.acc.vouchers, prefix);
+            for v in gone {
+                self.entry(Asset::Vouchers, EntryKind::Expire, -1, Some(&v.id));
+            }
         }
         self.lapse_plan();
         self.review_tier()?;

@@ -176,7 +176,7 @@ impl Tx<'_, '_> {
         // costs what expires, not what the account holds, and the journal
         // undoes dropping them cheaply.
         let lots = &self.acc.points.lots;
-        let prefix = lots.iter().take_while(|l| expired(l)).count();
+        let prefix = super::journal::prefix(lots, expired);
         if prefix == 0 {
             return;
         }
