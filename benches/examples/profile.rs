@@ -38,8 +38,14 @@ fn timed_apply(engine: &Engine, account: &mut loyalty_core::Account, event: &Eve
 #[inline(never)]
 fn replay_one(engine: &Engine, history: &[Event]) {
     let mut account = loyalty_core::Account::default();
+    let mut outcome = loyalty_core::Outcome::default();
     for event in history {
-        black_box(engine.apply_in_place(&mut account, event).ok());
+        black_box(
+            engine
+                .apply_in_place_into(&mut account, event, &mut outcome)
+                .ok(),
+        );
+        black_box(&outcome);
     }
     black_box(&account);
 }

@@ -132,6 +132,47 @@ impl Engine {
         crate::apply::apply(self, account, event, OnError::Restore)
     }
 
+    /// [`Engine::apply_in_place`] with the outcome written into `outcome`,
+    /// whose lists keep their room from one event to the next: a replay
+    /// that reuses one outcome for a member's whole history allocates no
+    /// outcome per event. Whatever `outcome` held before is replaced. On
+    /// error the account is left exactly as it was and `outcome` is
+    /// emptied (no awards, ledger or balances of the failed event).
+    ///
+    /// ```
+    /// use loyalty_core::{Account, Engine, Event, Outcome};
+    /// let engine = Engine::from_json(r#"{"name": "Demo", "currency": "USD",
+    ///     "rules": [{"id": "base", "earn": {"type": "points_per_amount", "rate": "1"}}]}"#).unwrap();
+    /// let history = [
+    ///     r#"{"type": "enrol", "id": "e1", "member": "m1", "time": "2026-03-14T09:00:00Z"}"#,
+    ///     r#"{"type": "purchase", "id": "p1", "time": "2026-03-14T09:05:00Z",
+    ///         "lines": [{"sku": "latte", "quantity": 2, "unit_price": "4.75"}]}"#,
+    ///     r#"{"type": "purchase", "id": "p2", "time": "2026-03-15T09:05:00Z",
+    ///         "lines": [{"sku": "latte", "quantity": 1, "unit_price": "4.75"}]}"#,
+    /// ];
+    /// let mut account = Account::new("m1");
+    /// let mut outcome = Outcome::default(); // one for the whole history
+    /// let mut earned = vec![];
+    /// for json in history {
+    ///     let event = Event::from_json(json).unwrap();
+    ///     engine.apply_in_place_into(&mut account, &event, &mut outcome).unwrap();
+    ///     earned.push((outcome.event.to_string(), outcome.balances.points));
+    /// }
+    /// assert_eq!(earned[2], ("p2".to_string(), 13)); // 9 + floor(4.75)
+    /// ```
+    pub fn apply_in_place_into(
+        &self,
+        account: &mut Account,
+        event: &Event,
+        outcome: &mut Outcome,
+    ) -> Result<(), Error> {
+        let done = crate::apply::apply_into(self, account, event, OnError::Restore, outcome);
+        if done.is_err() {
+            crate::apply::clear(outcome);
+        }
+        done
+    }
+
     /// Apply `event` to an account the caller drops if the event fails (a
     /// JSON door's freshly parsed account): in place, and with nothing kept
     /// for undo, since a failed event's account is thrown away.

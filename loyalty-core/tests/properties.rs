@@ -24,7 +24,7 @@ use std::collections::BTreeMap;
 
 use loyalty_core::account::Account;
 use loyalty_core::event::{Line, Purchase, Redeem, Return, ReturnLine, Settle, TimeAdvanced};
-use loyalty_core::outcome::{Asset, Status};
+use loyalty_core::outcome::{Asset, Outcome, Status};
 use loyalty_core::{json, Engine, Event, Timestamp};
 use proptest::prelude::*;
 
@@ -306,6 +306,26 @@ fn run(engine: &Engine, events: &[Event]) -> Result<(Account, Vec<String>), Test
     Ok((account, answers))
 }
 
+/// [`run`]'s history applied with one outcome reused for every event
+/// (`Engine::apply_in_place_into`): the final account and every answer.
+fn run_into(engine: &Engine, events: &[Event]) -> Result<(Account, Vec<String>), TestCaseError> {
+    let mut account = Account::new("m");
+    let mut outcome = Outcome::default();
+    let mut answers = Vec::new();
+    for event in events {
+        let before = account.clone();
+        match engine.apply_in_place_into(&mut account, event, &mut outcome) {
+            Ok(()) => answers.push(serde_json::to_string(&outcome).expect("serializable")),
+            Err(e) => {
+                prop_assert_eq!(&account, &before, "a failed event changed the account");
+                prop_assert!(outcome.ledger.is_empty() && outcome.awards.is_empty());
+                answers.push(json::error_envelope(&e));
+            }
+        }
+    }
+    Ok((account, answers))
+}
+
 proptest! {
     #![proptest_config(ProptestConfig {
         cases: std::env::var("PROPTEST_CASES").ok().and_then(|c| c.parse().ok()).unwrap_or(256),
@@ -320,6 +340,13 @@ proptest! {
         let (second, again) = run(&engine, &events)?;
         prop_assert_eq!(first, second);
         prop_assert_eq!(answers, again);
+    }
+
+    #[test]
+    fn a_reused_outcome_gives_the_same_answers(variant in 0u8..4, steps in prop::collection::vec(step(), 1..60)) {
+        let engine = program(variant);
+        let events = events(&steps);
+        prop_assert_eq!(run(&engine, &events)?, run_into(&engine, &events)?);
     }
 
     #[test]

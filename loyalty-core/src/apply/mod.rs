@@ -163,6 +163,14 @@ fn roll_back(acc: &mut Account, mut small: Account, journals: Journals, identity
     *acc = small;
 }
 
+/// An empty outcome (no event id, nothing in it): what a caller passes to
+/// [`crate::Engine::apply_in_place_into`] the first time, to be filled.
+impl Default for Outcome {
+    fn default() -> Self {
+        empty_outcome("", Status::Applied)
+    }
+}
+
 fn empty_outcome(id: &str, status: Status) -> Outcome {
     Outcome {
         event: Arc::from(id),
@@ -178,6 +186,43 @@ fn empty_outcome(id: &str, status: Status) -> Outcome {
         tier: None,
         balances: Balances::default(),
     }
+}
+
+/// Make `out` the empty outcome of event `id`, keeping the room of its
+/// lists (see [`crate::Engine::apply_in_place_into`]).
+fn reset(out: &mut Outcome, id: &str, status: Status) {
+    out.event = Arc::from(id);
+    out.status = status;
+    clear(out);
+}
+
+/// Empty `out`'s lists, tier and balances, keeping the lists' room.
+pub(crate) fn clear(out: &mut Outcome) {
+    // Every field is named: a new one cannot be forgotten here.
+    let Outcome {
+        event: _,
+        status: _,
+        awards,
+        discounts,
+        reservation,
+        vouchers,
+        ledger,
+        effects,
+        intents,
+        suppressed,
+        tier,
+        balances,
+    } = out;
+    awards.clear();
+    discounts.clear();
+    *reservation = None;
+    vouchers.clear();
+    ledger.clear();
+    effects.clear();
+    intents.clear();
+    suppressed.clear();
+    *tier = None;
+    *balances = Balances::default();
 }
 
 /// Whether two event ids are equal, their last bytes compared first: the
@@ -196,6 +241,44 @@ pub(crate) fn apply(
     event: &Event,
     on_error: OnError,
 ) -> Result<Outcome, Error> {
+    let mut out = empty_outcome(event.id(), Status::Applied);
+    // Room for the ledger entries of a typical event.
+    out.ledger.reserve(8);
+    run(engine, acc, event, on_error, &mut out, true)?;
+    Ok(out)
+}
+
+/// [`apply`] into `out`, whose lists keep their room from one event to the
+/// next when the caller reuses it; on error `out` is left as it was or
+/// partly written (the caller drops or empties it).
+pub(crate) fn apply_into(
+    engine: &Engine,
+    acc: &mut Account,
+    event: &Event,
+    on_error: OnError,
+    out: &mut Outcome,
+) -> Result<(), Error> {
+    run(engine, acc, event, on_error, out, false)
+}
+
+/// Make `out` the outcome of `event` with `status`: only the status when it
+/// is `fresh` (made empty for this event by [`apply`]), otherwise emptied.
+fn begin(out: &mut Outcome, id: &str, status: Status, fresh: bool) {
+    if fresh {
+        out.status = status;
+    } else {
+        reset(out, id, status);
+    }
+}
+
+fn run(
+    engine: &Engine,
+    acc: &mut Account,
+    event: &Event,
+    on_error: OnError,
+    out: &mut Outcome,
+    fresh: bool,
+) -> Result<(), Error> {
     // Valued in place: the basket's inline storage is not moved around.
     let mut basket = Basket::new();
     check_event(engine, event, &mut basket)?;
@@ -203,10 +286,10 @@ pub(crate) fn apply(
     let digest = digest(event);
     if let Some(seen) = acc.recent_events.iter().find(|s| same_id(&s.id, id)) {
         if seen.digest == digest {
-            let mut out = empty_outcome(id, Status::Duplicate);
+            begin(out, id, Status::Duplicate, fresh);
             out.balances = balances(engine, acc);
             out.tier = tier::info(engine, acc, acc.last_event_at.unwrap_or(event.time()), None);
-            return Ok(out);
+            return Ok(());
         }
         return Err(Error::Conflict { id: id.to_owned() });
     }
@@ -256,14 +339,12 @@ pub(crate) fn apply(
     } else {
         Journals::off()
     };
-    let mut out = empty_outcome(id, Status::Applied);
-    // Room for the ledger entries of a typical event.
-    out.ledger.reserve(8);
+    begin(out, id, Status::Applied, fresh);
     let mut tx = Tx {
         engine,
         acc,
         journal: &mut journal,
-        out: &mut out,
+        out: &mut *out,
         now,
         vouchers_issued: 0,
         tier_value: None,
@@ -289,7 +370,7 @@ pub(crate) fn apply(
     }
     out.balances = balances(engine, acc);
     out.tier = tier::info(engine, acc, now, tier_value);
-    Ok(out)
+    Ok(())
 }
 
 /// What the rules may know about `account` for an event at `time`.
