@@ -30,7 +30,7 @@ use std::sync::Arc;
 
 use rust_decimal::Decimal;
 
-use crate::account::{Account, SeenEvent};
+use crate::account::{Account, Saved, SeenEvent};
 use crate::basket::{check_event_id, value_lines, Basket, Valued};
 use crate::earn::{evaluate, Evaluation, Facts};
 use crate::engine::Engine;
@@ -129,38 +129,25 @@ pub(crate) enum OnError {
     Discard,
 }
 
-/// Put `acc` back as it was: the small copy, and the long lists undone
-/// (the member's id and profile are the account's own unless the copy has
-/// them, see [`Account::copy_small`]).
-fn roll_back(acc: &mut Account, mut small: Account, journals: Journals, identity: bool) {
-    let mut points = std::mem::take(&mut acc.points.lots);
-    let mut wallet = std::mem::take(&mut acc.wallet.lots);
-    let mut purchases = std::mem::take(&mut acc.purchases);
-    let mut vouchers = std::mem::take(&mut acc.vouchers);
-    let mut redemptions = std::mem::take(&mut acc.redemptions);
-    journals.vouchers.restore(&mut vouchers);
-    journals.redemptions.restore(&mut redemptions);
-    journals.points.restore(&mut points);
-    journals.wallet.restore(&mut wallet);
-    journals.purchases.restore(&mut purchases);
-    small.points.lots = points;
-    small.wallet.lots = wallet;
-    small.purchases = purchases;
-    small.vouchers = vouchers;
-    small.redemptions = redemptions;
-    small.recent_events = std::mem::take(&mut acc.recent_events);
+/// Put `acc` back as it was: the long lists undone by their journals, the
+/// rest from what was saved.
+fn roll_back(acc: &mut Account, saved: Saved, journals: Journals) {
+    journals.vouchers.restore(&mut acc.vouchers);
+    journals.redemptions.restore(&mut acc.redemptions);
+    journals.points.restore(&mut acc.points.lots);
+    journals.wallet.restore(&mut acc.wallet.lots);
+    journals.purchases.restore(&mut acc.purchases);
     // Without a tier state before the event, the buckets it made are
     // dropped with the rest of its tier state.
-    if let (Some(t), Some(now)) = (small.tier.as_mut(), acc.tier.as_mut()) {
-        let mut buckets = std::mem::take(&mut now.buckets);
-        journals.buckets.restore(&mut buckets);
-        t.buckets = buckets;
-    }
-    if !identity {
-        small.member = std::mem::take(&mut acc.member);
-        small.profile = std::mem::take(&mut acc.profile);
-    }
-    *acc = small;
+    let buckets = match acc.tier.take() {
+        Some(now) => {
+            let mut buckets = now.buckets;
+            journals.buckets.restore(&mut buckets);
+            buckets
+        }
+        None => Vec::new(),
+    };
+    saved.restore(acc, buckets);
 }
 
 /// An empty outcome (no event id, nothing in it): what a caller passes to
@@ -333,7 +320,7 @@ fn run(
     let points_before = acc.points.balance;
     let identity = matches!(event, Event::Enrol(_) | Event::UpdateProfile(_));
     let restore = on_error == OnError::Restore;
-    let small = restore.then(|| acc.copy_small(identity));
+    let saved = restore.then(|| Saved::of(acc, identity));
     let mut journal = if restore {
         Journals::default()
     } else {
@@ -350,8 +337,8 @@ fn run(
         tier_value: None,
     };
     if let Err(e) = tx.run(event, &basket, points_before) {
-        if let Some(small) = small {
-            roll_back(tx.acc, small, journal, identity);
+        if let Some(saved) = saved {
+            roll_back(tx.acc, saved, journal);
         }
         return Err(e);
     }
@@ -359,15 +346,18 @@ fn run(
     let tier_value = tx.tier_value;
     let acc = tx.acc;
     acc.last_event_at = Some(now);
+    // The oldest are forgotten first, so a full memory never needs room
+    // for one more (`remember` is at least 1, checked at load).
+    let keep = remember.saturating_sub(1);
+    if acc.recent_events.len() > keep {
+        let extra = acc.recent_events.len() - keep;
+        acc.recent_events.drain(..extra);
+    }
     // The outcome's copy of the id, shared.
     acc.recent_events.push(SeenEvent {
         id: Arc::clone(&out.event),
         digest,
     });
-    if acc.recent_events.len() > remember {
-        let extra = acc.recent_events.len() - remember;
-        acc.recent_events.drain(..extra);
-    }
     out.balances = balances(engine, acc);
     out.tier = tier::info(engine, acc, now, tier_value);
     Ok(())
