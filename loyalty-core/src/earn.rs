@@ -483,20 +483,25 @@ pub(crate) fn evaluate<'p>(
     if reordered {
         results.sort_by_key(|r| engine.rule_rank(r.rule));
     }
-    *awards = results
-        .iter()
-        .map(|r| Award {
-            rule: engine
-                .rule_id(r.rule)
-                .cloned()
-                .unwrap_or_else(|| Arc::from("")),
-            points: r.points,
-            stamps: r.stamps,
-            cashback: (r.cashback != 0).then(|| engine.money(r.cashback).into()),
-            donation: (r.donation != 0).then(|| engine.money(r.donation).into()),
-            voucher: r.voucher.map(str::to_owned),
-        })
-        .collect();
+    let award = |r: &Result<'_>| Award {
+        rule: engine
+            .rule_id(r.rule)
+            .cloned()
+            .unwrap_or_else(|| Arc::from("")),
+        points: r.points,
+        stamps: r.stamps,
+        cashback: (r.cashback != 0).then(|| engine.money(r.cashback).into()),
+        donation: (r.donation != 0).then(|| engine.money(r.donation).into()),
+        voucher: r.voucher.map(str::to_owned),
+    };
+    // Into the list the caller gave when it has room (a reused outcome's);
+    // a new list is collected, which allocates it at its size at once.
+    if awards.capacity() == 0 {
+        *awards = results.iter().map(award).collect();
+    } else {
+        awards.clear();
+        awards.extend(results.iter().map(award));
+    }
     Ok(())
 }
 

@@ -30,7 +30,9 @@ impl Tx<'_, '_> {
     pub(crate) fn purchase(&mut self, p: &Purchase, lines: &[Valued<'_>]) -> Result<(), Error> {
         let engine = self.engine;
         let program = engine.program();
+        // The awards go to the outcome: written into its list.
         let mut ev = Evaluation::default();
+        ev.awards = std::mem::take(&mut self.out.awards);
         let facts = self.facts(p.location.as_deref(), p.channel.as_deref());
         evaluate(engine, lines, &facts, true, &mut ev)?;
         let mut linked = Vec::with_capacity(p.redemptions.len());
