@@ -27,15 +27,6 @@ fn width(window: &TierWindow) -> i64 {
     }
 }
 
-/// The bucket an event at `t` counts in.
-pub(crate) fn bucket_key(tiers: &Tiers, t: Timestamp) -> i64 {
-    match &tiers.window {
-        TierWindow::Rolling { .. } => period::day_index(t).div_euclid(width(&tiers.window)),
-        TierWindow::CalendarYear => period::local_year(t),
-        TierWindow::Lifetime => 0,
-    }
-}
-
 /// Which buckets count at a moment: worked out once, then tested per
 /// bucket (the day index and local year are not free, and a rolling year
 /// of weekly buckets has 52 of them).
@@ -51,16 +42,30 @@ enum Window {
 
 impl Window {
     fn at(tiers: &Tiers, t: Timestamp) -> Window {
+        Window::with_key(tiers, t).1
+    }
+
+    /// The bucket an event at `t` counts in, and the window at `t`, from
+    /// one day index or local year (a purchase needs both).
+    fn with_key(tiers: &Tiers, t: Timestamp) -> (i64, Window) {
         match &tiers.window {
-            // A bucket counts for `days` days from its first day: with one-day
-            // buckets that is exactly "the last `days` days". Key `k` counts
-            // when `k x width > day - days`, i.e. `k > (day - days) / width`
+            // Day `d` counts in bucket `d / width`. A bucket counts for
+            // `days` days from its first day: with one-day buckets that is
+            // exactly "the last `days` days". Key `k` counts when
+            // `k x width > day - days`, i.e. `k > (day - days) / width`
             // rounded down.
-            TierWindow::Rolling { days, .. } => Window::After(
-                (period::day_index(t) - i64::from(*days)).div_euclid(width(&tiers.window)),
-            ),
-            TierWindow::CalendarYear => Window::Year(period::local_year(t)),
-            TierWindow::Lifetime => Window::All,
+            TierWindow::Rolling { days, .. } => {
+                let (day, width) = (period::day_index(t), width(&tiers.window));
+                (
+                    day.div_euclid(width),
+                    Window::After((day - i64::from(*days)).div_euclid(width)),
+                )
+            }
+            TierWindow::CalendarYear => {
+                let year = period::local_year(t);
+                (year, Window::Year(year))
+            }
+            TierWindow::Lifetime => (0, Window::All),
         }
     }
 
@@ -96,8 +101,13 @@ fn sum(buckets: &[Bucket]) -> i64 {
 
 /// The qualifying value at `t`.
 pub(crate) fn qualifying(tiers: &Tiers, state: &TierState, t: Timestamp) -> i64 {
+    qualifying_in(Window::at(tiers, t), state)
+}
+
+/// The qualifying value of the buckets that count in `window`.
+fn qualifying_in(window: Window, state: &TierState) -> i64 {
     let buckets = &state.buckets;
-    match Window::at(tiers, t) {
+    match window {
         // Buckets are in key order (the account check makes sure).
         Window::After(first) => {
             // Nearly always every bucket counts: the ones that left the
@@ -185,9 +195,7 @@ impl Tx<'_, '_> {
             Qualifier::Visits => 1,
             Qualifier::Points => points,
         };
-        let now = self.now;
-        let key = bucket_key(tiers, now);
-        let window = Window::at(tiers, now);
+        let (key, window) = Window::with_key(tiers, self.now);
         let engine = self.engine;
         let log = &mut self.journal.buckets;
         let state = self.acc.tier.get_or_insert_with(TierState::default);
@@ -200,7 +208,7 @@ impl Tx<'_, '_> {
             }
             _ => log.push(&mut state.buckets, Bucket { key, value }),
         }
-        let total = qualifying(tiers, state, now);
+        let total = qualifying_in(window, state);
         let current = state.level.as_deref().and_then(|l| engine.tier_index(l));
         self.tier_value = Some(total);
         if let Some(q) = self.engine.level_for(total) {
