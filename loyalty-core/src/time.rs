@@ -264,10 +264,198 @@ fn parse_common(s: &str) -> Option<DateTime<FixedOffset>> {
 /// outcomes hold a dozen timestamps, and chrono's formatter (a `String`
 /// each) was a visible share of every JSON answer.
 ///
-/// The same text as chrono's `to_rfc3339_opts(SecondsFormat::AutoSi,
-/// true)` (checked by a test), without chrono's formatting machinery,
-/// which the WebAssembly build would otherwise carry.
-fn rfc3339(t: &DateTime<FixedOffset>) -> StackText<40> {
+/// Natively, a local date in the years 0000 to 9999 (every instant the
+/// engine reads and nearly every one it computes) is written by
+/// [`rfc3339_usual`]; the rest, and the WebAssembly build (where the
+/// package's size counts for more), by [`rfc3339_general`].
+fn rfc3339(t: &DateTime<FixedOffset>) -> Stamp {
+    #[cfg(not(target_arch = "wasm32"))]
+    if let Some(text) = rfc3339_usual(t) {
+        return text;
+    }
+    rfc3339_general(t)
+}
+
+/// The text of a timestamp: at most 35 bytes
+/// (`YYYY-MM-DDTHH:MM:SS.nnnnnnnnn+HH:MM`) natively, where
+/// [`rfc3339_usual`] writes it at fixed places; [`StackText`] otherwise.
+#[cfg(not(target_arch = "wasm32"))]
+pub(crate) enum Stamp {
+    /// Written by [`rfc3339_usual`]: the first `len` bytes, then spaces.
+    Usual { buf: Padded, len: usize },
+    /// Written by [`rfc3339_general`].
+    General(StackText<40>),
+}
+
+/// A timestamp's bytes, aligned to a word and padded with spaces to
+/// whole pairs of words: the standard library checks that text is UTF-8
+/// two words at a time from an aligned start, and one byte at a time
+/// otherwise (checking the 25 bytes of a usual timestamp cost more than
+/// writing them). The check is made on 32 bytes or all 48, and the text
+/// cut from them.
+#[cfg(not(target_arch = "wasm32"))]
+#[repr(align(8))]
+pub(crate) struct Padded([u8; 48]);
+
+#[cfg(not(target_arch = "wasm32"))]
+impl Stamp {
+    pub(crate) fn as_str(&self) -> &str {
+        match self {
+            Stamp::Usual { buf, len } => {
+                let checked = if *len <= 32 {
+                    buf.0.first_chunk::<32>().map(|b| b.as_slice())
+                } else {
+                    Some(buf.0.as_slice())
+                };
+                // Only ASCII bytes were written: always UTF-8.
+                checked
+                    .and_then(|b| std::str::from_utf8(b).ok())
+                    .and_then(|s| s.get(..*len))
+                    .unwrap_or_default()
+            }
+            Stamp::General(text) => text.as_str(),
+        }
+    }
+}
+
+#[cfg(target_arch = "wasm32")]
+pub(crate) type Stamp = StackText<40>;
+
+/// The two decimal digits of each number below 100, made by the compiler:
+/// one load per two digits, rather than a division and a remainder per
+/// digit.
+#[cfg(not(target_arch = "wasm32"))]
+// Indexing in a constant is checked by the compiler: it cannot panic when
+// the program runs.
+#[allow(clippy::indexing_slicing)]
+static PAIRS: [[u8; 2]; 100] = {
+    let mut pairs = [[0_u8; 2]; 100];
+    let mut n = 0;
+    while n < 100 {
+        // Both digits are below 10: the casts keep them.
+        pairs[n] = [b'0' + (n / 10) as u8, b'0' + (n % 10) as u8];
+        n += 1;
+    }
+    pairs
+};
+
+/// The last two decimal digits of `n`.
+#[cfg(not(target_arch = "wasm32"))]
+fn pair(n: u32) -> [u8; 2] {
+    let i = usize::try_from(n % 100).unwrap_or(0);
+    PAIRS.get(i).copied().unwrap_or([b'0'; 2])
+}
+
+/// [`rfc3339_general`]'s text, for a local date in the years 0000 to 9999
+/// (none otherwise), with integer arithmetic rather than chrono's local
+/// date-time and calendar: the UTC day number and second of the day move
+/// by the offset, and the day number becomes a civil date by Howard
+/// Hinnant's `civil_from_days` (March-based years, so that February's
+/// length only matters at the end of one; eras of 400 years). The bytes
+/// are written at their fixed places. The same text as
+/// [`rfc3339_general`] for every instant and offset (checked by a test).
+#[cfg(not(target_arch = "wasm32"))]
+fn rfc3339_usual(t: &DateTime<FixedOffset>) -> Option<Stamp> {
+    use chrono::{Datelike, Timelike};
+    let utc = t.naive_utc();
+    let offset = t.offset().local_minus_utc();
+    let time = utc.time();
+    // Days from 0001-01-01 (day 1); the local second of the day, moved
+    // by the offset (less than a day either way) into the day before or
+    // after.
+    let mut days = utc.date().num_days_from_ce();
+    let mut secs = i32::try_from(time.num_seconds_from_midnight()).ok()? + offset;
+    if secs < 0 {
+        secs += 86_400;
+        days -= 1;
+    } else if secs >= 86_400 {
+        secs -= 86_400;
+        days += 1;
+    }
+    let secs = u32::try_from(secs).ok()?;
+    // Days from -0400-03-01 (Hinnant's 0000-03-01, day -719,468 from
+    // 1970-01-01, an era of 400 years earlier so that January and
+    // February of the year 0 count too); none before it.
+    let n = u32::try_from(days.checked_add(305 + 146_097)?).ok()?;
+    let era = n / 146_097;
+    let doe = n - era * 146_097;
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let (month, year) = if mp < 10 {
+        (mp + 3, era * 400 + yoe)
+    } else {
+        (mp - 9, era * 400 + yoe + 1)
+    };
+    let year = year.checked_sub(400).filter(|&y| y <= 9999)?;
+    // chrono keeps a leap second as nanoseconds past 1,000,000,000 of
+    // second 59; it is written as second 60.
+    let (mut second, mut nanos) = (secs % 60, time.nanosecond());
+    if nanos >= 1_000_000_000 {
+        second += 1;
+        nanos -= 1_000_000_000;
+    }
+    let (hour, minute) = (secs / 3_600, secs / 60 % 60);
+    let mut buf = [b' '; 48];
+    let ([c0, c1], [y0, y1]) = (pair(year / 100), pair(year));
+    let ([mo0, mo1], [d0, d1]) = (pair(month), pair(day));
+    let ([h0, h1], [mi0, mi1], [s0, s1]) = (pair(hour), pair(minute), pair(second));
+    let head = [
+        c0, c1, y0, y1, b'-', mo0, mo1, b'-', d0, d1, b'T', h0, h1, b':', mi0, mi1, b':', s0, s1,
+    ];
+    if let Some(slot) = buf.first_chunk_mut::<19>() {
+        *slot = head;
+    }
+    let mut len = 19;
+    // As chrono's `SecondsFormat::AutoSi`: as many digits as needed in
+    // groups of three.
+    if nanos != 0 {
+        let (mut n, width) = if nanos % 1_000_000 == 0 {
+            (nanos / 1_000_000, 3)
+        } else if nanos % 1_000 == 0 {
+            (nanos / 1_000, 6)
+        } else {
+            (nanos, 9)
+        };
+        if let Some(slot) = buf.get_mut(len..=len + width) {
+            for d in slot.iter_mut().skip(1).rev() {
+                // `n % 10` is below 10: the cast keeps it.
+                *d = b'0' + (n % 10) as u8;
+                n /= 10;
+            }
+            if let Some(dot) = slot.first_mut() {
+                *dot = b'.';
+            }
+        }
+        len += width + 1;
+    }
+    if offset == 0 {
+        if let Some(z) = buf.get_mut(len) {
+            *z = b'Z';
+        }
+        len += 1;
+    } else {
+        let minutes = offset.unsigned_abs() / 60;
+        let ([h0, h1], [m0, m1]) = (pair(minutes / 60), pair(minutes % 60));
+        let sign = if offset < 0 { b'-' } else { b'+' };
+        let tail = [sign, h0, h1, b':', m0, m1];
+        if let Some(slot) = buf.get_mut(len..len + 6) {
+            slot.copy_from_slice(&tail);
+        }
+        len += 6;
+    }
+    Some(Stamp::Usual {
+        buf: Padded(buf),
+        len,
+    })
+}
+
+/// RFC 3339 text of any timestamp, as chrono's
+/// `to_rfc3339_opts(SecondsFormat::AutoSi, true)` writes it (checked by a
+/// test), without chrono's formatting machinery, which the WebAssembly
+/// build would otherwise carry.
+fn rfc3339_general(t: &DateTime<FixedOffset>) -> Stamp {
     use chrono::{Datelike, Timelike};
     let local = t.naive_local();
     let year = local.year();
@@ -320,6 +508,8 @@ fn rfc3339(t: &DateTime<FixedOffset>) -> StackText<40> {
         out.push(b':');
         out.digits(minutes % 60, 2);
     }
+    #[cfg(not(target_arch = "wasm32"))]
+    let out = Stamp::General(out);
     out
 }
 
@@ -593,6 +783,83 @@ mod tests {
             t.map(|t| t.to_string()),
             Some("2026-01-01T10:00:00Z".into())
         );
+    }
+
+    /// The arithmetic writer gives the general writer's text, and
+    /// chrono's where the offset is whole minutes (chrono writes seconds
+    /// of an offset, which no timestamp the engine reads has), for
+    /// instants across the whole calendar and at its ends (the years 0000,
+    /// 1969 to 1970, 9999 to 10000 and past), every time of day, fractions
+    /// of every width, leap seconds, and offsets of either sign up to a
+    /// day less a second; and it writes every local date of the years 0000
+    /// to 9999 itself.
+    #[cfg(not(target_arch = "wasm32"))]
+    #[test]
+    fn usual_writer_agrees_with_the_general_one_and_chrono() {
+        use chrono::{NaiveDate, NaiveTime, TimeZone};
+        let mut seed = 0x2545_f491_4f6c_dd1d_u64;
+        let mut next = |n: u64| {
+            seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+            (seed >> 17) % n
+        };
+        let ends = [
+            -400, 0, 1, 2, 365, 366, 719_162, 719_163, 719_164, 3_652_059, 3_652_060, 3_652_061,
+            3_652_424, 3_652_425, 3_652_426, 3_653_000,
+        ];
+        let mut usual = 0;
+        for _ in 0..400_000 {
+            let days = match next(4) {
+                0 => ends[next(ends.len() as u64) as usize] + next(3) as i32 - 1,
+                1 => 738_000 + next(30_000) as i32,
+                _ => next(3_653_400) as i32 - 400,
+            };
+            let secs = match next(5) {
+                0 => [0, 59, 86_340, 86_399][next(4) as usize],
+                _ => next(86_400) as u32,
+            };
+            let nanos = match next(8) {
+                0 => next(1_000) as u32 * 1_000_000,
+                1 => next(1_000_000) as u32 * 1_000,
+                2 => next(1_000_000_000) as u32,
+                3 if secs % 60 == 59 => {
+                    1_000_000_000 + [0, 5_000_000, 1, 999_999_999][next(4) as usize]
+                }
+                _ => 0,
+            };
+            let offset = match next(6) {
+                0 => 0,
+                1 => [86_399, -86_399, 86_340, -86_340, 60, -60][next(6) as usize],
+                2 => next(172_799) as i32 - 86_399,
+                _ => (next(2_879) as i32 - 1_439) * 60,
+            };
+            let (Some(date), Some(time), Some(zone)) = (
+                NaiveDate::from_num_days_from_ce_opt(days),
+                NaiveTime::from_num_seconds_from_midnight_opt(secs, nanos),
+                FixedOffset::east_opt(offset),
+            ) else {
+                continue;
+            };
+            let t = zone.from_utc_datetime(&date.and_time(time));
+            let general = rfc3339_general(&t);
+            let want = general.as_str();
+            if offset % 60 == 0 {
+                assert_eq!(
+                    want,
+                    t.to_rfc3339_opts(SecondsFormat::AutoSi, true),
+                    "{t:?}"
+                );
+            }
+            let year = chrono::Datelike::year(&t.naive_local());
+            match rfc3339_usual(&t) {
+                Some(text) => {
+                    usual += 1;
+                    assert_eq!(text.as_str(), want, "{t:?}");
+                }
+                None => assert!(!(0..=9999).contains(&year), "{t:?}"),
+            }
+            assert_eq!(rfc3339(&t).as_str(), want, "{t:?}");
+        }
+        assert!(usual > 300_000, "{usual}");
     }
 
     /// The allocation-free writer and chrono's agree on every form.
