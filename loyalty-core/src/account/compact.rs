@@ -1195,7 +1195,7 @@ mod usual {
         TierState, Usage, Voucher,
     };
     use super::{digest, resolve};
-    use crate::json::fast::{once, Text};
+    use crate::json::fast::{members, once, Text};
     use crate::program::IntentKind;
     use crate::time::Timestamp;
 
@@ -1305,13 +1305,12 @@ mod usual {
     fn points(t: &mut Text<'_>, anchor: Anchor<'_>) -> Option<Points> {
         let (mut balance, mut pending, mut reserved, mut debt, mut list) =
             (None, None, None, None, None);
-        t.members(|t, key| match key {
+        members!(t, {
             "balance" => once(&mut balance, t.i64()?),
             "pending" => once(&mut pending, t.i64()?),
             "reserved" => once(&mut reserved, t.i64()?),
             "debt" => once(&mut debt, t.i64()?),
             "lots" => once(&mut list, lots(t, anchor)?),
-            _ => None,
         })?;
         Some(Points {
             balance: balance?,
@@ -1457,12 +1456,11 @@ mod usual {
 
     fn profile(t: &mut Text<'_>) -> Option<Profile> {
         let (mut tags, mut birthday, mut cause, mut referrer) = (None, None, None, None);
-        t.members(|t, key| match key {
+        members!(t, {
             "tags" => once(&mut tags, strings(t)?),
             "birthday" => once(&mut birthday, opt_string(t)?),
             "cause" => once(&mut cause, opt_string(t)?),
             "referrer" => once(&mut referrer, opt_string(t)?),
-            _ => None,
         })?;
         Some(Profile {
             tags: tags.unwrap_or_default(),
@@ -1474,10 +1472,9 @@ mod usual {
 
     fn stamps(t: &mut Text<'_>) -> Option<Stamps> {
         let (mut count, mut cards_completed) = (None, None);
-        t.members(|t, key| match key {
+        members!(t, {
             "count" => once(&mut count, t.i64()?),
             "cards_completed" => once(&mut cards_completed, t.u64()?),
-            _ => None,
         })?;
         Some(Stamps {
             count: count?,
@@ -1487,12 +1484,11 @@ mod usual {
 
     fn voucher(t: &mut Text<'_>) -> Option<Voucher> {
         let (mut id, mut reward, mut issued_at, mut expires_at) = (None, None, None, None);
-        t.members(|t, key| match key {
+        members!(t, {
             "id" => once(&mut id, string(t)?),
             "reward" => once(&mut reward, string(t)?),
             "issued_at" => once(&mut issued_at, stamp(t)?),
             "expires_at" => once(&mut expires_at, opt_stamp(t)?),
-            _ => None,
         })?;
         Some(Voucher {
             id: id?,
@@ -1511,11 +1507,10 @@ mod usual {
 
     fn usage(t: &mut Text<'_>) -> Option<Usage> {
         let (mut key_, mut period, mut used) = (None, None, None);
-        t.members(|t, key| match key {
+        members!(t, {
             "key" => once(&mut key_, string(t)?),
             "period" => once(&mut period, t.i64()?),
             "used" => once(&mut used, t.i64()?),
-            _ => None,
         })?;
         Some(Usage {
             key: key_?,
@@ -1528,7 +1523,7 @@ mod usual {
         let (mut id, mut reward, mut expires_at, mut points) = (None, None, None, None);
         let (mut lots_, mut voucher, mut wallet, mut wallet_lots, mut allowance) =
             (None, None, None, None, None);
-        t.members(|t, key| match key {
+        members!(t, {
             "id" => once(&mut id, string(t)?),
             "reward" => once(&mut reward, string(t)?),
             "expires_at" => once(&mut expires_at, stamp(t)?),
@@ -1542,7 +1537,6 @@ mod usual {
                 &mut allowance,
                 if t.null()? { None } else { Some(usage(t)?) },
             ),
-            _ => None,
         })?;
         Some(Reservation {
             id: id?,
@@ -1560,14 +1554,13 @@ mod usual {
     fn redemption(t: &mut Text<'_>) -> Option<Redemption> {
         let (mut id, mut at, mut reward, mut points, mut voucher, mut wallet) =
             (None, None, None, None, None, None);
-        t.members(|t, key| match key {
+        members!(t, {
             "id" => once(&mut id, string(t)?),
             "at" => once(&mut at, stamp(t)?),
             "reward" => once(&mut reward, string(t)?),
             "points" => once(&mut points, t.i64()?),
             "voucher" => once(&mut voucher, opt_voucher(t)?),
             "wallet" => once(&mut wallet, t.i64()?),
-            _ => None,
         })?;
         Some(Redemption {
             id: id?,
@@ -1582,13 +1575,12 @@ mod usual {
     fn tier<'a>(t: &mut Text<'a>, memo: &mut Memo<'a>) -> Option<TierState> {
         let (mut level, mut since, mut review_at, mut grace_until, mut buckets) =
             (None, None, None, None, None);
-        t.members(|t, key| match key {
+        members!(t, {
             "level" => once(&mut level, t.opt_str()?.map(Arc::<str>::from)),
             "since" => once(&mut since, memo.opt_stamp(t)?),
             "review_at" => once(&mut review_at, memo.opt_stamp(t)?),
             "grace_until" => once(&mut grace_until, memo.opt_stamp(t)?),
             "buckets" => once(&mut buckets, t.list(bucket)?),
-            _ => None,
         })?;
         Some(TierState {
             level: level.flatten(),
@@ -1602,13 +1594,12 @@ mod usual {
     fn subscription(t: &mut Text<'_>) -> Option<Subscription> {
         let (mut plan, mut started_at, mut period_start, mut paid_until, mut cancelled) =
             (None, None, None, None, None);
-        t.members(|t, key| match key {
+        members!(t, {
             "plan" => once(&mut plan, string(t)?),
             "started_at" => once(&mut started_at, stamp(t)?),
             "period_start" => once(&mut period_start, stamp(t)?),
             "paid_until" => once(&mut paid_until, stamp(t)?),
             "cancelled" => once(&mut cancelled, t.bool()?),
-            _ => None,
         })?;
         Some(Subscription {
             plan: plan?,
@@ -1621,10 +1612,9 @@ mod usual {
 
     fn cause_total(t: &mut Text<'_>) -> Option<CauseTotal> {
         let (mut cause, mut amount) = (None, None);
-        t.members(|t, key| match key {
+        members!(t, {
             "cause" => once(&mut cause, string(t)?),
             "amount" => once(&mut amount, t.i64()?),
-            _ => None,
         })?;
         Some(CauseTotal {
             cause: cause?,
@@ -1639,10 +1629,9 @@ mod usual {
 
     fn sent_intent(t: &mut Text<'_>) -> Option<SentIntent> {
         let (mut kind, mut at) = (None, None);
-        t.members(|t, key| match key {
+        members!(t, {
             "kind" => once(&mut kind, intent_kind(t)?),
             "at" => once(&mut at, stamp(t)?),
-            _ => None,
         })?;
         Some(SentIntent {
             kind: kind?,
@@ -1653,13 +1642,12 @@ mod usual {
     fn messaging(t: &mut Text<'_>) -> Option<MessagingState> {
         let (mut sent, mut expiring_until, mut missed_since) = (None, None, None);
         let (mut risk_review, mut renewal_for) = (None, None);
-        t.members(|t, key| match key {
+        members!(t, {
             "sent" => once(&mut sent, t.list(sent_intent)?),
             "expiring_until" => once(&mut expiring_until, opt_stamp(t)?),
             "missed_since" => once(&mut missed_since, opt_stamp(t)?),
             "risk_review" => once(&mut risk_review, opt_stamp(t)?),
             "renewal_for" => once(&mut renewal_for, opt_stamp(t)?),
-            _ => None,
         })?;
         Some(MessagingState {
             sent: sent.unwrap_or_default(),
@@ -1668,6 +1656,11 @@ mod usual {
             risk_review: risk_review.flatten(),
             renewal_for: renewal_for.flatten(),
         })
+    }
+
+    /// The anchor of relative times: the `last_event_at` read so far.
+    fn anchor(last_event_at: &Option<Option<Timestamp>>) -> Anchor<'_> {
+        last_event_at.as_ref().and_then(Option::as_ref)
     }
 
     /// `AccountVisitor`: members in any order, each once; the times of
@@ -1683,50 +1676,49 @@ mod usual {
         let (mut tier_, mut usage_, mut subscription_, mut donations) = (None, None, None, None);
         let (mut birthday_year, mut referral_done, mut referrals) = (None, None, None);
         let (mut messaging_, mut recent_events) = (None, None);
-        t.members(|t, key| {
-            let anchor = last_event_at.as_ref().and_then(Option::as_ref);
-            match key {
-                "member" => once(&mut member, string(t)?),
-                "enrolled_at" => once(&mut enrolled_at, memo.opt_stamp(t)?),
-                "last_event_at" => once(&mut last_event_at, memo.opt_stamp(t)?),
-                "last_activity_at" => once(&mut last_activity_at, memo.opt_stamp(t)?),
-                "profile" => once(&mut profile_, profile(t)?),
-                "visits" => once(&mut visits, t.u64()?),
-                "points" => once(&mut points_, points(t, anchor)?),
-                "wallet" => once(&mut wallet, points(t, anchor)?),
-                "stamps" => once(&mut stamps_, stamps(t)?),
-                "vouchers" => once(&mut vouchers, t.list(voucher)?),
-                "reservations" => once(&mut reservations, t.list(reservation)?),
-                "redemptions" => once(&mut redemptions, t.list(redemption)?),
-                "purchases" => once(&mut purchases, t.list(|t| purchase(t, anchor))?),
-                "tier" => once(
-                    &mut tier_,
-                    if t.null()? {
-                        None
-                    } else {
-                        Some(tier(t, &mut memo)?)
-                    },
-                ),
-                "usage" => once(&mut usage_, t.list(usage)?),
-                "subscription" => once(
-                    &mut subscription_,
-                    if t.null()? {
-                        None
-                    } else {
-                        Some(subscription(t)?)
-                    },
-                ),
-                "donations" => once(&mut donations, t.list(cause_total)?),
-                "birthday_year" => once(
-                    &mut birthday_year,
-                    if t.null()? { None } else { Some(t.i32()?) },
-                ),
-                "referral_done" => once(&mut referral_done, t.bool()?),
-                "referrals" => once(&mut referrals, strings(t)?),
-                "messaging" => once(&mut messaging_, messaging(t)?),
-                "recent_events" => once(&mut recent_events, t.list(seen)?),
-                _ => None,
-            }
+        members!(t, {
+            "member" => once(&mut member, string(t)?),
+            "enrolled_at" => once(&mut enrolled_at, memo.opt_stamp(t)?),
+            "last_event_at" => once(&mut last_event_at, memo.opt_stamp(t)?),
+            "last_activity_at" => once(&mut last_activity_at, memo.opt_stamp(t)?),
+            "profile" => once(&mut profile_, profile(t)?),
+            "visits" => once(&mut visits, t.u64()?),
+            "points" => once(&mut points_, points(t, anchor(&last_event_at))?),
+            "wallet" => once(&mut wallet, points(t, anchor(&last_event_at))?),
+            "stamps" => once(&mut stamps_, stamps(t)?),
+            "vouchers" => once(&mut vouchers, t.list(voucher)?),
+            "reservations" => once(&mut reservations, t.list(reservation)?),
+            "redemptions" => once(&mut redemptions, t.list(redemption)?),
+            "purchases" => {
+                let anchor = anchor(&last_event_at);
+                once(&mut purchases, t.list(|t| purchase(t, anchor))?)
+            },
+            "tier" => once(
+                &mut tier_,
+                if t.null()? {
+                    None
+                } else {
+                    Some(tier(t, &mut memo)?)
+                },
+            ),
+            "usage" => once(&mut usage_, t.list(usage)?),
+            "subscription" => once(
+                &mut subscription_,
+                if t.null()? {
+                    None
+                } else {
+                    Some(subscription(t)?)
+                },
+            ),
+            "donations" => once(&mut donations, t.list(cause_total)?),
+            "birthday_year" => once(
+                &mut birthday_year,
+                if t.null()? { None } else { Some(t.i32()?) },
+            ),
+            "referral_done" => once(&mut referral_done, t.bool()?),
+            "referrals" => once(&mut referrals, strings(t)?),
+            "messaging" => once(&mut messaging_, messaging(t)?),
+            "recent_events" => once(&mut recent_events, t.list(seen)?),
         })?;
         let last_event_at = last_event_at.flatten();
         // Built where the caller keeps it: an account is 808 bytes, and

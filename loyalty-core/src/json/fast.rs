@@ -93,20 +93,6 @@ impl<'a> Text<'a> {
         self.s.get(start..start + len)
     }
 
-    /// A member's key, for a `member` reader that takes only known keys:
-    /// the bytes up to the next `"`. No known key has an escape or a
-    /// control byte, and a key with one is cut at an escaped `"` (its
-    /// text then ends with the `\\`) or keeps it: either way it is no known
-    /// key, and is refused as [`Text::str`] would refuse it.
-    #[inline]
-    fn key(&mut self) -> Option<&'a str> {
-        self.eat(b'"')?;
-        let start = self.at;
-        let len = first_quote(self.bytes().get(start..)?)?;
-        self.at = start + len + 1;
-        self.s.get(start..start + len)
-    }
-
     /// A string or `null`.
     pub(crate) fn opt_str(&mut self) -> Option<Option<&'a str>> {
         if self.null()? {
@@ -251,21 +237,37 @@ impl<'a> Text<'a> {
         }
     }
 
-    /// An object, each member's value read by `member` given its key;
-    /// `member` must give up on a key it does not know (see [`Text::key`]).
+    /// An object, each member's value read by `member` given its key's
+    /// index in `keys` (a reader's known keys, in the order tools write
+    /// them); another key gives up, and so does a key written with an
+    /// escape (no known key needs one), as serde would read it otherwise.
+    ///
+    /// Each key is compared with the text where it starts, the one after
+    /// the last key read first, then the others in order, rather than
+    /// found as a string and dispatched by name: tools write the keys of
+    /// an object in one order, so the first comparison almost always
+    /// holds (scanning a key for its `"` and matching it by name was a
+    /// fifth of reading an event).
     pub(crate) fn members(
         &mut self,
-        mut member: impl FnMut(&mut Self, &'a str) -> Option<()>,
+        keys: &[Key],
+        mut member: impl FnMut(&mut Self, usize) -> Option<()>,
     ) -> Option<()> {
         self.eat(b'{')?;
         if self.peek()? == b'}' {
             self.at += 1;
             return Some(());
         }
+        let mut next = 0;
         loop {
-            let key = self.key()?;
+            self.skip_ws();
+            let rest = self.bytes().get(self.at..)?;
+            let i = Key::find(keys, next, rest)?;
+            let key = keys.get(i)?;
+            self.at += key.name.len() + 2;
             self.eat(b':')?;
-            member(self, key)?;
+            member(self, i)?;
+            next = i + 1;
             if !self.more(b'}')? {
                 return Some(());
             }
@@ -276,6 +278,120 @@ impl<'a> Text<'a> {
     pub(crate) fn end(&mut self) -> Option<()> {
         self.skip_ws();
         (self.at == self.s.len()).then_some(())
+    }
+}
+
+/// Reads an object with [`Text::members`] from `"key" => value` arms, the
+/// keys in the order tools write them: the table of keys is made from the
+/// arms, and a member is dispatched by its key's index in it (a chain of
+/// comparisons the compiler makes a jump), not matched by name again.
+macro_rules! members {
+    ($t:ident, { $($key:literal => $read:expr),+ $(,)? }) => {{
+        const KEYS: &[$crate::json::fast::Key] = &[$($crate::json::fast::Key::new($key)),+];
+        $t.members(KEYS, |$t, index| {
+            let mut arm = 0;
+            $(
+                if index == arm {
+                    return $read;
+                }
+                arm += 1;
+            )+
+            let _ = arm;
+            None
+        })
+    }};
+}
+// For the account's reader (`account::compact`), which is native only.
+#[cfg(not(target_arch = "wasm32"))]
+pub(crate) use members;
+
+/// A known key of an object, as [`Text::members`] compares it with the
+/// text: the first 24 bytes of `"name"` as a 128-bit and a 64-bit
+/// little-endian word, with masks of the bytes that count, so that one
+/// comparison is a few word operations (a byte comparison of a dynamic
+/// length is a `memcmp` call).
+pub(crate) struct Key {
+    name: &'static str,
+    head: u128,
+    head_mask: u128,
+    tail: u64,
+    tail_mask: u64,
+}
+
+impl Key {
+    /// The key `name`, made at compile time (the readers' tables are
+    /// constants).
+    pub(crate) const fn new(name: &'static str) -> Key {
+        let mut key = Key {
+            name,
+            head: 0,
+            head_mask: 0,
+            tail: 0,
+            tail_mask: 0,
+        };
+        let mut at = 0;
+        key.put(at, b'"');
+        let mut rest = name.as_bytes();
+        while let [b, tail @ ..] = rest {
+            at += 1;
+            key.put(at, *b);
+            rest = tail;
+        }
+        key.put(at + 1, b'"');
+        key
+    }
+
+    /// Puts `b` at `at` in the words; past them it is left to the byte
+    /// comparison.
+    const fn put(&mut self, at: usize, b: u8) {
+        if at < 16 {
+            self.head |= (b as u128) << (8 * at);
+            self.head_mask |= 0xff << (8 * at);
+        } else if at < 24 {
+            self.tail |= (b as u64) << (8 * (at - 16));
+            self.tail_mask |= 0xff << (8 * (at - 16));
+        }
+    }
+
+    /// Whether `text` starts with this key, quoted.
+    #[inline(always)]
+    fn starts(&self, text: &[u8]) -> bool {
+        let n = self.name.len();
+        if n <= 22 {
+            if let Some((head, tail)) = text
+                .first_chunk::<24>()
+                .and_then(|w| w.split_first_chunk::<16>())
+            {
+                if let Some(tail) = tail.first_chunk::<8>() {
+                    let h = (u128::from_le_bytes(*head) ^ self.head) & self.head_mask;
+                    let t = (u64::from_le_bytes(*tail) ^ self.tail) & self.tail_mask;
+                    return h == 0 && t == 0;
+                }
+            }
+        }
+        // Near the end of the text, or a long name: byte by byte.
+        text.first() == Some(&b'"')
+            && text.get(1..=n) == Some(self.name.as_bytes())
+            && text.get(n + 1) == Some(&b'"')
+    }
+
+    /// Which of `keys` `text` starts with: `next` first, then the ones
+    /// after it, then those before. A key is compared with its closing
+    /// `"`, so at most one of distinct keys starts the text: the order
+    /// only makes the usual one come first.
+    #[inline(always)]
+    fn find(keys: &[Key], next: usize, text: &[u8]) -> Option<usize> {
+        let mut i = next;
+        for _ in 0..keys.len() {
+            if i >= keys.len() {
+                i = 0;
+            }
+            if keys.get(i)?.starts(text) {
+                return Some(i);
+            }
+            i += 1;
+        }
+        None
     }
 }
 
@@ -295,24 +411,6 @@ fn first_special(bytes: &[u8]) -> Option<usize> {
         .get(at..)?
         .iter()
         .position(|&b| b == b'"' || b == b'\\' || b < 0x20)?;
-    Some(at + i)
-}
-
-/// Where the first `"` of `bytes` is: eight bytes at a time (a `"` is a
-/// zero byte of the word `^ 0x22..22`; the lowest mark of the zero-byte
-/// test is always exact), then byte by byte.
-fn first_quote(bytes: &[u8]) -> Option<usize> {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    let mut at = 0;
-    while let Some(word) = bytes.get(at..).and_then(<[u8]>::first_chunk::<8>) {
-        let q = u64::from_le_bytes(*word) ^ (ONES * u64::from(b'"'));
-        let marks = q.wrapping_sub(ONES) & !q & (ONES << 7);
-        if marks != 0 {
-            return Some(at + (marks.trailing_zeros() / 8) as usize);
-        }
-        at += 8;
-    }
-    let i = bytes.get(at..)?.iter().position(|&b| b == b'"')?;
     Some(at + i)
 }
 
@@ -409,7 +507,7 @@ fn line(t: &mut Text<'_>) -> Option<Line> {
     let (mut sku, mut category, mut tags) = (None, None, None);
     let (mut quantity, mut unit_price, mut discount, mut reward_discount) =
         (None, None, None, None);
-    t.members(|t, key| match key {
+    members!(t, {
         "sku" => once(&mut sku, t.str()?.to_owned()),
         "category" => once(&mut category, t.opt_str()?.map(str::to_owned)),
         "tags" => once(&mut tags, t.list(|t| t.str().map(str::to_owned))?),
@@ -417,7 +515,6 @@ fn line(t: &mut Text<'_>) -> Option<Line> {
         "unit_price" => once(&mut unit_price, dec(t)?),
         "discount" => once(&mut discount, opt_dec(t)?),
         "reward_discount" => once(&mut reward_discount, opt_dec(t)?),
-        _ => None,
     })?;
     Some(Line {
         sku: sku?,
@@ -443,13 +540,13 @@ pub(crate) fn purchase(json: &str) -> Option<Purchase> {
     let mut t = Text::new(json);
     let (mut kind, mut id, mut time, mut location, mut staff) = (None, None, None, None, None);
     let (mut channel, mut lines, mut redemptions) = (None, None, None);
-    t.members(|t, key| match key {
+    members!(t, {
         "type" => {
             if t.str()? != "purchase" {
                 return None;
             }
             once(&mut kind, ())
-        }
+        },
         "id" => once(&mut id, t.str()?.to_owned()),
         "time" => once(&mut time, Timestamp::parse(t.str()?).ok()?),
         "location" => once(&mut location, t.opt_str()?.map(str::to_owned)),
@@ -457,7 +554,6 @@ pub(crate) fn purchase(json: &str) -> Option<Purchase> {
         "channel" => once(&mut channel, t.opt_str()?.map(str::to_owned)),
         "lines" => once(&mut lines, t.list(line)?),
         "redemptions" => once(&mut redemptions, t.list(|t| t.str().map(str::to_owned))?),
-        _ => None,
     })?;
     t.end()?;
     kind?;
@@ -740,6 +836,42 @@ pub(crate) mod tests {
             Some(("1.5".to_owned(), 4))
         );
         assert_eq!(super::decimal(b"1.5"), None);
+    }
+
+    /// A key starts a text exactly when the text starts with the key
+    /// quoted: names of every length (past the words too), texts that
+    /// end right after it or go on, with each of their bytes changed.
+    #[test]
+    fn keys_start_texts_as_their_quoted_bytes_do() {
+        let mut rng = Rng(0x51a7_e5c0_ffee_0001);
+        let letters = b"abz_\"\\ 0";
+        for len in 0..=30 {
+            let name: String = (0..len)
+                .map(|i| char::from(b'a' + (i % 26) as u8))
+                .collect();
+            let name: &'static str = Box::leak(name.into_boxed_str());
+            let key = super::Key::new(name);
+            let quoted = format!("\"{name}\"");
+            for pad in 0..30 {
+                let mut text = quoted.clone().into_bytes();
+                text.extend((0..pad).map(|_| letters[rng.below(letters.len())]));
+                let mut variants = vec![text.clone()];
+                for at in 0..text.len() {
+                    let mut v = text.clone();
+                    v[at] = letters[rng.below(letters.len())];
+                    variants.push(v);
+                    variants.push(text[..at].to_vec());
+                }
+                for v in variants {
+                    assert_eq!(
+                        key.starts(&v),
+                        v.starts_with(quoted.as_bytes()),
+                        "{name:?} in {:?}",
+                        String::from_utf8_lossy(&v)
+                    );
+                }
+            }
+        }
     }
 
     /// What the fast reader accepts, serde reads to the same value; and
