@@ -7,11 +7,11 @@
 //! field names that never need escaping. [`Writer`] tests a string eight
 //! bytes at a time ([`plain`]) and copies a plain one whole; a string that
 //! needs escaping is written by serde_json itself. Integers are written by
-//! `itoa`, as serde_json writes them. Anything unusual (floats, bytes,
-//! 128-bit integers, map keys that are not strings, a `Serialize` that
-//! fails) stops the writer, and [`append`] writes the whole value again with
-//! serde_json: the output is serde_json's in every case, only faster in the
-//! common ones.
+//! `itoa`, as serde_json writes them (below 10,000, digit by digit).
+//! Anything unusual (floats, bytes, 128-bit integers, map keys that are not
+//! strings, a `Serialize` that fails) stops the writer, and [`append`]
+//! writes the whole value again with serde_json: the output is
+//! serde_json's in every case, only faster in the common ones.
 
 // The writer is left out of the WebAssembly build (see `append`).
 #![cfg_attr(target_arch = "wasm32", allow(dead_code))]
@@ -52,6 +52,10 @@ pub(crate) fn append<T: Serialize + ?Sized>(
 /// padded one. Shorter strings make one word of their first and last four
 /// bytes, or of their first, middle and last bytes and spaces, which are
 /// plain: every byte is in the word.
+///
+/// Inlined into [`Writer::string`], which every string value passes
+/// through (a call each cost more than the test of a short id).
+#[inline]
 pub(crate) fn plain(s: &str) -> bool {
     let bytes = s.as_bytes();
     let Some(last) = bytes.last_chunk::<8>() else {
@@ -188,8 +192,41 @@ impl Writer<'_> {
         Ok(())
     }
 
-    fn integer<I: itoa::Integer>(&mut self, n: I) {
-        self.out.push_str(itoa::Buffer::new().format(n));
+    /// A number below 10,000 (most of what an answer holds: zero
+    /// balances, counts, awards, day numbers) is written a digit at a
+    /// time, which the compiler makes a few stores; larger ones by `itoa`
+    /// and a copy (a call of `memcpy`).
+    #[inline]
+    fn unsigned(&mut self, n: u64) {
+        let digit = |d: u64| char::from(b'0' + u8::try_from(d % 10).unwrap_or(0));
+        match n {
+            0..=9 => self.out.push(digit(n)),
+            10..=99 => {
+                self.out.push(digit(n / 10));
+                self.out.push(digit(n));
+            }
+            100..=999 => {
+                self.out.push(digit(n / 100));
+                self.out.push(digit(n / 10));
+                self.out.push(digit(n));
+            }
+            1_000..=9_999 => {
+                self.out.push(digit(n / 1_000));
+                self.out.push(digit(n / 100));
+                self.out.push(digit(n / 10));
+                self.out.push(digit(n));
+            }
+            _ => self.out.push_str(itoa::Buffer::new().format(n)),
+        }
+    }
+
+    /// As [`Writer::unsigned`], after a `-` for a negative number.
+    #[inline]
+    fn signed(&mut self, n: i64) {
+        if n < 0 {
+            self.out.push('-');
+        }
+        self.unsigned(n.unsigned_abs());
     }
 }
 
@@ -271,42 +308,42 @@ impl<'w, 'a> ser::Serializer for &'w mut Writer<'a> {
     }
 
     fn serialize_i8(self, v: i8) -> Result<(), Unusual> {
-        self.integer(v);
+        self.signed(i64::from(v));
         Ok(())
     }
 
     fn serialize_i16(self, v: i16) -> Result<(), Unusual> {
-        self.integer(v);
+        self.signed(i64::from(v));
         Ok(())
     }
 
     fn serialize_i32(self, v: i32) -> Result<(), Unusual> {
-        self.integer(v);
+        self.signed(i64::from(v));
         Ok(())
     }
 
     fn serialize_i64(self, v: i64) -> Result<(), Unusual> {
-        self.integer(v);
+        self.signed(v);
         Ok(())
     }
 
     fn serialize_u8(self, v: u8) -> Result<(), Unusual> {
-        self.integer(v);
+        self.unsigned(u64::from(v));
         Ok(())
     }
 
     fn serialize_u16(self, v: u16) -> Result<(), Unusual> {
-        self.integer(v);
+        self.unsigned(u64::from(v));
         Ok(())
     }
 
     fn serialize_u32(self, v: u32) -> Result<(), Unusual> {
-        self.integer(v);
+        self.unsigned(u64::from(v));
         Ok(())
     }
 
     fn serialize_u64(self, v: u64) -> Result<(), Unusual> {
-        self.integer(v);
+        self.unsigned(v);
         Ok(())
     }
 
@@ -900,6 +937,24 @@ mod tests {
         numbers.insert(3_u8, "three");
         same(&numbers);
         same(&format_args!("{}\"{}", 1, "é"));
+    }
+
+    /// Integers of every width and sign, around each number of digits
+    /// written digit by digit and past it, as serde_json writes them.
+    #[test]
+    fn integers_are_written_as_serde_json_writes_them() {
+        let mut values: Vec<i64> = (-12_000..=12_000).collect();
+        for p in 0..19 {
+            let ten = 10_i64.pow(p);
+            values.extend([ten - 1, ten, ten + 1, -ten, 1 - ten]);
+        }
+        values.extend([i64::MIN, i64::MAX, i64::MIN + 1]);
+        for &n in &values {
+            same(&n);
+            same(&n.unsigned_abs());
+            same(&(n as i32, n as u32, n as i16, n as u16, n as i8, n as u8));
+        }
+        same(&u64::MAX);
     }
 
     /// Bytes, written by serde_json as an array of numbers.
