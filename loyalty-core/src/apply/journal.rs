@@ -240,6 +240,9 @@ pub(crate) enum BucketLog {
 }
 
 impl BucketLog {
+    // `few!` is a `Vec` in the WebAssembly build, where clippy would have
+    // the inline list built by `vec![..]`.
+    #[cfg_attr(target_arch = "wasm32", allow(clippy::vec_init_then_push))]
     fn record(&mut self, step: Step) {
         match self {
             BucketLog::Off => {}
