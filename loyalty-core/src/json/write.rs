@@ -174,7 +174,6 @@ impl Writer<'_> {
         if !plain(s) {
             return self.escaped(s);
         }
-        self.out.reserve(s.len() + 2);
         self.out.push('"');
         self.out.push_str(s);
         self.out.push('"');
@@ -267,10 +266,14 @@ impl Compound<'_, '_> {
 }
 
 impl<'w, 'a> Writer<'a> {
-    fn open(&'w mut self, bracket: &str, len: Option<usize>, variant: bool) -> Compound<'w, 'a> {
-        self.out.push_str(bracket);
+    /// `[` or `{` (and at once `]` or `}` for a length of 0): the brackets
+    /// are bytes pushed, not strings compared and copied.
+    #[inline]
+    fn open(&'w mut self, object: bool, len: Option<usize>, variant: bool) -> Compound<'w, 'a> {
+        let (open, close) = if object { ('{', '}') } else { ('[', ']') };
+        self.out.push(open);
         let state = if len == Some(0) {
-            self.out.push_str(if bracket == "[" { "]" } else { "}" });
+            self.out.push(close);
             State::Empty
         } else {
             State::First
@@ -420,11 +423,11 @@ impl<'w, 'a> ser::Serializer for &'w mut Writer<'a> {
     }
 
     fn serialize_seq(self, len: Option<usize>) -> Result<Compound<'w, 'a>, Unusual> {
-        Ok(self.open("[", len, false))
+        Ok(self.open(false, len, false))
     }
 
     fn serialize_tuple(self, len: usize) -> Result<Compound<'w, 'a>, Unusual> {
-        Ok(self.open("[", Some(len), false))
+        Ok(self.open(false, Some(len), false))
     }
 
     fn serialize_tuple_struct(
@@ -432,7 +435,7 @@ impl<'w, 'a> ser::Serializer for &'w mut Writer<'a> {
         _name: &'static str,
         len: usize,
     ) -> Result<Compound<'w, 'a>, Unusual> {
-        Ok(self.open("[", Some(len), false))
+        Ok(self.open(false, Some(len), false))
     }
 
     fn serialize_tuple_variant(
@@ -443,11 +446,11 @@ impl<'w, 'a> ser::Serializer for &'w mut Writer<'a> {
         len: usize,
     ) -> Result<Compound<'w, 'a>, Unusual> {
         self.variant_key(variant)?;
-        Ok(self.open("[", Some(len), true))
+        Ok(self.open(false, Some(len), true))
     }
 
     fn serialize_map(self, len: Option<usize>) -> Result<Compound<'w, 'a>, Unusual> {
-        Ok(self.open("{", len, false))
+        Ok(self.open(true, len, false))
     }
 
     fn serialize_struct(
@@ -455,7 +458,7 @@ impl<'w, 'a> ser::Serializer for &'w mut Writer<'a> {
         _name: &'static str,
         len: usize,
     ) -> Result<Compound<'w, 'a>, Unusual> {
-        Ok(self.open("{", Some(len), false))
+        Ok(self.open(true, Some(len), false))
     }
 
     fn serialize_struct_variant(
@@ -466,7 +469,7 @@ impl<'w, 'a> ser::Serializer for &'w mut Writer<'a> {
         len: usize,
     ) -> Result<Compound<'w, 'a>, Unusual> {
         self.variant_key(variant)?;
-        Ok(self.open("{", Some(len), true))
+        Ok(self.open(true, Some(len), true))
     }
 
     /// As serde_json: the `Display` text as a string.
