@@ -223,7 +223,7 @@ impl Timestamp {
 /// where this gives a date-time, it is chrono's (checked by a test).
 #[cfg_attr(target_arch = "wasm32", allow(dead_code))]
 fn parse_common(s: &str) -> Option<DateTime<FixedOffset>> {
-    use chrono::{NaiveDate, TimeZone};
+    use chrono::{NaiveDate, NaiveTime};
     let b = s.as_bytes();
     let at = |i: usize| b.get(i).copied();
     let num = |i: usize, n: usize| -> Option<u32> {
@@ -253,11 +253,27 @@ fn parse_common(s: &str) -> Option<DateTime<FixedOffset>> {
     };
     let year = i32::try_from(num(0, 4)?).ok()?;
     let date = NaiveDate::from_ymd_opt(year, num(5, 2)?, num(8, 2)?)?;
-    // `and_hms_opt` refuses second 60: leap seconds are chrono's.
-    let local = date.and_hms_opt(num(11, 2)?, num(14, 2)?, num(17, 2)?)?;
-    FixedOffset::east_opt(offset)?
-        .from_local_datetime(&local)
-        .single()
+    let (hour, minute, second) = (num(11, 2)?, num(14, 2)?, num(17, 2)?);
+    // Second 60 is refused here: leap seconds are chrono's.
+    if hour > 23 || minute > 59 || second > 59 {
+        return None;
+    }
+    // The UTC date and time: an offset is under a day, so the date moves by
+    // one day at most (chrono's general local-to-UTC conversion goes through
+    // a duration and back, several times the cost).
+    let utc = i64::from(hour * 3600 + minute * 60 + second) - i64::from(offset);
+    let (date, utc) = if utc < 0 {
+        (date.pred_opt()?, utc + 86_400)
+    } else if utc >= 86_400 {
+        (date.succ_opt()?, utc - 86_400)
+    } else {
+        (date, utc)
+    };
+    let time = NaiveTime::from_num_seconds_from_midnight_opt(u32::try_from(utc).ok()?, 0)?;
+    Some(DateTime::from_naive_utc_and_offset(
+        date.and_time(time),
+        FixedOffset::east_opt(offset)?,
+    ))
 }
 
 /// RFC 3339 text of a timestamp, written without allocating: accounts and
