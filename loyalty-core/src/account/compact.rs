@@ -546,6 +546,28 @@ impl LineRecord {
             self.donation_back,
         ]
     }
+
+    /// A line from its counts of units and the other fields in their
+    /// positional order (`n[5]`, where `returned` stands, is not read):
+    /// what both readers of the positional form build.
+    fn from_numbers(quantity: u32, returned: u32, n: [i64; 11]) -> LineRecord {
+        let [points, spend, stamps, cashback, donation, _, points_back, spend_back, stamps_back, cashback_back, donation_back] =
+            n;
+        LineRecord {
+            quantity,
+            returned,
+            points,
+            points_back,
+            stamps,
+            stamps_back,
+            cashback,
+            cashback_back,
+            donation,
+            donation_back,
+            spend,
+            spend_back,
+        }
+    }
 }
 
 impl Serialize for LineRecord {
@@ -582,22 +604,7 @@ impl<'de> Visitor<'de> for LineVisitor {
             }
         }
         end(&mut seq, 12, "a purchase line")?;
-        let [points, spend, stamps, cashback, donation, _, points_back, spend_back, stamps_back, cashback_back, donation_back] =
-            n;
-        Ok(LineRecord {
-            quantity,
-            returned,
-            points,
-            points_back,
-            stamps,
-            stamps_back,
-            cashback,
-            cashback_back,
-            donation,
-            donation_back,
-            spend,
-            spend_back,
-        })
+        Ok(LineRecord::from_numbers(quantity, returned, n))
     }
 }
 
@@ -1412,22 +1419,7 @@ mod usual {
         if open && t.then()? {
             return None;
         }
-        let [points, spend, stamps, cashback, donation, _, points_back, spend_back, stamps_back, cashback_back, donation_back] =
-            n;
-        Some(LineRecord {
-            quantity,
-            returned,
-            points,
-            points_back,
-            stamps,
-            stamps_back,
-            cashback,
-            cashback_back,
-            donation,
-            donation_back,
-            spend,
-            spend_back,
-        })
+        Some(LineRecord::from_numbers(quantity, returned, n))
     }
 
     /// `[id, at, lines, tier_bucket, visit_points, visit_stamps,
