@@ -175,14 +175,6 @@ fn empty_outcome(id: &str, status: Status) -> Outcome {
     }
 }
 
-/// Make `out` the empty outcome of event `id`, keeping the room of its
-/// lists (see [`crate::Engine::apply_in_place_into`]).
-fn reset(out: &mut Outcome, id: &str, status: Status) {
-    out.event = Arc::from(id);
-    out.status = status;
-    clear(out);
-}
-
 /// Empty `out`'s lists, tier and balances, keeping the lists' room.
 pub(crate) fn clear(out: &mut Outcome) {
     // Every field is named: a new one cannot be forgotten here.
@@ -248,13 +240,15 @@ pub(crate) fn apply_into(
     run(engine, acc, event, on_error, out, false)
 }
 
-/// Make `out` the outcome of `event` with `status`: only the status when it
-/// is `fresh` (made empty for this event by [`apply`]), otherwise emptied.
+/// Make `out` the empty outcome of event `id` with `status`. When it is
+/// `fresh` (made empty for this event by [`apply`]) only the status is
+/// set; a reused one gets the id and its lists are emptied, keeping their
+/// room (see [`crate::Engine::apply_in_place_into`]).
 fn begin(out: &mut Outcome, id: &str, status: Status, fresh: bool) {
-    if fresh {
-        out.status = status;
-    } else {
-        reset(out, id, status);
+    out.status = status;
+    if !fresh {
+        out.event = Arc::from(id);
+        clear(out);
     }
 }
 
