@@ -68,6 +68,30 @@ impl<const N: usize> StackText<N> {
     }
 }
 
+/// Text in a buffer aligned to a word and filled with spaces (callers
+/// write over its first bytes). `str::from_utf8` checks an aligned start
+/// two words at a time and an unaligned one byte by byte, so the text is
+/// checked up to the end of its last 16-byte block (the spaces after it
+/// are ASCII) and cut there: checking a 25-byte timestamp or a remembered
+/// event byte by byte cost about as much as writing it.
+#[cfg(not(target_arch = "wasm32"))]
+#[repr(align(16))]
+pub(crate) struct Padded<const N: usize>(pub(crate) [u8; N]);
+
+#[cfg(not(target_arch = "wasm32"))]
+impl<const N: usize> Padded<N> {
+    pub(crate) fn spaces() -> Self {
+        Padded([b' '; N])
+    }
+
+    /// The first `len` bytes as text; none when they are not UTF-8 or
+    /// `len` is past the buffer.
+    pub(crate) fn text(&self, len: usize) -> Option<&str> {
+        let blocks = self.0.get(..len.next_multiple_of(16).min(N))?;
+        std::str::from_utf8(blocks).ok()?.get(..len)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::StackText;

@@ -14,6 +14,8 @@ use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::limits::{MAX_YEAR, MIN_YEAR};
+#[cfg(not(target_arch = "wasm32"))]
+use crate::text::Padded;
 use crate::text::StackText;
 
 /// An instant with the offset it was written in, e.g. `2026-03-14T09:30:00-04:00`.
@@ -298,37 +300,17 @@ fn rfc3339(t: &DateTime<FixedOffset>) -> Stamp {
 #[cfg(not(target_arch = "wasm32"))]
 pub(crate) enum Stamp {
     /// Written by [`rfc3339_usual`]: the first `len` bytes, then spaces.
-    Usual { buf: Padded, len: usize },
+    Usual { buf: Padded<48>, len: usize },
     /// Written by [`rfc3339_general`].
     General(StackText<40>),
 }
-
-/// A timestamp's bytes, aligned to a word and padded with spaces to
-/// whole pairs of words: the standard library checks that text is UTF-8
-/// two words at a time from an aligned start, and one byte at a time
-/// otherwise (checking the 25 bytes of a usual timestamp cost more than
-/// writing them). The check is made on 32 bytes or all 48, and the text
-/// cut from them.
-#[cfg(not(target_arch = "wasm32"))]
-#[repr(align(8))]
-pub(crate) struct Padded([u8; 48]);
 
 #[cfg(not(target_arch = "wasm32"))]
 impl Stamp {
     pub(crate) fn as_str(&self) -> &str {
         match self {
-            Stamp::Usual { buf, len } => {
-                let checked = if *len <= 32 {
-                    buf.0.first_chunk::<32>().map(|b| b.as_slice())
-                } else {
-                    Some(buf.0.as_slice())
-                };
-                // Only ASCII bytes were written: always UTF-8.
-                checked
-                    .and_then(|b| std::str::from_utf8(b).ok())
-                    .and_then(|s| s.get(..*len))
-                    .unwrap_or_default()
-            }
+            // Only ASCII bytes were written: always UTF-8.
+            Stamp::Usual { buf, len } => buf.text(*len).unwrap_or_default(),
             Stamp::General(text) => text.as_str(),
         }
     }

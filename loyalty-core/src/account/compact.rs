@@ -39,6 +39,8 @@ use super::{
     Account, Bucket, LineRecord, Lot, MessagingState, Points, Profile, PurchaseRecord, SeenEvent,
     Stamps,
 };
+#[cfg(not(target_arch = "wasm32"))]
+use crate::text::Padded;
 use crate::text::StackText;
 use crate::time::Timestamp;
 
@@ -855,7 +857,7 @@ impl Serialize for SeenEvent {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         // Natively, the usual id in a word-aligned buffer ([`seen_text`]).
         #[cfg(not(target_arch = "wasm32"))]
-        if let Some(text) = seen_text(&self.id, self.digest, &mut Padded([b' '; 64])) {
+        if let Some(text) = seen_text(&self.id, self.digest, &mut Padded::<64>::spaces()) {
             return s.serialize_str(text);
         }
         // "ID DIGEST" made on the stack: an account writes every event it
@@ -877,13 +879,6 @@ impl Serialize for SeenEvent {
     }
 }
 
-/// Bytes aligned to a word, so that `str::from_utf8` checks them two words
-/// at a time from the first byte (unaligned, it goes byte by byte until
-/// it reaches an aligned one).
-#[cfg(not(target_arch = "wasm32"))]
-#[repr(align(16))]
-struct Padded<const N: usize>([u8; N]);
-
 /// `"ID DIGEST"` in `buf` (all spaces), or `None` when it does not fit
 /// (an id of more than 47 bytes: the general loop writes it).
 ///
@@ -895,14 +890,13 @@ struct Padded<const N: usize>([u8; N]);
 #[cfg(not(target_arch = "wasm32"))]
 fn seen_text<'b, const N: usize>(id: &str, digest: u64, buf: &'b mut Padded<N>) -> Option<&'b str> {
     let len = id.len() + 17;
-    let blocks = buf.0.get_mut(..len.next_multiple_of(16))?;
-    let (head, rest) = blocks.split_at_mut(id.len());
+    let (head, rest) = buf.0.get_mut(..len)?.split_at_mut(id.len());
     head.copy_from_slice(id.as_bytes());
-    // `rest` starts with the space (already there) and the 16 digits.
+    // `rest` is the space (already there) and the 16 digits.
     let (hi, lo) = rest.get_mut(1..17)?.split_at_mut(8);
     hi.copy_from_slice(&hex8((digest >> 32) as u32));
     lo.copy_from_slice(&hex8(digest as u32));
-    std::str::from_utf8(blocks).ok()?.get(..len)
+    buf.text(len)
 }
 
 /// The 8 lowercase hex digits of `x`, all at once: each nibble is spread
