@@ -26,7 +26,7 @@ use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use loyalty_benches::baseline::{cafe_hybrid, compare};
 use loyalty_benches::cafe::{account_for, accounts, CafePurchase, Stream, SEED, WORKLOAD};
 use loyalty_benches::CAFE_HYBRID;
-use loyalty_core::{json, Account, Engine, Event};
+use loyalty_core::{json, Account, Engine, Event, Quote};
 use rayon::prelude::*;
 
 const CHUNK: u64 = 8192;
@@ -109,6 +109,29 @@ fn cafe(c: &mut Criterion) {
                 |p| {
                     let account = account_for(&accounts, p.level);
                     black_box(engine.quote(account, black_box(&p.purchase)).ok());
+                },
+            )
+        })
+    });
+
+    // The same quotes into one reused quote (`Engine::quote_into`): the
+    // till's way of quoting a basket at every scan.
+    let mut stream = Stream::new(SEED);
+    let mut quote = Quote::default();
+    group.bench_function("quote_into", |b| {
+        b.iter_custom(|iters| {
+            walk(
+                &mut stream,
+                iters,
+                |v| v,
+                |p| {
+                    let account = account_for(&accounts, p.level);
+                    black_box(
+                        engine
+                            .quote_into(account, black_box(&p.purchase), &mut quote)
+                            .ok(),
+                    );
+                    black_box(&quote);
                 },
             )
         })

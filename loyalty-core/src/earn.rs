@@ -20,7 +20,7 @@ use rust_decimal::Decimal;
 use crate::account::Usage;
 use crate::basket::{minor, split_in_place, Valued};
 use crate::compiled::{Cond, Matcher, Rate, RulePlan};
-use crate::decimal::Rounding;
+use crate::decimal::{Dec, Rounding};
 use crate::engine::Engine;
 use crate::error::{Document, Error};
 use crate::inline::few;
@@ -109,7 +109,6 @@ impl Result<'_> {
 pub(crate) struct Evaluation<'p> {
     /// The rules that gave something, inline when they are few.
     pub results: few![Result<'p>; 6],
-    pub awards: Vec<Award>,
     arena: Arena,
 }
 
@@ -314,13 +313,15 @@ fn too_many(what: &str, max: i64) -> Error {
 /// earned it (what apply records for returns); without, only totals are
 /// computed (a quote), which allocates nothing per rule.
 /// The evaluation is written into `ev` (a fresh one), where the caller
-/// keeps it: its inline storage is never moved.
+/// keeps it: its inline storage is never moved. The awards are written
+/// over `awards` (the caller's quote or outcome, see [`write_awards`]).
 pub(crate) fn evaluate<'p>(
     engine: &'p Engine,
     lines: &[Valued<'_>],
     facts: &Facts<'_>,
     attribute: bool,
     ev: &mut Evaluation<'p>,
+    awards: &mut Vec<Award>,
 ) -> std::result::Result<(), Error> {
     let program = engine.program();
     let compiled_rules = engine.compiled();
@@ -332,11 +333,7 @@ pub(crate) fn evaluate<'p>(
         attribute,
     };
     let n = lines.len();
-    let Evaluation {
-        results,
-        awards,
-        arena,
-    } = ev;
+    let Evaluation { results, arena } = ev;
     let mut cashback_left = engine.cashback_room(facts.usage, facts.time);
     let mut reordered = false;
     for &index in engine.rule_order() {
@@ -483,26 +480,63 @@ pub(crate) fn evaluate<'p>(
     if reordered {
         results.sort_by_key(|r| engine.rule_rank(r.rule));
     }
-    let award = |r: &Result<'_>| Award {
+    write_awards(engine, results, awards);
+    Ok(())
+}
+
+/// The awards of `results`, written over `awards`: a reused list (a quote
+/// or an outcome kept from one purchase to the next) keeps its room, and
+/// an award whose slot already names the same rule keeps the shared id, so
+/// the steady case makes no allocation and touches no reference count. A
+/// new list is collected, which allocates it at its size at once.
+fn write_awards(engine: &Engine, results: &[Result<'_>], awards: &mut Vec<Award>) {
+    if awards.capacity() == 0 {
+        *awards = results.iter().map(|r| award(engine, r)).collect();
+        return;
+    }
+    awards.truncate(results.len());
+    let reused = awards.len();
+    for (slot, r) in awards.iter_mut().zip(results) {
+        match engine.rule_id(r.rule) {
+            Some(rule) if Arc::ptr_eq(&slot.rule, rule) => {}
+            Some(rule) => slot.rule = Arc::clone(rule),
+            None => slot.rule = Arc::from(""),
+        }
+        slot.points = r.points;
+        slot.stamps = r.stamps;
+        slot.cashback = money(engine, r.cashback);
+        slot.donation = money(engine, r.donation);
+        match (r.voucher, &mut slot.voucher) {
+            (Some(reward), Some(kept)) => {
+                kept.clear();
+                kept.push_str(reward);
+            }
+            (reward, kept) => *kept = reward.map(str::to_owned),
+        }
+    }
+    awards.extend(results.iter().skip(reused).map(|r| award(engine, r)));
+}
+
+/// The award of result `r`.
+#[inline]
+fn award(engine: &Engine, r: &Result<'_>) -> Award {
+    Award {
         rule: engine
             .rule_id(r.rule)
             .cloned()
             .unwrap_or_else(|| Arc::from("")),
         points: r.points,
         stamps: r.stamps,
-        cashback: (r.cashback != 0).then(|| engine.money(r.cashback).into()),
-        donation: (r.donation != 0).then(|| engine.money(r.donation).into()),
+        cashback: money(engine, r.cashback),
+        donation: money(engine, r.donation),
         voucher: r.voucher.map(str::to_owned),
-    };
-    // Into the list the caller gave when it has room (a reused outcome's);
-    // a new list is collected, which allocates it at its size at once.
-    if awards.capacity() == 0 {
-        *awards = results.iter().map(award).collect();
-    } else {
-        awards.clear();
-        awards.extend(results.iter().map(award));
     }
-    Ok(())
+}
+
+/// An award's amount of money: none when it is zero.
+#[inline]
+fn money(engine: &Engine, minor: i64) -> Option<Dec> {
+    (minor != 0).then(|| engine.money(minor).into())
 }
 
 /// Whether a rule applies: its condition holds and its per-member limit is not reached.
@@ -624,6 +658,63 @@ fn cap_result(r: &mut Result<'_>, cap: i64, arena: &mut Arena, n: usize) {
             }
             // Nothing given line by line: all of it is the visit part.
             _ => *visit = cap,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{write_awards, Result};
+    use crate::engine::Engine;
+
+    /// Awards written over a reused list are the awards of a new one,
+    /// whatever the list held: other rules, more or fewer awards, vouchers
+    /// and money that come and go.
+    #[test]
+    fn awards_written_over_a_list_are_new_ones() {
+        let engine = Engine::from_json(
+            r#"{"name": "Awards", "currency": "USD", "cashback": {}, "rules": [
+                {"id": "a", "earn": {"type": "points_per_amount", "rate": "1"}},
+                {"id": "b", "earn": {"type": "cashback_percent", "percent": "2"}},
+                {"id": "c", "earn": {"type": "issue_reward", "reward": "gift"}},
+                {"id": "d", "earn": {"type": "points_per_visit", "points": 3}},
+                {"id": "e", "earn": {"type": "issue_reward", "reward": "treat"}}],
+              "rewards": [{"id": "gift", "cost": {"type": "voucher"},
+                "benefit": {"type": "fixed_discount", "amount": "1.00"}},
+                {"id": "treat", "cost": {"type": "voucher"},
+                "benefit": {"type": "fixed_discount", "amount": "2.00"}}]}"#,
+        )
+        .expect("valid program");
+        let result =
+            |rule: usize, points: i64, cashback: i64, voucher: Option<&'static str>| Result {
+                rule,
+                points,
+                cashback,
+                voucher,
+                ..Result::default()
+            };
+        let sets = [
+            vec![result(0, 5, 0, None), result(3, 3, 0, None)],
+            vec![
+                result(0, 5, 0, None),
+                result(1, 0, 12, None),
+                result(2, 0, 0, Some("gift")),
+            ],
+            vec![result(2, 0, 0, Some("treat")), result(0, 1, 0, None)],
+            vec![result(1, 0, 7, None)],
+            vec![],
+            vec![
+                result(2, 0, 0, Some("gift")),
+                result(3, 3, 0, None),
+                result(0, 9, 0, None),
+            ],
+        ];
+        let mut reused = Vec::new();
+        for (i, results) in sets.iter().chain(sets.iter().rev()).enumerate() {
+            let mut fresh = Vec::new();
+            write_awards(&engine, results, &mut fresh);
+            write_awards(&engine, results, &mut reused);
+            assert_eq!(reused, fresh, "set {i}");
         }
     }
 }

@@ -213,6 +213,43 @@ impl Engine {
         crate::apply::quote(self, account, purchase)
     }
 
+    /// [`Engine::quote`] written into `quote`, whose lists keep their room
+    /// from one basket to the next: a till that quotes the basket again at
+    /// every scan, reusing one quote, allocates nothing for it once the
+    /// lists have grown (and an award of the same rule as before keeps its
+    /// shared rule id). Whatever `quote` held before is replaced; on error
+    /// it is emptied (no awards, zero totals).
+    ///
+    /// ```
+    /// use loyalty_core::{Account, Engine, Event, Quote};
+    /// let engine = Engine::from_json(r#"{"name": "Demo", "currency": "USD",
+    ///     "rules": [{"id": "base", "earn": {"type": "points_per_amount", "rate": "1"}}]}"#).unwrap();
+    /// let enrol = Event::from_json(r#"{"type": "enrol", "id": "e1", "member": "m1",
+    ///     "time": "2026-03-14T09:00:00Z"}"#).unwrap();
+    /// let (account, _) = engine.apply(&Account::new("m1"), &enrol).unwrap();
+    /// let mut quote = Quote::default(); // one for every scan
+    /// for quantity in 1..=3 {
+    ///     let json = format!(r#"{{"type": "purchase", "id": "p1", "time": "2026-03-14T09:05:00Z",
+    ///         "lines": [{{"sku": "latte", "quantity": {quantity}, "unit_price": "4.75"}}]}}"#);
+    ///     let Event::Purchase(basket) = Event::from_json(&json).unwrap() else { unreachable!() };
+    ///     engine.quote_into(&account, &basket, &mut quote).unwrap();
+    /// }
+    /// assert_eq!(quote.points, 14); // floor(3 x 4.75)
+    /// assert_eq!(&*quote.awards[0].rule, "base");
+    /// ```
+    pub fn quote_into(
+        &self,
+        account: &Account,
+        purchase: &Purchase,
+        quote: &mut Quote,
+    ) -> Result<(), Error> {
+        let done = crate::apply::quote_into(self, account, purchase, quote);
+        if done.is_err() {
+            crate::apply::clear_quote(quote);
+        }
+        done
+    }
+
     /// The rules compiled for evaluation.
     pub(crate) fn compiled(&self) -> &Compiled {
         &self.compiled

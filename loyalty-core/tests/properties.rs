@@ -24,7 +24,7 @@ use std::collections::BTreeMap;
 
 use loyalty_core::account::Account;
 use loyalty_core::event::{Line, Purchase, Redeem, Return, ReturnLine, Settle, TimeAdvanced};
-use loyalty_core::outcome::{Asset, Outcome, Status};
+use loyalty_core::outcome::{Asset, Outcome, Quote, Status};
 use loyalty_core::{json, Engine, Event, Timestamp};
 use proptest::prelude::*;
 
@@ -347,6 +347,32 @@ proptest! {
         let engine = program(variant);
         let events = events(&steps);
         prop_assert_eq!(run(&engine, &events)?, run_into(&engine, &events)?);
+    }
+
+    /// Quoting every basket of a history into one reused quote answers as
+    /// a new quote does, errors included (and a failed quote is emptied).
+    #[test]
+    fn a_reused_quote_gives_the_same_answers(variant in 0u8..4, steps in prop::collection::vec(step(), 1..60)) {
+        let engine = program(variant);
+        let mut account = Account::new("m");
+        let mut reused = Quote::default();
+        for event in events(&steps) {
+            if let Event::Purchase(p) = &event {
+                let fresh = engine.quote(&account, p);
+                let into = engine.quote_into(&account, p, &mut reused);
+                match fresh {
+                    Ok(q) => {
+                        prop_assert!(into.is_ok());
+                        prop_assert_eq!(&q, &reused);
+                    }
+                    Err(e) => {
+                        prop_assert_eq!(into.err().map(|e| e.to_string()), Some(e.to_string()));
+                        prop_assert_eq!(&reused, &Quote::default());
+                    }
+                }
+            }
+            let _ = engine.apply_in_place(&mut account, &event);
+        }
     }
 
     #[test]

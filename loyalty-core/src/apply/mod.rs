@@ -389,6 +389,20 @@ pub(crate) fn quote(
     account: &Account,
     purchase: &Purchase,
 ) -> Result<Quote, Error> {
+    let mut quote = Quote::default();
+    quote_into(engine, account, purchase, &mut quote)?;
+    Ok(quote)
+}
+
+/// [`quote`] into `out`, whose lists keep their room (see
+/// [`crate::Engine::quote_into`]); on error `out` may be partly written.
+#[inline]
+pub(crate) fn quote_into(
+    engine: &Engine,
+    account: &Account,
+    purchase: &Purchase,
+    out: &mut Quote,
+) -> Result<(), Error> {
     let mut lines = Basket::new();
     check_purchase(engine, purchase, &mut lines)?;
     let f = facts(
@@ -399,31 +413,46 @@ pub(crate) fn quote(
         purchase.channel.as_deref(),
     );
     let mut ev = Evaluation::default();
-    evaluate(engine, &lines, &f, false, &mut ev)?;
+    evaluate(engine, &lines, &f, false, &mut ev, &mut out.awards)?;
     let (points, stamps) = (ev.points(), ev.stamps());
-    let vouchers = match &engine.program().stamps {
+    out.vouchers = match &engine.program().stamps {
         Some(card) if stamps > 0 => {
             (account.stamps.count + stamps).max(0) / i64::from(card.card_size)
         }
         _ => 0,
     };
-    let cashback = engine.money(ev.cashback()).into();
-    let discounts = match f
+    out.points = points;
+    out.stamps = stamps;
+    out.cashback = engine.money(ev.cashback()).into();
+    match f
         .plan
         .and_then(|p| engine.plan(p))
         .and_then(|p| p.discount.as_ref())
     {
-        Some(d) => crate::rewards::plan_discounts(engine, &d.matching, d.percent.0, &lines),
-        None => vec![],
-    };
-    Ok(Quote {
-        awards: ev.awards,
+        Some(d) => {
+            out.discounts =
+                crate::rewards::plan_discounts(engine, &d.matching, d.percent.0, &lines);
+        }
+        None => out.discounts.clear(),
+    }
+    Ok(())
+}
+
+/// Empty `out`, keeping its lists' room.
+pub(crate) fn clear_quote(out: &mut Quote) {
+    // Every field is named: a new one cannot be forgotten here.
+    let Quote {
+        awards,
         points,
         stamps,
         vouchers,
         cashback,
         discounts,
-    })
+    } = out;
+    awards.clear();
+    discounts.clear();
+    (*points, *stamps, *vouchers) = (0, 0, 0);
+    *cashback = crate::decimal::Dec(Decimal::ZERO);
 }
 
 fn check_text(path: &str, text: &str) -> Result<(), Error> {

@@ -32,9 +32,9 @@ impl Tx<'_, '_> {
         let program = engine.program();
         // The awards go to the outcome: written into its list.
         let mut ev = Evaluation::default();
-        ev.awards = std::mem::take(&mut self.out.awards);
+        let mut awards = std::mem::take(&mut self.out.awards);
         let facts = self.facts(p.location.as_deref(), p.channel.as_deref());
-        evaluate(engine, lines, &facts, true, &mut ev)?;
+        evaluate(engine, lines, &facts, true, &mut ev, &mut awards)?;
         let mut linked = Vec::with_capacity(p.redemptions.len());
         for (i, id) in p.redemptions.iter().enumerate() {
             let Some(at) = self.acc.redemptions.iter().position(|r| r.id == *id) else {
@@ -168,7 +168,7 @@ impl Tx<'_, '_> {
                 vouchers,
             });
         }
-        self.out.awards = ev.awards;
+        self.out.awards = awards;
         self.acc.last_activity_at = Some(self.now);
         Ok(())
     }
