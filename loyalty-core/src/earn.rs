@@ -110,6 +110,17 @@ pub(crate) struct Evaluation<'p> {
     /// The rules that gave something, inline when they are few.
     pub results: few![Result<'p>; 6],
     arena: Arena,
+    /// The results' points, stamps and cashback, added up once by
+    /// [`evaluate`] (which checks the totals against their limits).
+    totals: Totals,
+}
+
+/// What all results give together.
+#[derive(Debug, Default, Clone, Copy)]
+struct Totals {
+    points: i64,
+    stamps: i64,
+    cashback: i64,
 }
 
 /// The per-line shares of an evaluation, inline for a typical basket.
@@ -117,15 +128,15 @@ type Arena = few![i64; 32];
 
 impl<'p> Evaluation<'p> {
     pub fn points(&self) -> i64 {
-        self.results.iter().map(|r| r.points).sum()
+        self.totals.points
     }
 
     pub fn stamps(&self) -> i64 {
-        self.results.iter().map(|r| r.stamps).sum()
+        self.totals.stamps
     }
 
     pub fn cashback(&self) -> i64 {
-        self.results.iter().map(|r| r.cashback).sum()
+        self.totals.cashback
     }
 
     /// The per-line shares of every result that has them, with their
@@ -333,7 +344,11 @@ pub(crate) fn evaluate<'p>(
         attribute,
     };
     let n = lines.len();
-    let Evaluation { results, arena } = ev;
+    let Evaluation {
+        results,
+        arena,
+        totals,
+    } = ev;
     let mut cashback_left = engine.cashback_room(facts.usage, facts.time);
     let mut reordered = false;
     for &index in engine.rule_order() {
@@ -466,13 +481,15 @@ pub(crate) fn evaluate<'p>(
             None => results.push(r),
         }
     }
-    let (points, stamps): (i64, i64) = results
-        .iter()
-        .fold((0, 0), |(p, s), r| (p + r.points, s + r.stamps));
-    if points > MAX_POINTS {
+    *totals = results.iter().fold(Totals::default(), |t, r| Totals {
+        points: t.points + r.points,
+        stamps: t.stamps + r.stamps,
+        cashback: t.cashback + r.cashback,
+    });
+    if totals.points > MAX_POINTS {
         return Err(too_many("points", MAX_POINTS));
     }
-    if stamps > MAX_STAMPS {
+    if totals.stamps > MAX_STAMPS {
         return Err(too_many("stamps", MAX_STAMPS));
     }
     // Results are pushed in evaluation order, which is the order awards
