@@ -114,45 +114,12 @@ impl Serialize for Dec {
 /// A decimal as `Decimal`'s `Display` writes it (every digit of its scale,
 /// a `-` when the sign is negative), without the formatter.
 fn written(d: Decimal) -> StackText<40> {
-    // Digits from the last (at most 29, plus the zeros a scale of up to 28
-    // adds), the point after `scale` of them, at least one before it.
-    let scale = d.scale() as usize;
-    let mut wide = d.mantissa().unsigned_abs();
-    let mut reversed = [0_u8; 32];
-    let mut n = 0;
-    // 128-bit division is a library call: digits are taken in 128 bits
-    // only while the rest does not fit in 64 (never, for amounts a till
-    // sends), then in 64.
-    while u64::try_from(wide).is_err() {
-        if let Some(slot) = reversed.get_mut(n) {
-            // `wide % 10` is below 10.
-            *slot = b'0' + (wide % 10) as u8;
-        }
-        wide /= 10;
-        n += 1;
-    }
-    let mut m = u64::try_from(wide).unwrap_or_default();
-    loop {
-        if let Some(slot) = reversed.get_mut(n) {
-            // `m % 10` is below 10.
-            *slot = b'0' + (m % 10) as u8;
-        }
-        m /= 10;
-        n += 1;
-        if m == 0 && n > scale {
-            break;
-        }
-    }
     let mut out = StackText::new();
     if d.is_sign_negative() {
         out.push(b'-');
     }
-    for (i, &digit) in reversed.iter().take(n).rev().enumerate() {
-        if i + scale == n {
-            out.push(b'.');
-        }
-        out.push(digit);
-    }
+    // At most 29 digits, a point and the sign: 40 bytes are enough.
+    out.decimal(d.mantissa().unsigned_abs(), d.scale());
     out
 }
 

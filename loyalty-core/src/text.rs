@@ -59,6 +59,52 @@ impl<const N: usize> StackText<N> {
         }
     }
 
+    /// `mantissa x 10^-scale` as `Decimal`'s `Display` writes it: every
+    /// digit of the scale, at least one before the point, the point only
+    /// with a scale. Written in place from the last digit back, its length
+    /// known first, rather than reversed from a second buffer and pushed
+    /// byte by byte (which was most of the cost of writing an amount).
+    /// Nothing is written when it does not fit.
+    pub(crate) fn decimal(&mut self, mantissa: u128, scale: u32) {
+        let scale = usize::try_from(scale).unwrap_or(usize::MAX);
+        let digits = match u64::try_from(mantissa) {
+            Ok(m) => m.checked_ilog10(),
+            Err(_) => mantissa.checked_ilog10(),
+        }
+        .map_or(1, |log| log as usize + 1)
+        .max(scale.saturating_add(1));
+        let len = digits + usize::from(scale > 0);
+        let start = self.len;
+        let Some(slot) = self.buf.get_mut(start..start.saturating_add(len)) else {
+            return;
+        };
+        let mut m = mantissa;
+        // The last digit of `m`, which then loses it: in 64 bits once it
+        // fits (128-bit division is a library call).
+        let mut digit = || match u64::try_from(m) {
+            Ok(small) => {
+                m = u128::from(small / 10);
+                b'0' + (small % 10) as u8
+            }
+            Err(_) => {
+                let d = (m % 10) as u8;
+                m /= 10;
+                b'0' + d
+            }
+        };
+        let (int, fraction) = slot.split_at_mut(digits - scale);
+        if let Some((point, fraction)) = fraction.split_first_mut() {
+            for b in fraction.iter_mut().rev() {
+                *b = digit();
+            }
+            *point = b'.';
+        }
+        for b in int.iter_mut().rev() {
+            *b = digit();
+        }
+        self.len = start + len;
+    }
+
     pub(crate) fn as_str(&self) -> &str {
         // Whole `&str`s and ASCII bytes only were written: always UTF-8.
         self.buf
