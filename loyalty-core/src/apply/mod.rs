@@ -90,6 +90,10 @@ pub(crate) struct Tx<'a, 'j> {
     /// The qualifying value at `now` after the last change to the tier
     /// buckets, when it was worked out (see [`tier::info`]).
     tier_value: Option<i64>,
+    /// The tier bucket an event at `now` counts in and the window at
+    /// `now`, once worked out (see [`tier::Window::with_key`]): time
+    /// passing and a purchase both need them.
+    tier_window: Option<(i64, tier::Window)>,
 }
 
 /// Undo records of the lists that are not copied before an event.
@@ -329,6 +333,7 @@ fn run(
         now,
         vouchers_issued: 0,
         tier_value: None,
+        tier_window: None,
     };
     if let Err(e) = tx.run(event, &basket, points_before) {
         if let Some(saved) = saved {
@@ -724,12 +729,16 @@ impl Tx<'_, '_> {
     /// Everything that happens because time reached `now` (step 4).
     fn pass_time(&mut self) -> Result<(), Error> {
         let now = self.now;
-        let (expired, open): (Vec<_>, Vec<_>) = std::mem::take(&mut self.acc.reservations)
-            .into_iter()
-            .partition(|r| r.expires_at <= now);
-        self.acc.reservations = open;
-        for r in expired {
-            self.give_back(r);
+        // Most accounts hold no reservation, or none due: the list is then
+        // left as it is rather than taken apart and rebuilt.
+        if self.acc.reservations.iter().any(|r| r.expires_at <= now) {
+            let (expired, open): (Vec<_>, Vec<_>) = std::mem::take(&mut self.acc.reservations)
+                .into_iter()
+                .partition(|r| r.expires_at <= now);
+            self.acc.reservations = open;
+            for r in expired {
+                self.give_back(r);
+            }
         }
         self.vest(PoolId::Points);
         self.vest(PoolId::Wallet);

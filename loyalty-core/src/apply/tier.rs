@@ -31,7 +31,7 @@ fn width(window: &TierWindow) -> i64 {
 /// bucket (the day index and local year are not free, and a rolling year
 /// of weekly buckets has 52 of them).
 #[derive(Clone, Copy)]
-enum Window {
+pub(crate) enum Window {
     /// Buckets whose key is above this.
     After(i64),
     /// Only the bucket of this local year.
@@ -47,7 +47,7 @@ impl Window {
 
     /// The bucket an event at `t` counts in, and the window at `t`, from
     /// one day index or local year (a purchase needs both).
-    fn with_key(tiers: &Tiers, t: Timestamp) -> (i64, Window) {
+    pub(crate) fn with_key(tiers: &Tiers, t: Timestamp) -> (i64, Window) {
         match &tiers.window {
             // Day `d` counts in bucket `d / width`. A bucket counts for
             // `days` days from its first day: with one-day buckets that is
@@ -183,6 +183,18 @@ impl Tx<'_, '_> {
         self.acc.tier.get_or_insert_with(TierState::default)
     }
 
+    /// [`Window::with_key`] at `now`, worked out once per event.
+    fn window_now(&mut self, tiers: &Tiers) -> (i64, Window) {
+        match self.tier_window {
+            Some(known) => known,
+            None => {
+                let known = Window::with_key(tiers, self.now);
+                self.tier_window = Some(known);
+                known
+            }
+        }
+    }
+
     /// Count a purchase (its eligible spend in minor units and the points
     /// its rules gave) toward the tier; upgrade at once if a threshold is
     /// crossed. Returns the bucket it counted in.
@@ -195,7 +207,7 @@ impl Tx<'_, '_> {
             Qualifier::Visits => 1,
             Qualifier::Points => points,
         };
-        let (key, window) = Window::with_key(tiers, self.now);
+        let (key, window) = self.window_now(tiers);
         let engine = self.engine;
         let log = &mut self.journal.buckets;
         let state = self.acc.tier.get_or_insert_with(TierState::default);
@@ -299,9 +311,12 @@ impl Tx<'_, '_> {
                 state.grace_until = Some(due.plus_days(tiers.grace_days));
             } else {
                 let saved = self.now;
+                // What was worked out at `now` is not for `due`.
+                let window = self.tier_window.take();
                 self.now = due;
                 let moved = self.move_to(earned, EntryKind::TierDown);
                 self.now = saved;
+                self.tier_window = window;
                 moved?;
             }
             if self
@@ -324,8 +339,10 @@ impl Tx<'_, '_> {
         let Some(tiers) = self.engine.program().tiers.as_ref() else {
             return;
         };
-        let now = self.now;
-        let window = Window::at(tiers, now);
+        if self.acc.tier.is_none() {
+            return;
+        }
+        let (_, window) = self.window_now(tiers);
         if let Some(state) = self.acc.tier.as_mut() {
             let gone = window.gone(&state.buckets);
             self.journal.buckets.drop_front(&mut state.buckets, gone);
