@@ -31,9 +31,26 @@ use rayon::prelude::*;
 
 const CHUNK: u64 = 8192;
 
+/// The purchases of a chunk of the `_hot` benchmarks: few enough (about
+/// 40 KB) to stay in the core's caches, like the basket a till has just
+/// built and quotes; a chunk of [`CHUNK`] (about 5 MB) is read from memory
+/// further away.
+const HOT: u64 = 64;
+
 /// Time `run` on `iters` purchases of `stream`, made chunk by chunk by
 /// `prepare` outside the timed part.
 fn walk<T>(
+    stream: &mut Stream,
+    iters: u64,
+    prepare: impl Fn(Vec<CafePurchase>) -> Vec<T>,
+    run: impl FnMut(&T),
+) -> Duration {
+    walk_by(CHUNK, stream, iters, prepare, run)
+}
+
+/// [`walk`] in chunks of `chunk` purchases.
+fn walk_by<T>(
+    chunk: u64,
     stream: &mut Stream,
     iters: u64,
     prepare: impl Fn(Vec<CafePurchase>) -> Vec<T>,
@@ -42,7 +59,7 @@ fn walk<T>(
     let mut total = Duration::ZERO;
     let mut left = iters;
     while left > 0 {
-        let n = left.min(CHUNK);
+        let n = left.min(chunk);
         let items = prepare(stream.take(n));
         let start = Instant::now();
         for item in &items {
@@ -121,6 +138,43 @@ fn cafe(c: &mut Criterion) {
     group.bench_function("quote_into", |b| {
         b.iter_custom(|iters| {
             walk(
+                &mut stream,
+                iters,
+                |v| v,
+                |p| {
+                    let account = account_for(&accounts, p.level);
+                    black_box(
+                        engine
+                            .quote_into(account, black_box(&p.purchase), &mut quote)
+                            .ok(),
+                    );
+                    black_box(&quote);
+                },
+            )
+        })
+    });
+
+    // The baseline and the reused quote again, on purchases still in
+    // cache (see `HOT`).
+    let mut stream = Stream::new(SEED);
+    group.bench_function("baseline_hot", |b| {
+        b.iter_custom(|iters| {
+            walk_by(
+                HOT,
+                &mut stream,
+                iters,
+                |v| v,
+                |p| {
+                    black_box(cafe_hybrid(p.level, black_box(&p.purchase)));
+                },
+            )
+        })
+    });
+    let mut stream = Stream::new(SEED);
+    group.bench_function("quote_into_hot", |b| {
+        b.iter_custom(|iters| {
+            walk_by(
+                HOT,
                 &mut stream,
                 iters,
                 |v| v,
