@@ -34,32 +34,57 @@ impl<F: FnOnce() -> String> At for F {
     }
 }
 
+// The tests are inlined into `check` and their errors made apart (cold):
+// an account has a few dozen values to test, and a call for each (a path
+// and a result moved back) cost more than the comparisons.
+
+#[inline(always)]
 fn range(path: impl At, v: i64, min: i64, max: i64) -> Result<(), Error> {
     if v < min || v > max {
-        return Err(bad(path.at(), format!("`{v}` is outside {min} to {max}")));
+        return Err(out_of_range(path.at(), v, min, max));
     }
     Ok(())
 }
 
+#[cold]
+#[inline(never)]
+fn out_of_range(path: String, v: i64, min: i64, max: i64) -> Error {
+    bad(path, format!("`{v}` is outside {min} to {max}"))
+}
+
+#[inline(always)]
 fn id(path: impl At, s: &str) -> Result<(), Error> {
     if Fault::of(s).is_some() {
-        return Err(bad(
-            path.at(),
-            format!("must be 1 to {MAX_ID_BYTES} bytes without control characters"),
-        ));
+        return Err(bad_id(path.at()));
     }
     Ok(())
 }
 
+#[cold]
+#[inline(never)]
+fn bad_id(path: String) -> Error {
+    bad(
+        path,
+        format!("must be 1 to {MAX_ID_BYTES} bytes without control characters"),
+    )
+}
+
+#[inline(always)]
 fn count(path: impl At, len: usize, max: usize) -> Result<(), Error> {
     if len > max {
-        return Err(Error::limit(
-            Document::Account,
-            path.at(),
-            format!("has {} entries; at most {max} are allowed", len),
-        ));
+        return Err(too_many(path.at(), len, max));
     }
     Ok(())
+}
+
+#[cold]
+#[inline(never)]
+fn too_many(path: String, len: usize, max: usize) -> Error {
+    Error::limit(
+        Document::Account,
+        path,
+        format!("has {} entries; at most {max} are allowed", len),
+    )
 }
 
 /// Most lots, vouchers, reservations, redemptions or purchases an account may hold.

@@ -511,6 +511,20 @@ fn rfc3339_general(t: &DateTime<FixedOffset>) -> Stamp {
     out
 }
 
+/// Natively, for the writers of answers (`json::write::direct`).
+#[cfg(not(target_arch = "wasm32"))]
+impl Timestamp {
+    /// The timestamp as a JSON string, as its `Serialize` writes it with
+    /// the JSON writer: its text is only digits and `-`, `:`, `T`, `.`,
+    /// `Z`, `+`, which are never escaped, so it is copied between quotes
+    /// without the writer's scan for bytes to escape.
+    pub(crate) fn push_json(&self, out: &mut String) {
+        out.push('"');
+        out.push_str(rfc3339(&self.0).as_str());
+        out.push('"');
+    }
+}
+
 impl fmt::Display for Timestamp {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(rfc3339(&self.0).as_str())

@@ -1143,6 +1143,378 @@ impl Serialize for Account {
     }
 }
 
+/// An account written straight as JSON (natively), byte for byte what
+/// its `Serialize` above writes through `json::write::append`.
+///
+/// Through serde, every member is a state tested and updated, every lot,
+/// purchase and line a call per element (a line's numbers go through an
+/// iterator), and every time and optional member a trip through their
+/// `Serialize`: most of writing an account. Here the members the engine's
+/// accounts usually hold are written by pushes of known bytes; the rest
+/// (vouchers, reservations, a profile, messaging...) by the serde writer,
+/// member by member. Each struct is taken apart field by field (no
+/// `..`), so a field added to one fails to compile here until it is
+/// written; a test compares every account of the conformance vectors and
+/// variants of them with serde_json's text.
+#[cfg(not(target_arch = "wasm32"))]
+mod direct {
+    use super::super::{
+        Account, Bucket, LineRecord, Lot, Points, PurchaseRecord, SeenEvent, Stamps, TierState,
+    };
+    use super::{seen_text, unused, Anchor};
+    use crate::json::write::direct::{int, member, str, uint, value};
+    use crate::text::Padded;
+    use crate::time::Timestamp;
+
+    impl Account {
+        /// Appends the JSON of the account to `out`, as
+        /// `json::write::append` does (on serde_json's error, nothing).
+        pub(crate) fn append_json(&self, out: &mut String) {
+            let start = out.len();
+            if account_direct(out, self).is_none() {
+                out.truncate(start);
+                crate::json::write::append(out, self).unwrap_or_default();
+            }
+        }
+    }
+
+    /// A time as `TimeOut` writes it: seconds after the anchor when they
+    /// say it exactly, else its text.
+    #[inline]
+    fn time(out: &mut String, t: &Timestamp, anchor: Option<&Anchor>) {
+        match anchor.and_then(|a| a.seconds_to(t)) {
+            Some(n) => int(out, n),
+            None => t.push_json(out),
+        }
+    }
+
+    /// An optional time as `Option<Timestamp>` writes it.
+    #[inline]
+    fn opt_stamp(out: &mut String, t: Option<&Timestamp>) {
+        match t {
+            Some(t) => t.push_json(out),
+            None => out.push_str("null"),
+        }
+    }
+
+    fn account_direct(out: &mut String, a: &Account) -> Option<()> {
+        let Account {
+            member: id,
+            enrolled_at,
+            last_event_at,
+            last_activity_at,
+            profile,
+            visits,
+            points,
+            wallet,
+            stamps,
+            vouchers,
+            reservations,
+            redemptions,
+            purchases,
+            tier,
+            usage,
+            subscription,
+            donations,
+            birthday_year,
+            referral_done,
+            referrals,
+            messaging,
+            recent_events,
+        } = a;
+        let anchor = last_event_at.as_ref().map(Anchor::new);
+        let anchor = anchor.as_ref();
+        out.push_str("{\"member\":");
+        str(out, id)?;
+        if let Some(t) = enrolled_at {
+            out.push_str(",\"enrolled_at\":");
+            t.push_json(out);
+        }
+        if let Some(t) = last_event_at {
+            out.push_str(",\"last_event_at\":");
+            t.push_json(out);
+        }
+        if last_activity_at != last_event_at {
+            out.push_str(",\"last_activity_at\":");
+            opt_stamp(out, last_activity_at.as_ref());
+        }
+        member(out, ",\"profile\":", !profile.is_empty(), profile)?;
+        if *visits != 0 {
+            out.push_str(",\"visits\":");
+            uint(out, *visits);
+        }
+        out.push_str(",\"points\":");
+        points_of(out, points, anchor);
+        if !unused(wallet) {
+            out.push_str(",\"wallet\":");
+            points_of(out, wallet, anchor);
+        }
+        let Stamps {
+            count,
+            cards_completed,
+        } = stamps;
+        out.push_str(",\"stamps\":{\"count\":");
+        int(out, *count);
+        if *cards_completed != 0 {
+            out.push_str(",\"cards_completed\":");
+            uint(out, *cards_completed);
+        }
+        out.push('}');
+        member(out, ",\"vouchers\":", !vouchers.is_empty(), vouchers)?;
+        member(
+            out,
+            ",\"reservations\":",
+            !reservations.is_empty(),
+            reservations,
+        )?;
+        member(
+            out,
+            ",\"redemptions\":",
+            !redemptions.is_empty(),
+            redemptions,
+        )?;
+        if !purchases.is_empty() {
+            out.push_str(",\"purchases\":[");
+            for (i, p) in purchases.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                purchase(out, p, anchor)?;
+            }
+            out.push(']');
+        }
+        if let Some(t) = tier {
+            out.push_str(",\"tier\":");
+            tier_of(out, t)?;
+        }
+        member(out, ",\"usage\":", !usage.is_empty(), usage)?;
+        member(
+            out,
+            ",\"subscription\":",
+            subscription.is_some(),
+            subscription,
+        )?;
+        member(out, ",\"donations\":", !donations.is_empty(), donations)?;
+        if let Some(y) = birthday_year {
+            out.push_str(",\"birthday_year\":");
+            int(out, i64::from(*y));
+        }
+        if *referral_done {
+            out.push_str(",\"referral_done\":true");
+        }
+        member(out, ",\"referrals\":", !referrals.is_empty(), referrals)?;
+        member(out, ",\"messaging\":", !messaging.is_empty(), messaging)?;
+        if let Some((first, rest)) = recent_events.split_first() {
+            out.push_str(",\"recent_events\":[");
+            seen(out, first)?;
+            for e in rest {
+                out.push(',');
+                seen(out, e)?;
+            }
+            out.push(']');
+        }
+        out.push('}');
+        Some(())
+    }
+
+    /// As `PointsOut`.
+    fn points_of(out: &mut String, p: &Points, anchor: Option<&Anchor>) {
+        let Points {
+            balance,
+            pending,
+            reserved,
+            debt,
+            lots,
+        } = p;
+        out.push_str("{\"balance\":");
+        int(out, *balance);
+        for (key, n) in [
+            (",\"pending\":", *pending),
+            (",\"reserved\":", *reserved),
+            (",\"debt\":", *debt),
+        ] {
+            if n != 0 {
+                out.push_str(key);
+                int(out, n);
+            }
+        }
+        if !lots.is_empty() {
+            out.push_str(",\"lots\":[");
+            for (i, lot) in lots.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                lot_of(out, lot, anchor);
+            }
+            out.push(']');
+        }
+        out.push('}');
+    }
+
+    /// As `LotOut`.
+    fn lot_of(out: &mut String, lot: &Lot, anchor: Option<&Anchor>) {
+        let Lot {
+            points,
+            earned_at,
+            available_at,
+            expires_at,
+        } = lot;
+        out.push('[');
+        int(out, *points);
+        out.push(',');
+        time(out, earned_at, anchor);
+        if available_at.is_some() || expires_at.is_some() {
+            out.push(',');
+            match expires_at {
+                Some(t) => time(out, t, anchor),
+                None => out.push_str("null"),
+            }
+        }
+        if let Some(t) = available_at {
+            out.push(',');
+            time(out, t, anchor);
+        }
+        out.push(']');
+    }
+
+    /// As `PurchaseOut`.
+    fn purchase(out: &mut String, p: &PurchaseRecord, anchor: Option<&Anchor>) -> Option<()> {
+        let PurchaseRecord {
+            id,
+            at,
+            lines,
+            visit_points,
+            visit_stamps,
+            redemptions,
+            tier_bucket,
+            cause,
+            vouchers,
+        } = p;
+        let present = [
+            tier_bucket.is_some(),
+            *visit_points != 0,
+            *visit_stamps != 0,
+            !redemptions.is_empty(),
+            cause.is_some(),
+            !vouchers.is_empty(),
+        ];
+        let len = 3 + present.iter().rposition(|b| *b).map_or(0, |i| i + 1);
+        out.push('[');
+        str(out, id)?;
+        out.push(',');
+        time(out, at, anchor);
+        out.push_str(",[");
+        for (i, l) in lines.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            line(out, l);
+        }
+        out.push(']');
+        if len > 3 {
+            out.push(',');
+            match tier_bucket {
+                Some(n) => int(out, *n),
+                None => out.push_str("null"),
+            }
+        }
+        if len > 4 {
+            out.push(',');
+            int(out, *visit_points);
+        }
+        if len > 5 {
+            out.push(',');
+            int(out, *visit_stamps);
+        }
+        if len > 6 {
+            out.push(',');
+            value(out, redemptions)?;
+        }
+        if len > 7 {
+            out.push(',');
+            value(out, cause)?;
+        }
+        if len > 8 {
+            out.push(',');
+            value(out, vouchers)?;
+        }
+        out.push(']');
+        Some(())
+    }
+
+    /// As `LineRecord`'s `Serialize`: its numbers up to the last that is
+    /// not zero (at least one).
+    fn line(out: &mut String, l: &LineRecord) {
+        let n = l.numbers();
+        let len = n.iter().rposition(|v| *v != 0).map_or(1, |i| i + 1);
+        out.push('[');
+        for (i, v) in n.iter().take(len).enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            int(out, *v);
+        }
+        out.push(']');
+    }
+
+    /// As `TierState`'s derived `Serialize`: each member left out when
+    /// empty, `{}` when all are.
+    fn tier_of(out: &mut String, t: &TierState) -> Option<()> {
+        let TierState {
+            level,
+            since,
+            review_at,
+            grace_until,
+            buckets,
+        } = t;
+        let mut open = "{";
+        if let Some(level) = level {
+            out.push_str("{\"level\":");
+            str(out, level)?;
+            open = ",";
+        }
+        for (key, t) in [
+            ("\"since\":", since),
+            ("\"review_at\":", review_at),
+            ("\"grace_until\":", grace_until),
+        ] {
+            if let Some(t) = t {
+                out.push_str(open);
+                out.push_str(key);
+                t.push_json(out);
+                open = ",";
+            }
+        }
+        if !buckets.is_empty() {
+            out.push_str(open);
+            out.push_str("\"buckets\":[");
+            for (i, Bucket { key, value }) in buckets.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                out.push('[');
+                int(out, *key);
+                out.push(',');
+                int(out, *value);
+                out.push(']');
+            }
+            out.push(']');
+            open = ",";
+        }
+        out.push_str(if open == "{" { "{}" } else { "}" });
+        Some(())
+    }
+
+    /// As `SeenEvent`'s `Serialize`: the usual id in a word-aligned
+    /// buffer, any other by the serde writer.
+    fn seen(out: &mut String, e: &SeenEvent) -> Option<()> {
+        match seen_text(&e.id, e.digest, &mut Padded::<64>::spaces()) {
+            Some(text) => str(out, text),
+            None => value(out, e),
+        }
+    }
+}
+
 struct AccountVisitor;
 
 impl<'de> Visitor<'de> for AccountVisitor {
@@ -2226,6 +2598,153 @@ mod tests {
                 a,
                 "{json}"
             );
+        }
+    }
+
+    /// Variants of `a` in the members the direct writer writes itself:
+    /// each optional member present and absent, escapes, every position
+    /// of a purchase and a line, tiers with any of their members.
+    #[cfg(not(target_arch = "wasm32"))]
+    fn direct_variants(a: &Account) -> Vec<Account> {
+        let t = ts("2026-03-12T11:10:00.25+01:00");
+        let mut out = vec![];
+        let mut push = |f: &dyn Fn(&mut Account)| {
+            let mut b = a.clone();
+            f(&mut b);
+            out.push(b);
+        };
+        push(&|b| b.member = "we\"ird\\\n\u{1}é".into());
+        push(&|b| b.last_activity_at = None);
+        push(&|b| b.last_activity_at = Some(t));
+        push(&|b| b.enrolled_at = None);
+        push(&|b| b.visits = u64::MAX);
+        push(&|b| b.tier = Some(super::super::TierState::default()));
+        push(&|b| {
+            b.tier = Some(super::super::TierState {
+                level: Some("g\"old".into()),
+                grace_until: Some(t),
+                ..super::super::TierState::default()
+            })
+        });
+        push(&|b| {
+            b.tier = Some(super::super::TierState {
+                since: Some(t),
+                review_at: Some(t),
+                buckets: vec![
+                    Bucket {
+                        key: -1,
+                        value: i64::MIN,
+                    },
+                    Bucket { key: 2, value: 0 },
+                ],
+                ..super::super::TierState::default()
+            })
+        });
+        push(&|b| {
+            b.stamps.cards_completed = 3;
+            b.stamps.count = -2;
+            b.birthday_year = Some(-5);
+            b.referral_done = true;
+            b.referrals = vec!["r".into()];
+            b.wallet = b.points.clone();
+            b.wallet.debt = 4;
+            b.wallet.reserved = -3;
+        });
+        push(&|b| {
+            b.points.lots.push_back(Lot {
+                points: -1,
+                earned_at: t,
+                available_at: Some(t),
+                expires_at: None,
+            })
+        });
+        for i in 0..9 {
+            push(&|b| {
+                let mut p = b
+                    .purchases
+                    .front()
+                    .cloned()
+                    .unwrap_or_else(|| PurchaseRecord {
+                        id: "p\"".into(),
+                        at: t,
+                        lines: vec![],
+                        visit_points: 0,
+                        visit_stamps: 0,
+                        redemptions: vec![],
+                        tier_bucket: None,
+                        cause: None,
+                        vouchers: vec![],
+                    });
+                match i {
+                    0 => p.tier_bucket = Some(-7),
+                    1 => p.visit_points = 3,
+                    2 => p.visit_stamps = 4,
+                    3 => {
+                        p.redemptions = vec![crate::account::Redemption {
+                            id: "x".into(),
+                            at: t,
+                            reward: "r".into(),
+                            points: 5,
+                            voucher: None,
+                            wallet: 0,
+                        }]
+                    }
+                    4 => p.cause = Some("c\n".into()),
+                    5 => p.vouchers = vec!["v1".into(), "v\"2".into()],
+                    6 => p.lines = vec![],
+                    7 => {
+                        p.lines = (0..13)
+                            .map(|k| {
+                                let mut n = [0_i64; 11];
+                                for (j, v) in n.iter_mut().enumerate() {
+                                    if j < k {
+                                        *v = (j as i64 + 1) * if j % 2 == 0 { 1 } else { -10_000 };
+                                    }
+                                }
+                                LineRecord::from_numbers(k as u32, k as u32 % 3, n)
+                            })
+                            .collect()
+                    }
+                    _ => p.at = t,
+                }
+                b.purchases.push_back(p);
+            });
+        }
+        out
+    }
+
+    /// The direct writer writes what serde_json writes, on the accounts of
+    /// [`accounts_are_written_as_before`] and variants of them in every
+    /// member it writes itself.
+    #[cfg(not(target_arch = "wasm32"))]
+    #[test]
+    fn accounts_are_written_directly_as_serde_json_writes_them() {
+        let (_, mut docs) = crate::json::fast::tests::vector_documents();
+        docs.sort();
+        docs.dedup();
+        let mut rng = crate::json::fast::tests::Rng(0x2545_f491_4f6c_dd1d);
+        let mut accounts: Vec<Account> = vec![sample(), Account::new("m")];
+        for doc in &docs {
+            let mut texts = vec![doc.clone()];
+            texts.extend(crate::json::fast::tests::mutations(doc, &mut rng, 10));
+            for text in texts {
+                if let Ok(Some(a)) = serde_json::from_str::<Option<Account>>(&text) {
+                    accounts.extend(variants(&a));
+                }
+            }
+        }
+        let extra: Vec<Account> = accounts
+            .iter()
+            .step_by(7)
+            .flat_map(direct_variants)
+            .collect();
+        accounts.extend(extra);
+        accounts.extend(direct_variants(&sample()));
+        assert!(accounts.len() > 2_000, "{}", accounts.len());
+        for a in &accounts {
+            let mut direct = String::from("[");
+            a.append_json(&mut direct);
+            assert_eq!(direct[1..], serde_json::to_string(a).unwrap());
         }
     }
 

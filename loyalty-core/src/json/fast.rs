@@ -688,9 +688,12 @@ pub(crate) mod tests {
         out
     }
 
-    /// The documents of the conformance vectors: every event and every
-    /// account a vector goes through.
-    pub(crate) fn vector_documents() -> (Vec<String>, Vec<String>) {
+    /// Every step of the conformance vectors, in order: `each` is given
+    /// the vector's engine, the account the step meets (JSON) and the
+    /// step's text (a quote's basket unwrapped), then the walk goes on with
+    /// the account the step makes; after a vector's last step, `each` is
+    /// given its last account and no step.
+    pub(crate) fn vector_steps(mut each: impl FnMut(&crate::Engine, &str, Option<&str>)) {
         let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/vectors");
         let mut dirs: Vec<_> = std::fs::read_dir(dir)
             .unwrap()
@@ -698,7 +701,6 @@ pub(crate) mod tests {
             .filter(|p| p.is_dir())
             .collect();
         dirs.sort();
-        let (mut events, mut accounts) = (vec![], vec![]);
         for dir in dirs {
             let Ok(program) = std::fs::read_to_string(dir.join("program.json")) else {
                 continue;
@@ -715,14 +717,23 @@ pub(crate) mod tests {
                     Some(rest) => rest.strip_suffix('}').unwrap(),
                     None => step,
                 };
-                events.push(step.to_owned());
-                accounts.push(account.clone());
+                each(&engine, &account, Some(step));
                 if let Ok((next, _)) = crate::json::apply_parts(&engine, &account, step) {
                     account = next;
                 }
             }
-            accounts.push(account);
+            each(&engine, &account, None);
         }
+    }
+
+    /// The documents of the conformance vectors: every event and every
+    /// account a vector goes through.
+    pub(crate) fn vector_documents() -> (Vec<String>, Vec<String>) {
+        let (mut events, mut accounts) = (vec![], vec![]);
+        vector_steps(|_, account, step| {
+            events.extend(step.map(str::to_owned));
+            accounts.push(account.to_owned());
+        });
         (events, accounts)
     }
 

@@ -97,6 +97,61 @@ pub(super) fn special(x: u64) -> u64 {
     (control | quote | backslash) & HIGH
 }
 
+/// Pieces of an answer for the writers that build it without serde's
+/// machinery (`json::answer` for outcomes, `account::compact` for
+/// accounts): the framing of an object or array there is a few pushes of
+/// known bytes, where serde's is a state and a call per member or
+/// element; each piece is written as [`Writer`] writes it, and a value
+/// they do not write themselves is written by [`Writer`]. `None` is
+/// [`Writer`]'s [`Unusual`]: the caller then writes the whole value again
+/// with [`append`].
+#[cfg(not(target_arch = "wasm32"))]
+pub(crate) mod direct {
+    use serde::Serialize;
+
+    use super::Writer;
+
+    /// `v` as [`Writer`] writes it.
+    #[inline]
+    pub(crate) fn value<T: Serialize + ?Sized>(out: &mut String, v: &T) -> Option<()> {
+        v.serialize(&mut Writer { out }).ok()
+    }
+
+    /// `"key":v` of a member after the first (`key` holds the comma, the
+    /// quoted name and the colon), when `present`.
+    #[inline(always)]
+    pub(crate) fn member<T: Serialize + ?Sized>(
+        out: &mut String,
+        key: &str,
+        present: bool,
+        v: &T,
+    ) -> Option<()> {
+        if present {
+            out.push_str(key);
+            value(out, v)?;
+        }
+        Some(())
+    }
+
+    /// A string, quoted (and escaped as serde_json escapes it).
+    #[inline]
+    pub(crate) fn str(out: &mut String, s: &str) -> Option<()> {
+        Writer { out }.string(s).ok()
+    }
+
+    /// A signed integer.
+    #[inline]
+    pub(crate) fn int(out: &mut String, n: i64) {
+        Writer { out }.signed(n);
+    }
+
+    /// An unsigned integer.
+    #[inline]
+    pub(crate) fn uint(out: &mut String, n: u64) {
+        Writer { out }.unsigned(n);
+    }
+}
+
 /// What stops the fast writer: the value is then written by serde_json.
 #[derive(Debug)]
 pub(crate) struct Unusual;
@@ -194,8 +249,9 @@ impl Writer<'_> {
     /// A number below 10,000 (most of what an answer holds: zero
     /// balances, counts, awards, day numbers) is written a digit at a
     /// time, which the compiler makes a few stores; larger ones by `itoa`
-    /// and a copy (a call of `memcpy`).
-    #[inline]
+    /// and a copy (a call of `memcpy`). Inlined: an answer writes a few
+    /// dozen numbers, and the call cost about as much as the digits.
+    #[inline(always)]
     fn unsigned(&mut self, n: u64) {
         let digit = |d: u64| char::from(b'0' + u8::try_from(d % 10).unwrap_or(0));
         match n {
