@@ -351,6 +351,11 @@ fn run(
     if acc.recent_events.len() > keep {
         let extra = acc.recent_events.len() - keep;
         acc.recent_events.drain(..extra);
+    } else if acc.recent_events.len() == acc.recent_events.capacity() {
+        // The memory fills up to `remember` ids: it is given that room
+        // (up to 32) at once, not grown from 4 to 8 to 16, a copy each.
+        let room = remember.min(32).saturating_sub(acc.recent_events.len());
+        acc.recent_events.reserve_exact(room);
     }
     // The outcome's copy of the id, shared.
     acc.recent_events.push(SeenEvent {

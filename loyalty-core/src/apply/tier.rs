@@ -147,10 +147,12 @@ pub(crate) fn info(
     known: Option<i64>,
 ) -> Option<TierInfo> {
     let tiers = engine.program().tiers.as_ref()?;
-    let empty = TierState::default();
-    let state = acc.tier.as_ref().unwrap_or(&empty);
-    let value = known.unwrap_or_else(|| qualifying(tiers, state, now));
-    let current = state.level.as_deref().and_then(|l| engine.tier_index(l));
+    // No tier state is an empty one (nothing qualifies, no level, no
+    // review), read without making and dropping one.
+    let state = acc.tier.as_ref();
+    let value = known.unwrap_or_else(|| state.map_or(0, |s| qualifying(tiers, s, now)));
+    let saved_level = state.and_then(|s| s.level.as_deref());
+    let current = saved_level.and_then(|l| engine.tier_index(l));
     let display = |v: i64| -> Decimal {
         match tiers.qualify_on {
             Qualifier::Spend => engine.money(v),
@@ -167,13 +169,13 @@ pub(crate) fn info(
         });
     let level = match current.and_then(|c| engine.tier_shared_id(c)) {
         Some(id) => Some(Arc::clone(id)),
-        None => state.level.as_deref().map(Arc::from),
+        None => saved_level.map(Arc::from),
     };
     Some(TierInfo {
         level,
         qualifying: display(value).into(),
         next,
-        next_evaluation: state.grace_until.or(state.review_at),
+        next_evaluation: state.and_then(|s| s.grace_until.or(s.review_at)),
         at_risk: current.is_some_and(|c| engine.level_for(value).is_none_or(|q| q < c)),
     })
 }
