@@ -488,13 +488,29 @@ pub fn apply(engine: &Engine, account: &str, event: &str) -> String {
 /// envelope), for bindings that hand them out separately.
 pub fn apply_parts(engine: &Engine, account: &str, event: &str) -> Result<(String, String), Error> {
     let sizes = (account.len() + 256, 2 * event.len() + 256);
-    let (account, outcome) = apply_typed(engine, account, event)?;
-    Ok((to_json(&account, sizes.0), to_json(&outcome, sizes.1)))
+    // Natively as `apply` does it (the C door's call): read in place,
+    // written without serde's machinery, the same bytes.
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        let mut slot = None;
+        let (account, outcome) = apply_in(engine, account, event, &mut slot)?;
+        let mut account_json = String::with_capacity(sizes.0);
+        account.append_json(&mut account_json);
+        let mut outcome_json = String::with_capacity(sizes.1);
+        answer::outcome(&mut outcome_json, &outcome);
+        Ok((account_json, outcome_json))
+    }
+    #[cfg(target_arch = "wasm32")]
+    {
+        let (account, outcome) = apply_typed(engine, account, event)?;
+        Ok((to_json(&account, sizes.0), to_json(&outcome, sizes.1)))
+    }
 }
 
 /// Compact JSON of an engine value. Serializing these plain structs cannot
 /// fail (no maps with non-string keys, no failing `Serialize` impls).
 /// `size` is a guess at the length, so the buffer seldom grows.
+#[cfg(target_arch = "wasm32")]
 fn to_json<T: Serialize>(value: &T, size: usize) -> String {
     let mut out = String::with_capacity(size);
     write::append(&mut out, value).unwrap_or_default();
