@@ -521,6 +521,17 @@ fn to_json<T: Serialize>(value: &T, size: usize) -> String {
 /// would earn, changing nothing.
 pub fn quote(engine: &Engine, account: &str, event: &str) -> String {
     match quote_typed(engine, account, event) {
+        // Natively written straight, without serde's machinery (the same
+        // bytes: see `answer::quote`).
+        #[cfg(not(target_arch = "wasm32"))]
+        Ok(q) => {
+            let mut out = String::with_capacity(256);
+            out.push_str(r#"{"ok":true,"quote":"#);
+            answer::quote(&mut out, &q);
+            out.push('}');
+            out
+        }
+        #[cfg(target_arch = "wasm32")]
         Ok(q) => envelope(&Quoted {
             ok: true,
             quote: &q,
@@ -570,6 +581,7 @@ pub fn validate_program(program: &str) -> String {
     }
 }
 
+#[cfg(target_arch = "wasm32")]
 #[derive(Serialize)]
 struct Quoted<'a> {
     ok: bool,

@@ -225,45 +225,74 @@ impl Timestamp {
 /// where this gives a date-time, it is chrono's (checked by a test).
 #[cfg_attr(target_arch = "wasm32", allow(dead_code))]
 fn parse_common(s: &str) -> Option<DateTime<FixedOffset>> {
-    use chrono::{NaiveDate, NaiveTime};
     let b = s.as_bytes();
-    let at = |i: usize| b.get(i).copied();
-    let num = |i: usize, n: usize| -> Option<u32> {
-        b.get(i..i + n)?.iter().try_fold(0_u32, |n, &d| {
-            d.is_ascii_digit().then(|| n * 10 + u32::from(d - b'0'))
-        })
+    common(b).and_then(|(t, len)| (len == b.len()).then_some(t))
+}
+
+/// The usual shape (see [`parse_common`]) at the start of `b`, whatever
+/// follows it: its date-time and its length (20 or 25 bytes).
+///
+/// The text is read as four overlapping words (`YYYY-MM-`, `DDTHH:MM`,
+/// `HH:MM:SS` and, with an offset, `SS±HH:MM`), each tested and turned
+/// into its numbers by a few word operations (see [`digit_word`] and
+/// [`pairs`]) rather than byte by byte; chrono is asked only to make the
+/// date (which also tells whether it exists) and to wrap the parts.
+#[cfg_attr(target_arch = "wasm32", allow(dead_code))]
+fn common(b: &[u8]) -> Option<(DateTime<FixedOffset>, usize)> {
+    use chrono::{NaiveDate, NaiveTime};
+    // Bytes 0-7, 8-15 and 11-18 of a text of at least 20 bytes, and 17-24
+    // of one of 25 (constant ranges of a fixed-size array: no test left).
+    let head = b.first_chunk::<20>()?;
+    let word = |b: &[u8], at: usize| {
+        b.get(at..)
+            .and_then(<[u8]>::first_chunk::<8>)
+            .map_or(0, |w| u64::from_le_bytes(*w))
     };
-    let punctuation = [(4, b'-'), (7, b'-'), (10, b'T'), (13, b':'), (16, b':')];
-    if punctuation.iter().any(|&(i, c)| at(i) != Some(c)) {
-        return None;
-    }
-    let offset = match (b.len(), at(19)) {
-        (20, Some(b'Z')) => 0,
-        (25, Some(sign @ (b'+' | b'-'))) if at(22) == Some(b':') => {
-            let (hours, minutes) = (num(20, 2)?, num(23, 2)?);
+    const PAIRS: u64 = u64::from_le_bytes([0xFF, 0xFF, 0, 0xFF, 0xFF, 0, 0xFF, 0xFF]);
+    let date = pairs(digit_word(
+        word(head, 0),
+        u64::from_le_bytes([0xFF, 0xFF, 0xFF, 0xFF, 0, 0xFF, 0xFF, 0]),
+        u64::from_le_bytes(*b"\0\0\0\0-\0\0-"),
+    )?);
+    let day_time = pairs(digit_word(
+        word(head, 8),
+        PAIRS,
+        u64::from_le_bytes(*b"\0\0T\0\0:\0\0"),
+    )?);
+    let time = pairs(digit_word(
+        word(head, 11),
+        PAIRS,
+        u64::from_le_bytes(*b"\0\0:\0\0:\0\0"),
+    )?);
+    let (offset, len) = match head.last() {
+        Some(b'Z') => (0, 20),
+        Some(&sign @ (b'+' | b'-')) => {
+            let tail = b.first_chunk::<25>()?;
+            let punctuation = u64::from(sign) << 16 | u64::from(b':') << 40;
+            let zone = pairs(digit_word(word(tail, 17), PAIRS, punctuation)?);
+            let (hours, minutes) = (byte(zone, 3), byte(zone, 6));
             if hours > 23 || minutes > 59 {
                 return None;
             }
-            let seconds = i32::try_from(hours * 3600 + minutes * 60).ok()?;
-            if sign == b'-' {
-                -seconds
-            } else {
-                seconds
-            }
+            // Under a day: the cast keeps it.
+            let seconds = (hours * 3600 + minutes * 60) as i32;
+            (if sign == b'-' { -seconds } else { seconds }, 25)
         }
         _ => return None,
     };
-    let year = i32::try_from(num(0, 4)?).ok()?;
-    let date = NaiveDate::from_ymd_opt(year, num(5, 2)?, num(8, 2)?)?;
-    let (hour, minute, second) = (num(11, 2)?, num(14, 2)?, num(17, 2)?);
+    let year = byte(date, 0) * 100 + byte(date, 2);
+    let (hour, minute, second) = (byte(day_time, 3), byte(day_time, 6), byte(time, 6));
     // Second 60 is refused here: leap seconds are chrono's.
     if hour > 23 || minute > 59 || second > 59 {
         return None;
     }
+    // Four digits: the cast keeps the year.
+    let date = NaiveDate::from_ymd_opt(year as i32, byte(date, 5), byte(day_time, 0))?;
     // The UTC date and time: an offset is under a day, so the date moves by
     // one day at most (chrono's general local-to-UTC conversion goes through
-    // a duration and back, several times the cost).
-    let utc = i64::from(hour * 3600 + minute * 60 + second) - i64::from(offset);
+    // a duration and back, several times the cost). Both terms are under a
+    // day: the cast keeps the time of day.
+    let utc = (hour * 3600 + minute * 60 + second) as i32 - offset;
     let (date, utc) = if utc < 0 {
         (date.pred_opt()?, utc + 86_400)
     } else if utc >= 86_400 {
@@ -272,10 +301,64 @@ fn parse_common(s: &str) -> Option<DateTime<FixedOffset>> {
         (date, utc)
     };
     let time = NaiveTime::from_num_seconds_from_midnight_opt(u32::try_from(utc).ok()?, 0)?;
-    Some(DateTime::from_naive_utc_and_offset(
-        date.and_time(time),
-        FixedOffset::east_opt(offset)?,
-    ))
+    let t =
+        DateTime::from_naive_utc_and_offset(date.and_time(time), FixedOffset::east_opt(offset)?);
+    Some((t, len))
+}
+
+/// The bytes of `w` (little-endian) where `digits` is `0xFF` as their
+/// digit values, the others as 0, when those are all ASCII digits and
+/// the others are `punctuation`'s; none otherwise. A byte is a digit when
+/// its high nibble is 3 and stays 3 once 6 is added (`0x30`-`0x39`).
+#[cfg_attr(target_arch = "wasm32", allow(dead_code))]
+fn digit_word(w: u64, digits: u64, punctuation: u64) -> Option<u64> {
+    const ZEROS: u64 = u64::from_le_bytes([b'0'; 8]);
+    const HIGH: u64 = u64::from_le_bytes([0xF0; 8]);
+    const SIXES: u64 = u64::from_le_bytes([6; 8]);
+    if w & !digits != punctuation {
+        return None;
+    }
+    // The punctuation made `0`, so that every byte is tested alike.
+    let v = w & digits | ZEROS & !digits;
+    if v & HIGH != ZEROS || v.wrapping_add(SIXES) & HIGH != ZEROS {
+        return None;
+    }
+    Some(v - ZEROS)
+}
+
+/// Byte `i` of the result is the two-digit number of bytes `i` and
+/// `i + 1` of `x` (digit values, so every byte stays under 100: nothing
+/// carries into the next).
+#[cfg_attr(target_arch = "wasm32", allow(dead_code))]
+fn pairs(x: u64) -> u64 {
+    x.wrapping_mul(10).wrapping_add(x >> 8)
+}
+
+/// Byte `i` of `w` (little-endian).
+#[cfg_attr(target_arch = "wasm32", allow(dead_code))]
+fn byte(w: u64, i: u32) -> u32 {
+    u32::from(w.to_le_bytes().get(i as usize).copied().unwrap_or(0))
+}
+
+/// Natively, for the fast JSON readers (`json::fast::Text::timestamp`).
+#[cfg(not(target_arch = "wasm32"))]
+impl Timestamp {
+    /// The timestamp whose text starts `b` and ends at the `"` after it,
+    /// with the length of its text, when that text is in the usual shape
+    /// and the supported years: then it is exactly what
+    /// [`Timestamp::parse`] gives the text (none of its bytes ends a JSON
+    /// string or escapes), found without scanning the string for its end
+    /// first. `None` otherwise, for the general path to read it.
+    pub(crate) fn read_quoted(b: &[u8]) -> Option<(Timestamp, usize)> {
+        let (t, len) = common(b)?;
+        if b.get(len) != Some(&b'"') {
+            return None;
+        }
+        let year = chrono::Datelike::year(&t.naive_utc());
+        (MIN_YEAR..=MAX_YEAR)
+            .contains(&year)
+            .then_some((Timestamp(t), len))
+    }
 }
 
 /// RFC 3339 text of a timestamp, written without allocating: accounts and
@@ -345,48 +428,36 @@ fn pair(n: u32) -> [u8; 2] {
 }
 
 /// [`rfc3339_general`]'s text, for a local date in the years 0000 to 9999
-/// (none otherwise), with integer arithmetic rather than chrono's local
-/// date-time and calendar: the UTC day number and second of the day move
-/// by the offset, and the day number becomes a civil date by Howard
-/// Hinnant's `civil_from_days` (March-based years, so that February's
-/// length only matters at the end of one; eras of 400 years). The bytes
-/// are written at their fixed places. The same text as
-/// [`rfc3339_general`] for every instant and offset (checked by a test).
+/// (none otherwise), without chrono's local date-time: the second of the
+/// day moves by the offset, and the UTC date by a day when that crosses
+/// midnight (rarely); the year, month and day are then read from chrono's
+/// date as it keeps them (year and day of the year, the month and day by
+/// a table), rather than turned into a day number and back into a civil
+/// date by arithmetic with divisions. The bytes are written at their
+/// fixed places. The same text as [`rfc3339_general`] for every instant
+/// and offset (checked by a test).
 #[cfg(not(target_arch = "wasm32"))]
 fn rfc3339_usual(t: &DateTime<FixedOffset>) -> Option<Stamp> {
     use chrono::{Datelike, Timelike};
     let utc = t.naive_utc();
     let offset = t.offset().local_minus_utc();
     let time = utc.time();
-    // Days from 0001-01-01 (day 1); the local second of the day, moved
-    // by the offset (less than a day either way) into the day before or
-    // after.
-    let mut days = utc.date().num_days_from_ce();
+    // The local second of the day, moved by the offset (less than a day
+    // either way) into the day before or after. A date chrono cannot move
+    // is at the end of its calendar, far outside the years written here.
     let mut secs = i32::try_from(time.num_seconds_from_midnight()).ok()? + offset;
-    if secs < 0 {
+    let date = if secs < 0 {
         secs += 86_400;
-        days -= 1;
+        utc.date().pred_opt()?
     } else if secs >= 86_400 {
         secs -= 86_400;
-        days += 1;
-    }
-    let secs = u32::try_from(secs).ok()?;
-    // Days from -0400-03-01 (Hinnant's 0000-03-01, day -719,468 from
-    // 1970-01-01, an era of 400 years earlier so that January and
-    // February of the year 0 count too); none before it.
-    let n = u32::try_from(days.checked_add(305 + 146_097)?).ok()?;
-    let era = n / 146_097;
-    let doe = n - era * 146_097;
-    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let (month, year) = if mp < 10 {
-        (mp + 3, era * 400 + yoe)
+        utc.date().succ_opt()?
     } else {
-        (mp - 9, era * 400 + yoe + 1)
+        utc.date()
     };
-    let year = year.checked_sub(400).filter(|&y| y <= 9999)?;
+    let secs = u32::try_from(secs).ok()?;
+    let year = u32::try_from(date.year()).ok().filter(|&y| y <= 9999)?;
+    let (month, day) = (date.month(), date.day());
     // chrono keeps a leap second as nanoseconds past 1,000,000,000 of
     // second 59; it is written as second 60.
     let (mut second, mut nanos) = (secs % 60, time.nanosecond());
@@ -726,6 +797,107 @@ mod tests {
             common += usize::from(super::parse_common(s).is_some());
         }
         assert!(common > 50_000, "{common}");
+    }
+
+    /// The JSON readers' timestamp (read in place, `Timestamp::read_quoted`)
+    /// is what the string and `Timestamp::parse` give, with the reader left
+    /// at the same place: on generated timestamps valid and invalid in
+    /// every field, at the edges of the calendar (leap days, year ends,
+    /// offsets that cross midnight or the supported years' ends, leap
+    /// seconds, which chrono reads), and followed by bytes other than the
+    /// string's end (more text, an escape, a control byte, nothing).
+    #[cfg(not(target_arch = "wasm32"))]
+    #[test]
+    fn timestamps_read_in_place_as_the_string_and_parse_read_them() {
+        use crate::json::fast::Text;
+        let mut seed = 7_u64;
+        let mut next = |n: u64| {
+            seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+            (seed >> 33) % n
+        };
+        let mut stamps: Vec<String> = [
+            "2024-02-29T23:59:59+23:59",
+            "2024-02-29T00:00:00-23:59",
+            "2023-02-29T12:00:00Z",
+            "2100-02-29T12:00:00Z",
+            "2000-02-29T12:00:00Z",
+            "2025-12-31T23:30:00-05:00",
+            "2026-01-01T00:30:00+05:00",
+            "1970-01-01T00:00:00Z",
+            "1970-01-01T00:30:00+01:00",
+            "1969-12-31T23:30:00-01:00",
+            "9999-12-31T23:59:59Z",
+            "9999-12-31T23:59:59-00:01",
+            "9999-12-31T23:59:59+14:00",
+            "0000-01-01T00:00:00Z",
+            "2016-12-31T23:59:60Z",
+            "2016-12-31T23:59:60-05:00",
+            "2026-03-14T09:30:00.5-04:00",
+            "2026-03-14T09:30:00z",
+            "2026-03-14t09:30:00Z",
+            "2026-03-14T09:30:00-0400",
+            "2026-03-14T09:30:00+24:00",
+        ]
+        .map(str::to_owned)
+        .into();
+        for _ in 0..100_000 {
+            let year = match next(5) {
+                0 => next(10_000),
+                1 => [1_969, 1_970, 9_999][next(3) as usize],
+                _ => 1_990 + next(60),
+            };
+            let mut s = format!(
+                "{year:04}-{:02}-{:02}T{:02}:{:02}:{:02}",
+                next(14),
+                next(33),
+                next(26),
+                next(62),
+                next(62)
+            );
+            match next(6) {
+                0 => s.push('Z'),
+                1 => s.push_str(&format!("+{:02}:{:02}", next(100), next(100))),
+                _ => s.push_str(&format!(
+                    "{}{:02}:{:02}",
+                    if next(2) == 0 { '+' } else { '-' },
+                    next(24),
+                    next(60)
+                )),
+            }
+            if next(20) == 0 {
+                let at = next(s.len() as u64) as usize;
+                let wrong =
+                    ['x', '-', ':', '+', ' ', 'T', '9', '/', 'Z', '\u{e9}'][next(10) as usize];
+                s.replace_range(at..=at, &wrong.to_string());
+            }
+            if next(30) == 0 {
+                s.truncate(next(s.len() as u64) as usize);
+            }
+            stamps.push(s);
+        }
+        let ends = [
+            "\"", "\",1]", "\"}", "0\"", "Z\"", "\\\"\"", "\n\"", "", " \"",
+        ];
+        let mut fast = 0;
+        for (i, stamp) in stamps.iter().enumerate() {
+            let end = if i % 4 == 0 {
+                ends[i / 4 % ends.len()]
+            } else {
+                "\","
+            };
+            let doc = format!(" \"{stamp}{end}");
+            let (mut a, mut b) = (Text::new(&doc), Text::new(&doc));
+            let got = a.timestamp();
+            let want = b.str().and_then(|s| Timestamp::parse(s).ok());
+            assert_eq!(got, want, "{doc}");
+            if let (Some(g), Some(w)) = (got, want) {
+                assert_eq!(g.as_datetime().offset(), w.as_datetime().offset(), "{doc}");
+                assert_eq!(a.rest(), b.rest(), "{doc}");
+            }
+            let after = doc.get(2..).unwrap_or_default();
+            fast += usize::from(Timestamp::read_quoted(after.as_bytes()).is_some());
+        }
+        assert!(fast > 20_000, "{fast}");
     }
 
     /// Moving the date gives the same instant as adding days as a duration,

@@ -1644,7 +1644,7 @@ mod usual {
     /// after the anchor.
     fn time(t: &mut Text<'_>, anchor: Anchor<'_>) -> Option<Timestamp> {
         if t.peek()? == b'"' {
-            return Timestamp::parse(t.str()?).ok();
+            return t.timestamp();
         }
         resolve::<ValueError>(anchor, t.i64()?).ok()
     }
@@ -1659,7 +1659,7 @@ mod usual {
 
     /// An RFC 3339 string (a `Timestamp` field of a derived struct).
     fn stamp(t: &mut Text<'_>) -> Option<Timestamp> {
-        Timestamp::parse(t.str()?).ok()
+        t.timestamp()
     }
 
     fn opt_stamp(t: &mut Text<'_>) -> Option<Option<Timestamp>> {
@@ -1667,31 +1667,6 @@ mod usual {
             return Some(None);
         }
         stamp(t).map(Some)
-    }
-
-    /// The times an account's members (and its tier's) were read from, by
-    /// their text: an account repeats a few (a new member's `enrolled_at`
-    /// is its `last_event_at`, a tier is often reached at the last event),
-    /// and `Timestamp::parse` gives the same value for the same text.
-    #[derive(Default)]
-    struct Memo<'a>([Option<(&'a str, Timestamp)>; 4]);
-
-    impl<'a> Memo<'a> {
-        /// An RFC 3339 string or `null`, as `opt_stamp` reads it.
-        fn opt_stamp(&mut self, t: &mut Text<'a>) -> Option<Option<Timestamp>> {
-            if t.null()? {
-                return Some(None);
-            }
-            let text = t.str()?;
-            if let Some((_, time)) = self.0.iter().flatten().find(|(s, _)| *s == text) {
-                return Some(Some(*time));
-            }
-            let time = Timestamp::parse(text).ok()?;
-            if let Some(slot) = self.0.iter_mut().find(|slot| slot.is_none()) {
-                *slot = Some((text, time));
-            }
-            Some(Some(time))
-        }
     }
 
     fn string(t: &mut Text<'_>) -> Option<String> {
@@ -1996,14 +1971,14 @@ mod usual {
         })
     }
 
-    fn tier<'a>(t: &mut Text<'a>, memo: &mut Memo<'a>) -> Option<TierState> {
+    fn tier(t: &mut Text<'_>) -> Option<TierState> {
         let (mut level, mut since, mut review_at, mut grace_until, mut buckets) =
             (None, None, None, None, None);
         members!(t, {
             "level" => once(&mut level, t.opt_str()?.map(Arc::<str>::from)),
-            "since" => once(&mut since, memo.opt_stamp(t)?),
-            "review_at" => once(&mut review_at, memo.opt_stamp(t)?),
-            "grace_until" => once(&mut grace_until, memo.opt_stamp(t)?),
+            "since" => once(&mut since, opt_stamp(t)?),
+            "review_at" => once(&mut review_at, opt_stamp(t)?),
+            "grace_until" => once(&mut grace_until, opt_stamp(t)?),
             "buckets" => once(&mut buckets, t.list(bucket)?),
         })?;
         Some(TierState {
@@ -2090,7 +2065,6 @@ mod usual {
     /// `AccountVisitor`: members in any order, each once; the times of
     /// lots and purchases relative to a `last_event_at` read before them.
     fn account(t: &mut Text<'_>, slot: &mut Option<Account>) -> Option<()> {
-        let mut memo = Memo::default();
         let mut member = None;
         let (mut enrolled_at, mut last_event_at, mut last_activity_at) = (None, None, None);
         let (mut profile_, mut visits, mut points_, mut wallet, mut stamps_) =
@@ -2102,9 +2076,9 @@ mod usual {
         let (mut messaging_, mut recent_events) = (None, None);
         members!(t, {
             "member" => once(&mut member, string(t)?),
-            "enrolled_at" => once(&mut enrolled_at, memo.opt_stamp(t)?),
-            "last_event_at" => once(&mut last_event_at, memo.opt_stamp(t)?),
-            "last_activity_at" => once(&mut last_activity_at, memo.opt_stamp(t)?),
+            "enrolled_at" => once(&mut enrolled_at, opt_stamp(t)?),
+            "last_event_at" => once(&mut last_event_at, opt_stamp(t)?),
+            "last_activity_at" => once(&mut last_activity_at, opt_stamp(t)?),
             "profile" => once(&mut profile_, profile(t)?),
             "visits" => once(&mut visits, t.u64()?),
             "points" => once(&mut points_, points(t, anchor(&last_event_at))?),
@@ -2122,7 +2096,7 @@ mod usual {
                 if t.null()? {
                     None
                 } else {
-                    Some(tier(t, &mut memo)?)
+                    Some(tier(t)?)
                 },
             ),
             "usage" => once(&mut usage_, t.list(usage)?),

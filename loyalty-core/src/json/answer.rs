@@ -12,7 +12,7 @@
 //! compile here until it is written; a test compares every outcome of the
 //! conformance vectors and generated ones with serde_json's text.
 
-use crate::outcome::{Award, Balances, LedgerEntry, Outcome, TierInfo, TierProgress};
+use crate::outcome::{Award, Balances, LedgerEntry, Outcome, Quote, TierInfo, TierProgress};
 
 use super::write::direct::{int, member, str, value};
 
@@ -23,6 +23,50 @@ pub(crate) fn outcome(out: &mut String, o: &Outcome) {
         out.truncate(start);
         super::write::append(out, o).unwrap_or_default();
     }
+}
+
+/// Appends the JSON of `q` to `out`, as `write::append` does: a quote is
+/// the whole of `json::quote`'s answer, and serde's machinery was about a
+/// tenth of it (its awards are the outcome's, written by [`award`]).
+pub(crate) fn quote(out: &mut String, q: &Quote) {
+    let start = out.len();
+    if quote_direct(out, q).is_none() {
+        out.truncate(start);
+        super::write::append(out, q).unwrap_or_default();
+    }
+}
+
+fn quote_direct(out: &mut String, q: &Quote) -> Option<()> {
+    let Quote {
+        awards,
+        points,
+        stamps,
+        vouchers,
+        cashback,
+        discounts,
+    } = q;
+    match awards.split_first() {
+        Some((first, rest)) => {
+            out.push_str("{\"awards\":[");
+            award(out, first)?;
+            for a in rest {
+                out.push(',');
+                award(out, a)?;
+            }
+            out.push_str("],\"points\":");
+        }
+        None => out.push_str("{\"points\":"),
+    }
+    int(out, *points);
+    out.push_str(",\"stamps\":");
+    int(out, *stamps);
+    out.push_str(",\"vouchers\":");
+    int(out, *vouchers);
+    out.push_str(",\"cashback\":");
+    cashback.push_json(out);
+    member(out, ",\"discounts\":", !discounts.is_empty(), discounts)?;
+    out.push('}');
+    Some(())
 }
 
 fn outcome_direct(out: &mut String, o: &Outcome) -> Option<()> {
@@ -211,8 +255,8 @@ mod tests {
     use crate::account::Voucher;
     use crate::decimal::Dec;
     use crate::outcome::{
-        Asset, Discount, Effect, EntryKind, Intent, Outcome, ReservationInfo, Status, Suppressed,
-        TierInfo, TierProgress,
+        Asset, Discount, Effect, EntryKind, Intent, Outcome, Quote, ReservationInfo, Status,
+        Suppressed, TierInfo, TierProgress,
     };
     use crate::time::Timestamp;
 
@@ -322,6 +366,83 @@ mod tests {
             }];
         });
         out
+    }
+
+    /// The quote writer writes what serde_json writes, on the quote of
+    /// every purchase of the conformance vectors (on every account they
+    /// go through) and variants of each: no awards, odd awards, large and
+    /// negative totals, discounts (left to serde).
+    #[test]
+    fn quotes_are_written_directly_as_serde_json_writes_them() {
+        let d = |s: &str| Dec(s.parse().unwrap());
+        let mut quotes = vec![Quote::default()];
+        crate::json::fast::tests::vector_steps(|engine, account, step| {
+            if let Some(Ok(q)) = step.map(|s| super::super::quote_typed(engine, account, s)) {
+                quotes.push(q);
+            }
+        });
+        assert!(quotes.len() > 100, "{}", quotes.len());
+        let mut n = 0;
+        for q in &quotes {
+            let mut variants = vec![q.clone()];
+            let mut b = q.clone();
+            b.awards.clear();
+            variants.push(b);
+            let mut b = q.clone();
+            for a in &mut b.awards {
+                a.points = i64::MIN;
+                a.stamps = -7;
+                a.cashback = Some(d("0.10"));
+                a.donation = Some(d("-2"));
+                a.voucher = Some("v\u{1}\"".into());
+                a.rule = Arc::from("r\\é");
+            }
+            b.points = i64::MAX;
+            b.stamps = -1;
+            b.vouchers = 12;
+            b.cashback = d("-79228162514264337593543950335");
+            variants.push(b);
+            let mut b = q.clone();
+            b.discounts = vec![
+                Discount {
+                    line: 0,
+                    amount: d("1.25"),
+                    reward: "r\"".into(),
+                },
+                Discount {
+                    line: u32::MAX,
+                    amount: d("0"),
+                    reward: String::new(),
+                },
+            ];
+            variants.push(b);
+            for v in variants {
+                let mut direct = String::from("[");
+                super::quote(&mut direct, &v);
+                assert_eq!(direct[1..], serde_json::to_string(&v).unwrap());
+                n += 1;
+            }
+        }
+        assert!(n > 400, "{n}");
+        // The whole answer, as the serde envelope wrote it.
+        #[derive(serde::Serialize)]
+        struct Quoted<'a> {
+            ok: bool,
+            quote: &'a Quote,
+        }
+        crate::json::fast::tests::vector_steps(|engine, account, step| {
+            let Some(step) = step else { return };
+            if let Ok(q) = super::super::quote_typed(engine, account, step) {
+                let want = serde_json::to_string(&Quoted {
+                    ok: true,
+                    quote: &q,
+                })
+                .unwrap();
+                let got = super::super::quote(engine, account, step);
+                assert_eq!(got, want);
+                assert!(got.starts_with("{\"ok\":true,\"quote\":{"), "{got}");
+            }
+        });
     }
 
     /// The direct writer writes what serde_json writes, on every outcome

@@ -93,6 +93,29 @@ impl<'a> Text<'a> {
         self.s.get(start..start + len)
     }
 
+    /// A timestamp (a string `Timestamp::parse` accepts), or none: in the
+    /// usual shape read in place (`Timestamp::read_quoted`, the same value),
+    /// else as [`Text::str`] and `Timestamp::parse` read it.
+    /// (The WebAssembly build, where the package's size counts for more,
+    /// has only the general path.)
+    pub(crate) fn timestamp(&mut self) -> Option<Timestamp> {
+        self.skip_ws();
+        #[cfg(not(target_arch = "wasm32"))]
+        if let Some((b'"', rest)) = self.bytes().get(self.at..).and_then(<[u8]>::split_first) {
+            if let Some((t, len)) = Timestamp::read_quoted(rest) {
+                self.at += len + 2;
+                return Some(t);
+            }
+        }
+        Timestamp::parse(self.str()?).ok()
+    }
+
+    /// What is left to read (for tests comparing two readers).
+    #[cfg(test)]
+    pub(crate) fn rest(&self) -> &'a str {
+        self.s.get(self.at..).unwrap_or_default()
+    }
+
     /// A string or `null`.
     pub(crate) fn opt_str(&mut self) -> Option<Option<&'a str>> {
         if self.null()? {
@@ -542,7 +565,7 @@ pub(crate) fn purchase(json: &str) -> Option<Purchase> {
             once(&mut kind, ())
         },
         "id" => once(&mut id, t.str()?.to_owned()),
-        "time" => once(&mut time, Timestamp::parse(t.str()?).ok()?),
+        "time" => once(&mut time, t.timestamp()?),
         "location" => once(&mut location, t.opt_str()?.map(str::to_owned)),
         "staff" => once(&mut staff, t.opt_str()?.map(str::to_owned)),
         "channel" => once(&mut channel, t.opt_str()?.map(str::to_owned)),
