@@ -1651,10 +1651,7 @@ mod usual {
 
     /// A time or `null` (`OptTimeIn`).
     fn opt_time(t: &mut Text<'_>, anchor: Anchor<'_>) -> Option<Option<Timestamp>> {
-        if t.null()? {
-            return Some(None);
-        }
-        time(t, anchor).map(Some)
+        t.nullable(|t| time(t, anchor))
     }
 
     /// An RFC 3339 string (a `Timestamp` field of a derived struct).
@@ -1663,10 +1660,7 @@ mod usual {
     }
 
     fn opt_stamp(t: &mut Text<'_>) -> Option<Option<Timestamp>> {
-        if t.null()? {
-            return Some(None);
-        }
-        stamp(t).map(Some)
+        t.nullable(stamp)
     }
 
     fn string(t: &mut Text<'_>) -> Option<String> {
@@ -1792,7 +1786,7 @@ mod usual {
         if !t.then()? {
             return Some(p);
         }
-        p.tier_bucket = if t.null()? { None } else { Some(t.i64()?) };
+        p.tier_bucket = t.nullable(Text::i64)?;
         if !t.then()? {
             return Some(p);
         }
@@ -1898,10 +1892,7 @@ mod usual {
     }
 
     fn opt_voucher(t: &mut Text<'_>) -> Option<Option<Voucher>> {
-        if t.null()? {
-            return Some(None);
-        }
-        voucher(t).map(Some)
+        t.nullable(voucher)
     }
 
     fn usage(t: &mut Text<'_>) -> Option<Usage> {
@@ -1932,10 +1923,7 @@ mod usual {
             "voucher" => once(&mut voucher, opt_voucher(t)?),
             "wallet" => once(&mut wallet, t.i64()?),
             "wallet_lots" => once(&mut wallet_lots, lots(t, None)?),
-            "allowance" => once(
-                &mut allowance,
-                if t.null()? { None } else { Some(usage(t)?) },
-            ),
+            "allowance" => once(&mut allowance, t.nullable(usage)?),
         })?;
         Some(Reservation {
             id: id?,
@@ -2091,28 +2079,11 @@ mod usual {
                 let anchor = anchor(&last_event_at);
                 once(&mut purchases, t.list(|t| purchase(t, anchor))?)
             },
-            "tier" => once(
-                &mut tier_,
-                if t.null()? {
-                    None
-                } else {
-                    Some(tier(t)?)
-                },
-            ),
+            "tier" => once(&mut tier_, t.nullable(tier)?),
             "usage" => once(&mut usage_, t.list(usage)?),
-            "subscription" => once(
-                &mut subscription_,
-                if t.null()? {
-                    None
-                } else {
-                    Some(subscription(t)?)
-                },
-            ),
+            "subscription" => once(&mut subscription_, t.nullable(subscription)?),
             "donations" => once(&mut donations, t.list(cause_total)?),
-            "birthday_year" => once(
-                &mut birthday_year,
-                if t.null()? { None } else { Some(t.i32()?) },
-            ),
+            "birthday_year" => once(&mut birthday_year, t.nullable(Text::i32)?),
             "referral_done" => once(&mut referral_done, t.bool()?),
             "referrals" => once(&mut referrals, strings(t)?),
             "messaging" => once(&mut messaging_, messaging(t)?),

@@ -116,12 +116,21 @@ impl<'a> Text<'a> {
         self.s.get(self.at..).unwrap_or_default()
     }
 
-    /// A string or `null`.
-    pub(crate) fn opt_str(&mut self) -> Option<Option<&'a str>> {
+    /// `null`, or what `read` reads.
+    #[inline]
+    pub(crate) fn nullable<T>(
+        &mut self,
+        read: impl FnOnce(&mut Self) -> Option<T>,
+    ) -> Option<Option<T>> {
         if self.null()? {
             return Some(None);
         }
-        self.str().map(Some)
+        read(self).map(Some)
+    }
+
+    /// A string or `null`.
+    pub(crate) fn opt_str(&mut self) -> Option<Option<&'a str>> {
+        self.nullable(Self::str)
     }
 
     /// Digits of a non-negative integer in JSON's grammar (no leading
@@ -545,10 +554,7 @@ fn line(t: &mut Text<'_>) -> Option<Line> {
 }
 
 fn opt_dec(t: &mut Text<'_>) -> Option<Option<Dec>> {
-    if t.null()? {
-        return Some(None);
-    }
-    dec(t).map(Some)
+    t.nullable(dec)
 }
 
 /// A purchase event (`"type": "purchase"`, anywhere, once), as
