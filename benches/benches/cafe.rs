@@ -22,7 +22,8 @@
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
-use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use criterion::measurement::WallTime;
+use criterion::{criterion_group, criterion_main, BenchmarkGroup, Criterion, Throughput};
 use loyalty_benches::baseline::{cafe_hybrid, compare};
 use loyalty_benches::cafe::{account_for, accounts, CafePurchase, Stream, SEED, WORKLOAD};
 use loyalty_benches::CAFE_HYBRID;
@@ -71,6 +72,20 @@ fn walk_by<T>(
     total
 }
 
+/// Benchmark `name`: `run` on the café purchases (from the start of the
+/// stream), made `chunk` at a time outside the timed part.
+fn on_purchases(
+    group: &mut BenchmarkGroup<'_, WallTime>,
+    name: &str,
+    chunk: u64,
+    mut run: impl FnMut(&CafePurchase),
+) {
+    let mut stream = Stream::new(SEED);
+    group.bench_function(name, |b| {
+        b.iter_custom(|iters| walk_by(chunk, &mut stream, iters, |v| v, &mut run))
+    });
+}
+
 fn check_all(engine: &Engine, accounts: &[Account; 3]) {
     if std::env::var("LOYALTY_BENCH_CHECK").is_ok_and(|v| v == "0") {
         return;
@@ -102,94 +117,31 @@ fn cafe(c: &mut Criterion) {
     let mut group = c.benchmark_group("cafe");
     group.throughput(Throughput::Elements(1));
 
-    let mut stream = Stream::new(SEED);
-    group.bench_function("baseline", |b| {
-        b.iter_custom(|iters| {
-            walk(
-                &mut stream,
-                iters,
-                |v| v,
-                |p| {
-                    black_box(cafe_hybrid(p.level, black_box(&p.purchase)));
-                },
-            )
-        })
+    let baseline = |p: &CafePurchase| {
+        black_box(cafe_hybrid(p.level, black_box(&p.purchase)));
+    };
+    on_purchases(&mut group, "baseline", CHUNK, baseline);
+    on_purchases(&mut group, "quote", CHUNK, |p| {
+        let account = account_for(&accounts, p.level);
+        black_box(engine.quote(account, black_box(&p.purchase)).ok());
     });
-
-    let mut stream = Stream::new(SEED);
-    group.bench_function("quote", |b| {
-        b.iter_custom(|iters| {
-            walk(
-                &mut stream,
-                iters,
-                |v| v,
-                |p| {
-                    let account = account_for(&accounts, p.level);
-                    black_box(engine.quote(account, black_box(&p.purchase)).ok());
-                },
-            )
-        })
-    });
-
     // The same quotes into one reused quote (`Engine::quote_into`): the
     // till's way of quoting a basket at every scan.
-    let mut stream = Stream::new(SEED);
     let mut quote = Quote::default();
-    group.bench_function("quote_into", |b| {
-        b.iter_custom(|iters| {
-            walk(
-                &mut stream,
-                iters,
-                |v| v,
-                |p| {
-                    let account = account_for(&accounts, p.level);
-                    black_box(
-                        engine
-                            .quote_into(account, black_box(&p.purchase), &mut quote)
-                            .ok(),
-                    );
-                    black_box(&quote);
-                },
-            )
-        })
-    });
-
+    let mut quote_into = |p: &CafePurchase| {
+        let account = account_for(&accounts, p.level);
+        black_box(
+            engine
+                .quote_into(account, black_box(&p.purchase), &mut quote)
+                .ok(),
+        );
+        black_box(&quote);
+    };
+    on_purchases(&mut group, "quote_into", CHUNK, &mut quote_into);
     // The baseline and the reused quote again, on purchases still in
     // cache (see `HOT`).
-    let mut stream = Stream::new(SEED);
-    group.bench_function("baseline_hot", |b| {
-        b.iter_custom(|iters| {
-            walk_by(
-                HOT,
-                &mut stream,
-                iters,
-                |v| v,
-                |p| {
-                    black_box(cafe_hybrid(p.level, black_box(&p.purchase)));
-                },
-            )
-        })
-    });
-    let mut stream = Stream::new(SEED);
-    group.bench_function("quote_into_hot", |b| {
-        b.iter_custom(|iters| {
-            walk_by(
-                HOT,
-                &mut stream,
-                iters,
-                |v| v,
-                |p| {
-                    let account = account_for(&accounts, p.level);
-                    black_box(
-                        engine
-                            .quote_into(account, black_box(&p.purchase), &mut quote)
-                            .ok(),
-                    );
-                    black_box(&quote);
-                },
-            )
-        })
-    });
+    on_purchases(&mut group, "baseline_hot", HOT, baseline);
+    on_purchases(&mut group, "quote_into_hot", HOT, &mut quote_into);
 
     let mut stream = Stream::new(SEED);
     let as_events = |v: Vec<CafePurchase>| -> Vec<(usize, Event)> {
