@@ -656,6 +656,56 @@ mod tests {
 
     /// One subtraction tells the instants that a window of `days` has
     /// left behind exactly as adding `days` to each would.
+    /// A timestamp of the usual shape, or near it: dates that do not
+    /// exist, hours, minutes and seconds past their range, years at the
+    /// ends, fractions, `Z` and `z`, offsets of every sign and size (with
+    /// and without their colon), and now and then a wrong byte or a cut.
+    fn near_timestamp(next: &mut impl FnMut(u64) -> u64) -> String {
+        let year = match next(5) {
+            0 => next(10_000),
+            1 => [1_969, 1_970, 9_999][next(3) as usize],
+            _ => 1_990 + next(60),
+        };
+        let mut s = format!(
+            "{year:04}-{:02}-{:02}T{:02}:{:02}:{:02}",
+            next(14),
+            next(33),
+            next(26),
+            next(62),
+            next(62)
+        );
+        if next(10) == 0 {
+            s.push_str(&format!(".{}", next(1_000_000)));
+        }
+        match next(8) {
+            0 => s.push('Z'),
+            1 => s.push('z'),
+            2 => s.push_str(&format!("+{:02}:{:02}", next(100), next(100))),
+            3 => s.push_str(&format!("-{:02}{:02}", next(24), next(60))),
+            _ => s.push_str(&format!(
+                "{}{:02}:{:02}",
+                if next(2) == 0 { '+' } else { '-' },
+                next(24),
+                next(60)
+            )),
+        }
+        if next(20) == 0 {
+            // A wrong byte anywhere.
+            let at = next(s.len() as u64) as usize;
+            let wrong = ['x', '-', ':', '+', ' ', 'T', '9', '/', 'Z', '\u{e9}'][next(10) as usize];
+            s.replace_range(at..=at, &wrong.to_string());
+        }
+        if next(30) == 0 {
+            // Cut at a character's start (the wrong byte may be `é`).
+            let mut at = next(s.len() as u64) as usize;
+            while !s.is_char_boundary(at) {
+                at -= 1;
+            }
+            s.truncate(at);
+        }
+        s
+    }
+
     #[test]
     fn window_start_agrees_with_adding_days() {
         let mut seed = 23_u64;
@@ -751,40 +801,7 @@ mod tests {
             "2026-06-30T23:59:60Z".to_owned(),
         ];
         for _ in 0..200_000 {
-            let year = match next(4) {
-                0 => next(10_000),
-                _ => 1_990 + next(60),
-            };
-            let mut s = format!(
-                "{year:04}-{:02}-{:02}T{:02}:{:02}:{:02}",
-                next(14),
-                next(33),
-                next(26),
-                next(62),
-                next(62)
-            );
-            if next(10) == 0 {
-                s.push_str(&format!(".{}", next(1_000_000)));
-            }
-            match next(8) {
-                0 => s.push('Z'),
-                1 => s.push('z'),
-                2 => s.push_str(&format!("+{:02}:{:02}", next(100), next(100))),
-                3 => s.push_str(&format!("-{:02}{:02}", next(24), next(60))),
-                _ => s.push_str(&format!(
-                    "{}{:02}:{:02}",
-                    if next(2) == 0 { '+' } else { '-' },
-                    next(24),
-                    next(60)
-                )),
-            }
-            if next(50) == 0 {
-                // A wrong byte anywhere.
-                let at = next(s.len() as u64) as usize;
-                let wrong = ['x', '-', ':', '+', ' ', 'T', '9', '/'][next(8) as usize];
-                s.replace_range(at..=at, &wrong.to_string());
-            }
-            cases.push(s);
+            cases.push(near_timestamp(&mut next));
         }
         let mut common = 0;
         for s in &cases {
@@ -841,39 +858,7 @@ mod tests {
         .map(str::to_owned)
         .into();
         for _ in 0..100_000 {
-            let year = match next(5) {
-                0 => next(10_000),
-                1 => [1_969, 1_970, 9_999][next(3) as usize],
-                _ => 1_990 + next(60),
-            };
-            let mut s = format!(
-                "{year:04}-{:02}-{:02}T{:02}:{:02}:{:02}",
-                next(14),
-                next(33),
-                next(26),
-                next(62),
-                next(62)
-            );
-            match next(6) {
-                0 => s.push('Z'),
-                1 => s.push_str(&format!("+{:02}:{:02}", next(100), next(100))),
-                _ => s.push_str(&format!(
-                    "{}{:02}:{:02}",
-                    if next(2) == 0 { '+' } else { '-' },
-                    next(24),
-                    next(60)
-                )),
-            }
-            if next(20) == 0 {
-                let at = next(s.len() as u64) as usize;
-                let wrong =
-                    ['x', '-', ':', '+', ' ', 'T', '9', '/', 'Z', '\u{e9}'][next(10) as usize];
-                s.replace_range(at..=at, &wrong.to_string());
-            }
-            if next(30) == 0 {
-                s.truncate(next(s.len() as u64) as usize);
-            }
-            stamps.push(s);
+            stamps.push(near_timestamp(&mut next));
         }
         let ends = [
             "\"", "\",1]", "\"}", "0\"", "Z\"", "\\\"\"", "\n\"", "", " \"",
