@@ -10,7 +10,7 @@
 //!    pending points and cashback vest, lots and vouchers whose expiry instant
 //!    is at or before the event's time expire, a lapsed plan ends, tier
 //!    reviews due are held, a birthday reward due is issued, purchases leave
-//!    the return window;
+//!    the return window (if the event reads them: otherwise in step 6);
 //! 5. the event itself;
 //! 6. the event id is remembered and the clock of the account advances.
 //!
@@ -344,6 +344,7 @@ fn run(
     let remember = usize::try_from(engine.program().idempotency.remember).unwrap_or(usize::MAX);
     let tier_value = tx.tier_value;
     let acc = tx.acc;
+    ReturnWindow::close(engine, acc, now, Reads::of(event));
     acc.last_event_at = Some(now);
     // The oldest are forgotten first, so a full memory never needs room
     // for one more (`remember` is at least 1, checked at load).
@@ -672,6 +673,79 @@ fn check_purchase<'a>(
     Ok(())
 }
 
+/// Which of the lists kept for returns an event reads: a return looks up
+/// its purchase, a purchase the redemptions it pays for.
+#[derive(Clone, Copy)]
+struct Reads {
+    purchases: bool,
+    redemptions: bool,
+}
+
+impl Reads {
+    fn of(event: &Event) -> Reads {
+        Reads {
+            purchases: matches!(event, Event::Return(_)),
+            redemptions: matches!(event, Event::Purchase(p) if !p.redemptions.is_empty()),
+        }
+    }
+}
+
+/// The return window at an event's time: purchases and redemptions made
+/// before it can no longer be returned and are forgotten.
+///
+/// A list the event reads must lose them before the event, or it would
+/// find what is too old; that drop is journaled like any change. Every
+/// other event only appends to these lists (at its own time, which is
+/// inside the window), so for them the drop waits until the event has
+/// succeeded: it then needs no undo, which spares the journal's copy of
+/// each record that leaves (and its drop at the end of the event), and a
+/// failed event has dropped nothing. The lists are in time order, so what
+/// leaves is a prefix either way, and the same prefix.
+struct ReturnWindow {
+    days: u32,
+    now: Timestamp,
+    start: Option<Timestamp>,
+}
+
+impl ReturnWindow {
+    fn of(engine: &Engine, now: Timestamp) -> ReturnWindow {
+        let days = engine.program().returns.window_days;
+        ReturnWindow {
+            days,
+            now,
+            start: now.window_start(days),
+        }
+    }
+
+    /// Whether something made at `at` has left the window.
+    fn left(&self, at: Timestamp) -> bool {
+        at.left_behind(self.days, self.now, self.start)
+    }
+
+    /// After a successful event at `now`: drop what left the window from
+    /// the lists it did not read (those it read were trimmed before it).
+    fn close(engine: &Engine, acc: &mut Account, now: Timestamp, reads: Reads) {
+        let purchases = !reads.purchases && !acc.purchases.is_empty();
+        let redemptions = !reads.redemptions && !acc.redemptions.is_empty();
+        if !(purchases || redemptions) {
+            return;
+        }
+        let window = ReturnWindow::of(engine, now);
+        // One by one: nearly always none or one, which a drain's setup
+        // costs several times over.
+        if purchases {
+            for _ in 0..journal::prefix(&acc.purchases, |p| window.left(p.at)) {
+                acc.purchases.pop_front();
+            }
+        }
+        if redemptions {
+            for _ in 0..journal::prefix(&acc.redemptions, |r| window.left(r.at)) {
+                acc.redemptions.pop_front();
+            }
+        }
+    }
+}
+
 impl Tx<'_, '_> {
     /// Steps 4 and 5: time passes, then the event itself.
     fn run(
@@ -680,7 +754,7 @@ impl Tx<'_, '_> {
         basket: &[Valued<'_>],
         points_before: i64,
     ) -> Result<(), Error> {
-        self.pass_time()?;
+        self.pass_time(Reads::of(event))?;
         match event {
             Event::Enrol(e) => self.enrol(e)?,
             Event::Purchase(p) => self.purchase(p, basket)?,
@@ -731,8 +805,10 @@ impl Tx<'_, '_> {
         }
     }
 
-    /// Everything that happens because time reached `now` (step 4).
-    fn pass_time(&mut self) -> Result<(), Error> {
+    /// Everything that happens because time reached `now` (step 4), but
+    /// for trimming the return window's lists the event does not read (see
+    /// [`Reads`]), which [`ReturnWindow::close`] does after it.
+    fn pass_time(&mut self, reads: Reads) -> Result<(), Error> {
         let now = self.now;
         // Most accounts hold no reservation, or none due: the list is then
         // left as it is rather than taken apart and rebuilt.
@@ -765,17 +841,21 @@ impl Tx<'_, '_> {
         self.review_tier()?;
         self.prune_tier();
         self.birthday()?;
-        // Purchases and redemptions are remembered in time order: what
-        // leaves the return window is a prefix.
-        let window = self.engine.program().returns.window_days;
-        let start = now.window_start(window);
-        let gone = |at: Timestamp| at.left_behind(window, now, start);
-        self.journal
-            .purchases
-            .drop_front_while(&mut self.acc.purchases, |p| gone(p.at));
-        self.journal
-            .redemptions
-            .drop_front_while(&mut self.acc.redemptions, |r| gone(r.at));
+        // The lists the event reads lose what left the return window now,
+        // journaled; the others once it has succeeded (see `ReturnWindow`).
+        if reads.purchases || reads.redemptions {
+            let window = ReturnWindow::of(self.engine, now);
+            if reads.purchases {
+                self.journal
+                    .purchases
+                    .drop_front_while(&mut self.acc.purchases, |p| window.left(p.at));
+            }
+            if reads.redemptions {
+                self.journal
+                    .redemptions
+                    .drop_front_while(&mut self.acc.redemptions, |r| window.left(r.at));
+            }
+        }
         Ok(())
     }
 
