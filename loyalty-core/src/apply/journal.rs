@@ -49,6 +49,12 @@ pub(crate) enum Journal<T> {
     /// Not changed by this event.
     #[default]
     Untouched,
+    /// Only pushed to at the back: the original is the first `kept`
+    /// elements. What most events do to the lists they touch (a purchase's
+    /// record, a voucher issued), kept apart from `Ends` because it holds
+    /// nothing to drop: ending an event whose journals are all `Untouched`
+    /// or `Pushed` costs no look into their saved elements.
+    Pushed { kept: usize },
     /// Changed only at its ends (see above).
     Ends {
         front: Front<T>,
@@ -65,14 +71,17 @@ pub(crate) enum Journal<T> {
 
 impl<T: Clone> Journal<T> {
     fn track(&mut self, list: &VecDeque<T>) {
-        if matches!(self, Journal::Untouched) {
-            *self = Journal::Ends {
-                front: Front::new(),
-                fresh: 0,
-                kept: list.len(),
-                tail: Tail::new(),
-            };
-        }
+        let kept = match self {
+            Journal::Untouched => list.len(),
+            Journal::Pushed { kept } => *kept,
+            _ => return,
+        };
+        *self = Journal::Ends {
+            front: Front::new(),
+            fresh: 0,
+            kept,
+            tail: Tail::new(),
+        };
     }
 
     /// Before changing, removing or inserting anything at position `at` or
@@ -104,7 +113,11 @@ impl<T: Clone> Journal<T> {
     /// where [`Journal::before_append`] saves the last element in case it
     /// changes.
     pub(crate) fn before_push(&mut self, list: &VecDeque<T>) {
-        self.touch_from(list, list.len());
+        match self {
+            Journal::Untouched => *self = Journal::Pushed { kept: list.len() },
+            Journal::Pushed { .. } => {}
+            _ => self.touch_from(list, list.len()),
+        }
     }
 
     /// Drop the first `n` elements of `list`, remembering them.
@@ -162,6 +175,7 @@ impl<T: Clone> Journal<T> {
         }
         let original = match std::mem::take(self) {
             Journal::Untouched => list.clone(),
+            Journal::Pushed { kept } => list.iter().take(kept).cloned().collect(),
             Journal::Ends {
                 front,
                 fresh,
@@ -178,6 +192,7 @@ impl<T: Clone> Journal<T> {
     pub(crate) fn restore(self, list: &mut VecDeque<T>) {
         match self {
             Journal::Untouched | Journal::Off => {}
+            Journal::Pushed { kept } => list.truncate(kept),
             Journal::Ends {
                 front,
                 fresh,
