@@ -14,6 +14,16 @@
  * 3. loyalty_quote() to show what a basket would earn, changing nothing.
  * 4. loyalty_result_free() every result; loyalty_engine_free() the engine.
  *
+ * @section kept An account kept in memory
+ * A till serving one member for a while, or a program replaying histories,
+ * keeps the account in the library instead of passing its JSON each time:
+ * loyalty_account_new() with the stored JSON, then loyalty_account_apply()
+ * per event (answered with the outcome alone; the account changes in
+ * place) and loyalty_account_quote(); loyalty_account_json() writes it out
+ * to store; loyalty_account_free() when done. The cost of an event then
+ * stays flat however long the member's history. The answers are the
+ * stateless calls', byte for byte.
+ *
  * @section contract Contract
  * - Inputs are UTF-8 JSON given as a pointer and a length in bytes (no NUL
  *   needed); outputs are the core's JSON, byte for byte what the Rust
@@ -30,6 +40,8 @@
  * A ::LoyaltyEngine is immutable once made: any number of threads may use
  * the same engine at the same time without locking, until it is freed.
  * Results are independent values owned by the caller until freed.
+ * A ::LoyaltyAccount changes with every event: one thread at a time may use
+ * it (it may move from one thread to another between calls).
  */
 
 #ifndef LOYALTY_H
@@ -120,6 +132,23 @@ typedef enum LoyaltyStatus {
 } LoyaltyStatus;
 
 /**
+ * An account kept in memory by the library between events: the door for
+ * a till's open session, a back office replaying a history or a program
+ * that holds its members' accounts in memory. Each event is read as JSON,
+ * applied to the account in place and answered with the outcome alone; the
+ * account is written out as JSON only when asked (`loyalty_account_json()`).
+ * The cost of an event then stays the same however long the member's
+ * history, where `loyalty_apply()` reads and writes the whole account with
+ * every event. The answers are `loyalty_apply()`'s, byte for byte.
+ *
+ * Made by `loyalty_account_new()`, freed by `loyalty_account_free()`. It
+ * changes with every event: use it from one thread at a time (it may move
+ * between threads), and with engines of the program its events are meant
+ * for.
+ */
+typedef struct LoyaltyAccount LoyaltyAccount;
+
+/**
  * A loaded, validated program: the engine every call runs against.
  *
  * Made by `loyalty_engine_new()`, freed by `loyalty_engine_free()`. It is
@@ -159,6 +188,8 @@ typedef struct LoyaltyResult {
   /**
    * After an apply that succeeded: the new account, compact JSON, exactly
    * the envelope's `account` member. Store it; pass it to the next call.
+   * After `loyalty_account_json()`: the kept account. `NULL` after
+   * `loyalty_account_apply()`, which keeps the account in its handle.
    */
   const char *account;
   /**
@@ -291,6 +322,86 @@ enum LoyaltyStatus loyalty_engine_new(const uint8_t *program,
  * and no other thread is still using it.
  */
 void loyalty_engine_free(struct LoyaltyEngine *engine);
+
+/**
+ * Keep an account (JSON; the four bytes `null` for a member not enrolled
+ * yet, when only an `enrol` event may follow) in memory.
+ *
+ * On success `*account_out` receives the account (free it with
+ * `loyalty_account_free()`) and `*error_out`, when `error_out` is not
+ * null, is set to `NULL`. On failure (the account JSON is refused as
+ * `loyalty_apply()` would refuse it) `*account_out` is set to `NULL` and
+ * `*error_out`, when `error_out` is not null, receives the error (free it
+ * with `loyalty_result_free()`).
+ *
+ * # Safety
+ * `account` is null or points to `account_len` readable bytes;
+ * `account_out` and `error_out` are null or point to writable storage for
+ * one pointer.
+ */
+enum LoyaltyStatus loyalty_account_new(const uint8_t *account,
+                                       size_t account_len,
+                                       struct LoyaltyAccount **account_out,
+                                       struct LoyaltyResult **error_out);
+
+/**
+ * Apply an event (JSON) to a kept account, in place.
+ *
+ * The result's `json` is `{"ok":true,"outcome":O}`, O being exactly the
+ * `outcome` `loyalty_apply()` gives for the same account and event, and
+ * `outcome` is O; `account` is `NULL` (the account stays in its handle).
+ * A retry of an event already applied returns `LOYALTY_DUPLICATE` with
+ * its outcome. On failure the result is `loyalty_apply()`'s and the
+ * account is exactly as it was.
+ *
+ * # Safety
+ * `engine` is null or a live engine from `loyalty_engine_new()`;
+ * `account` is null or a live account from `loyalty_account_new()` that
+ * no other thread is using; `event` is null or points to `event_len`
+ * readable bytes; `out` is null or points to writable storage for one
+ * pointer.
+ */
+enum LoyaltyStatus loyalty_account_apply(const struct LoyaltyEngine *engine,
+                                         struct LoyaltyAccount *account,
+                                         const uint8_t *event,
+                                         size_t event_len,
+                                         struct LoyaltyResult **out);
+
+/**
+ * Quote a purchase event (JSON) for a kept account: what it would earn,
+ * changing nothing, as `loyalty_quote()` for the account's JSON.
+ *
+ * # Safety
+ * As for `loyalty_account_apply()`.
+ */
+enum LoyaltyStatus loyalty_account_quote(const struct LoyaltyEngine *engine,
+                                         const struct LoyaltyAccount *account,
+                                         const uint8_t *purchase,
+                                         size_t purchase_len,
+                                         struct LoyaltyResult **out);
+
+/**
+ * Write a kept account out. The result's `json` is
+ * `{"ok":true,"account":A}` and `account` is A: the compact JSON
+ * `loyalty_apply()` would have returned (`null` before enrolment), to
+ * store or to pass to `loyalty_apply()` or `loyalty_account_new()`.
+ *
+ * # Safety
+ * `account` is null or a live account from `loyalty_account_new()` that
+ * no one changes during this call; `out` is null or points to writable
+ * storage for one pointer.
+ */
+enum LoyaltyStatus loyalty_account_json(const struct LoyaltyAccount *account,
+                                        struct LoyaltyResult **out);
+
+/**
+ * Free a kept account. `NULL` is accepted and ignored.
+ *
+ * # Safety
+ * `account` is null or came from `loyalty_account_new()`, is not freed
+ * yet, and no other thread is using it.
+ */
+void loyalty_account_free(struct LoyaltyAccount *account);
 
 /**
  * Apply an event (JSON) to an account (JSON; the four bytes `null` for a

@@ -44,8 +44,11 @@ use crate::program::Program;
 #[cfg(not(target_arch = "wasm32"))]
 mod answer;
 pub(crate) mod fast;
+mod kept;
 mod path;
 pub(crate) mod write;
+
+pub use kept::KeptAccount;
 
 /// Size and nesting checks that run before any parsing.
 fn precheck(json: &str, document: Document) -> Result<(), Error> {

@@ -1,5 +1,6 @@
 //! Replays the conformance vectors of `tests/vectors/` through the JSON
-//! interface and compares every answer byte for byte.
+//! interface and compares every answer byte for byte; each is replayed on
+//! a [`json::KeptAccount`] too, whose answers must be the stateless door's.
 //! `BLESS=1` rewrites the expected files instead.
 
 #![allow(
@@ -26,18 +27,49 @@ fn run(dir: &Path) -> Vec<String> {
         .unwrap_or_else(|_| "null".to_owned());
     let mut lines = vec![json::validate_program(&program)];
     let engine = Engine::from_json(&program).ok();
+    // The same steps on an account kept in memory (when the vector's
+    // account can be read at all).
+    let mut kept = json::KeptAccount::from_json(&account).ok();
     let events = fs::read_to_string(dir.join("events.jsonl")).unwrap_or_default();
     for step in events.lines().filter(|l| !l.trim().is_empty()) {
         let Some(engine) = &engine else { break };
         if let Some(rest) = step.strip_prefix("{\"quote\": ") {
             let purchase = rest.strip_suffix('}').expect("quote line ends with }");
+            if let Some(kept) = &kept {
+                let typed = json::quote_typed(engine, &account, purchase);
+                assert_eq!(
+                    kept.quote(engine, purchase),
+                    typed,
+                    "{}: {step}",
+                    dir.display()
+                );
+            }
             lines.push(json::quote(engine, &account, purchase));
             continue;
         }
         let answer = json::apply(engine, &account, step);
-        if let Ok((next, _)) = json::apply_parts(engine, &account, step) {
+        let kept_answer = kept.as_mut().map(|k| k.apply(engine, step));
+        let applied = json::apply_parts(engine, &account, step).is_ok_and(|(next, _)| {
             assert!(answer.ends_with(&format!(",\"account\":{next}}}")));
             account = next;
+            true
+        });
+        if let Some(kept_answer) = kept_answer {
+            // The envelope without the account; a failure's is the same.
+            let stateless = match answer.rfind(",\"account\":") {
+                Some(at) if answer.starts_with("{\"ok\":true,") => format!("{}}}", &answer[..at]),
+                _ => answer.clone(),
+            };
+            assert_eq!(kept_answer, stateless, "{}: {step}", dir.display());
+            // The account the door would hand back; after a failure, the
+            // caller's own text, which holds the same account.
+            let kept = kept.as_ref().expect("kept");
+            if applied {
+                assert_eq!(kept.to_json(), account, "{}: {step}", dir.display());
+            } else {
+                let given = json::parse_account(&account).expect("a kept account was read");
+                assert_eq!(kept.account(), given.as_ref(), "{}: {step}", dir.display());
+            }
         }
         lines.push(answer);
     }

@@ -157,45 +157,64 @@ pub unsafe extern "C" fn loyalty_engine_new(
     engine_out: *mut *mut LoyaltyEngine,
     error_out: *mut *mut LoyaltyResult,
 ) -> LoyaltyStatus {
-    if !engine_out.is_null() {
-        // SAFETY: `engine_out` is not null and, by the caller's contract,
+    let make = || {
+        // SAFETY: the caller's contract on `program` and `program_len`.
+        let program = unsafe { text(program, program_len, "program", Document::Program) }?;
+        Engine::from_json(program)
+            .map(|engine| LoyaltyEngine { engine })
+            .map_err(|e| Answer::error(&e))
+    };
+    let null = "`engine_out` is a null pointer";
+    // SAFETY: the caller's contract on `engine_out` and `error_out`.
+    unsafe { new_handle(engine_out, error_out, "program", null, make) }
+}
+
+/// The body of the exports that make a handle (`loyalty_engine_new()`,
+/// `loyalty_account_new()`): `*handle_out` receives the handle `make`
+/// builds and `*error_out` `NULL`, or, on failure, `*handle_out` `NULL`
+/// and `*error_out` the error; each out-pointer only when it is not null
+/// (a null `handle_out` is itself the error, in `document`).
+///
+/// # Safety
+/// `handle_out` and `error_out` are null or point to writable storage for
+/// one pointer.
+unsafe fn new_handle<T>(
+    handle_out: *mut *mut T,
+    error_out: *mut *mut LoyaltyResult,
+    document: &'static str,
+    null_message: &'static str,
+    make: impl FnOnce() -> Result<T, Answer>,
+) -> LoyaltyStatus {
+    if !handle_out.is_null() {
+        // SAFETY: `handle_out` is not null and, by the caller's contract,
         // writable.
-        unsafe { engine_out.write(ptr::null_mut()) };
+        unsafe { handle_out.write(ptr::null_mut()) };
     }
-    let mut engine = ptr::null_mut();
+    let mut handle = ptr::null_mut();
     let mut error = ptr::null_mut();
     let status = guard(&mut error, || {
-        if engine_out.is_null() {
-            return Answer::invalid_argument(
-                "null_pointer",
-                "program",
-                "`engine_out` is a null pointer",
-            );
+        if handle_out.is_null() {
+            return Answer::invalid_argument("null_pointer", document, null_message);
         }
-        // SAFETY: the caller's contract on `program` and `program_len`.
-        let program = match unsafe { text(program, program_len, "program", Document::Program) } {
-            Ok(p) => p,
-            Err(answer) => return answer,
-        };
-        match Engine::from_json(program) {
-            Ok(e) => {
-                engine = Box::into_raw(Box::new(LoyaltyEngine { engine: e }));
+        match make() {
+            Ok(made) => {
+                handle = Box::into_raw(Box::new(made));
                 Answer::ok(String::new())
             }
-            Err(e) => Answer::error(&e),
+            Err(answer) => answer,
         }
     });
     if status == LoyaltyStatus::LOYALTY_OK {
         // SAFETY: `error` was made by `guard` and is freed once, here.
         unsafe { result::free(error) };
         error = ptr::null_mut();
-        // SAFETY: the engine was made only after `engine_out` was checked
+        // SAFETY: the handle was made only after `handle_out` was checked
         // non-null; it is writable by the caller's contract.
-        unsafe { engine_out.write(engine) };
-    } else if !engine.is_null() {
-        // Unreachable (an engine is made only on success), but never leak.
-        // SAFETY: `engine` came from `Box::into_raw` just above.
-        drop(unsafe { Box::from_raw(engine) });
+        unsafe { handle_out.write(handle) };
+    } else if !handle.is_null() {
+        // Unreachable (a handle is made only on success), but never leak.
+        // SAFETY: `handle` came from `Box::into_raw` just above.
+        drop(unsafe { Box::from_raw(handle) });
     }
     if error_out.is_null() {
         // SAFETY: `error` is null or was made by `guard`; freed once, here.
@@ -222,6 +241,204 @@ pub unsafe extern "C" fn loyalty_engine_free(engine: *mut LoyaltyEngine) {
         // `Box::into_raw` in `loyalty_engine_new` and is freed only once.
         drop(unsafe { Box::from_raw(engine) });
     }));
+}
+
+/// An account kept in memory by the library between events: the door for
+/// a till's open session, a back office replaying a history or a program
+/// that holds its members' accounts in memory. Each event is read as JSON,
+/// applied to the account in place and answered with the outcome alone; the
+/// account is written out as JSON only when asked (`loyalty_account_json()`).
+/// The cost of an event then stays the same however long the member's
+/// history, where `loyalty_apply()` reads and writes the whole account with
+/// every event. The answers are `loyalty_apply()`'s, byte for byte.
+///
+/// Made by `loyalty_account_new()`, freed by `loyalty_account_free()`. It
+/// changes with every event: use it from one thread at a time (it may move
+/// between threads), and with engines of the program its events are meant
+/// for.
+pub struct LoyaltyAccount {
+    kept: json::KeptAccount,
+    /// A call on this account panicked: the account may be half changed, so
+    /// every later call on it is refused.
+    poisoned: bool,
+}
+
+// The header promises that an account may move between threads.
+const _: () = {
+    const fn movable<T: Send>() {}
+    movable::<LoyaltyAccount>()
+};
+
+/// Keep an account (JSON; the four bytes `null` for a member not enrolled
+/// yet, when only an `enrol` event may follow) in memory.
+///
+/// On success `*account_out` receives the account (free it with
+/// `loyalty_account_free()`) and `*error_out`, when `error_out` is not
+/// null, is set to `NULL`. On failure (the account JSON is refused as
+/// `loyalty_apply()` would refuse it) `*account_out` is set to `NULL` and
+/// `*error_out`, when `error_out` is not null, receives the error (free it
+/// with `loyalty_result_free()`).
+///
+/// # Safety
+/// `account` is null or points to `account_len` readable bytes;
+/// `account_out` and `error_out` are null or point to writable storage for
+/// one pointer.
+#[no_mangle]
+pub unsafe extern "C" fn loyalty_account_new(
+    account: *const u8,
+    account_len: usize,
+    account_out: *mut *mut LoyaltyAccount,
+    error_out: *mut *mut LoyaltyResult,
+) -> LoyaltyStatus {
+    let make = || {
+        // SAFETY: the caller's contract on `account` and `account_len`.
+        let account = unsafe { text(account, account_len, "account", Document::Account) }?;
+        json::KeptAccount::from_json(account)
+            .map(|kept| LoyaltyAccount {
+                kept,
+                poisoned: false,
+            })
+            .map_err(|e| Answer::error(&e))
+    };
+    let null = "`account_out` is a null pointer";
+    // SAFETY: the caller's contract on `account_out` and `error_out`.
+    unsafe { new_handle(account_out, error_out, "account", null, make) }
+}
+
+/// Apply an event (JSON) to a kept account, in place.
+///
+/// The result's `json` is `{"ok":true,"outcome":O}`, O being exactly the
+/// `outcome` `loyalty_apply()` gives for the same account and event, and
+/// `outcome` is O; `account` is `NULL` (the account stays in its handle).
+/// A retry of an event already applied returns `LOYALTY_DUPLICATE` with
+/// its outcome. On failure the result is `loyalty_apply()`'s and the
+/// account is exactly as it was.
+///
+/// # Safety
+/// `engine` is null or a live engine from `loyalty_engine_new()`;
+/// `account` is null or a live account from `loyalty_account_new()` that
+/// no other thread is using; `event` is null or points to `event_len`
+/// readable bytes; `out` is null or points to writable storage for one
+/// pointer.
+#[no_mangle]
+pub unsafe extern "C" fn loyalty_account_apply(
+    engine: *const LoyaltyEngine,
+    account: *mut LoyaltyAccount,
+    event: *const u8,
+    event_len: usize,
+    out: *mut *mut LoyaltyResult,
+) -> LoyaltyStatus {
+    // SAFETY: by the caller's contract `account` is null or a live account
+    // that no one else uses during this call.
+    let Some(handle) = (unsafe { account.as_mut() }) else {
+        return guard(out, missing_account);
+    };
+    if handle.poisoned {
+        return guard(out, poisoned);
+    }
+    let status = guard(out, || {
+        // SAFETY: the caller's contract on `engine`, `event` and `event_len`.
+        let (engine, event) = match unsafe { engine_and_event(engine, event, event_len) } {
+            Ok(inputs) => inputs,
+            Err(answer) => return answer,
+        };
+        match handle.kept.apply_parts(engine, event) {
+            Ok(outcome) => Answer::outcome(outcome),
+            Err(e) => Answer::error(&e),
+        }
+    });
+    // A panic may have left the account between two states: refuse it
+    // from now on rather than apply the next event to it.
+    handle.poisoned = status == LoyaltyStatus::LOYALTY_PANIC;
+    status
+}
+
+/// Quote a purchase event (JSON) for a kept account: what it would earn,
+/// changing nothing, as `loyalty_quote()` for the account's JSON.
+///
+/// # Safety
+/// As for `loyalty_account_apply()`.
+#[no_mangle]
+pub unsafe extern "C" fn loyalty_account_quote(
+    engine: *const LoyaltyEngine,
+    account: *const LoyaltyAccount,
+    purchase: *const u8,
+    purchase_len: usize,
+    out: *mut *mut LoyaltyResult,
+) -> LoyaltyStatus {
+    // SAFETY: by the caller's contract `account` is null or a live account
+    // that no one changes during this call.
+    let Some(handle) = (unsafe { account.as_ref() }) else {
+        return guard(out, missing_account);
+    };
+    if handle.poisoned {
+        return guard(out, poisoned);
+    }
+    guard(out, || {
+        // SAFETY: the caller's contract on `engine`, `purchase` and its length.
+        let (engine, purchase) = match unsafe { engine_and_event(engine, purchase, purchase_len) } {
+            Ok(inputs) => inputs,
+            Err(answer) => return answer,
+        };
+        match handle.kept.quote(engine, purchase) {
+            Ok(quote) => Answer::quoted(&quote),
+            Err(e) => Answer::error(&e),
+        }
+    })
+}
+
+/// Write a kept account out. The result's `json` is
+/// `{"ok":true,"account":A}` and `account` is A: the compact JSON
+/// `loyalty_apply()` would have returned (`null` before enrolment), to
+/// store or to pass to `loyalty_apply()` or `loyalty_account_new()`.
+///
+/// # Safety
+/// `account` is null or a live account from `loyalty_account_new()` that
+/// no one changes during this call; `out` is null or points to writable
+/// storage for one pointer.
+#[no_mangle]
+pub unsafe extern "C" fn loyalty_account_json(
+    account: *const LoyaltyAccount,
+    out: *mut *mut LoyaltyResult,
+) -> LoyaltyStatus {
+    // SAFETY: by the caller's contract `account` is null or a live account
+    // that no one changes during this call.
+    let Some(handle) = (unsafe { account.as_ref() }) else {
+        return guard(out, missing_account);
+    };
+    if handle.poisoned {
+        return guard(out, poisoned);
+    }
+    guard(out, || Answer::account(handle.kept.to_json()))
+}
+
+/// Free a kept account. `NULL` is accepted and ignored.
+///
+/// # Safety
+/// `account` is null or came from `loyalty_account_new()`, is not freed
+/// yet, and no other thread is using it.
+#[no_mangle]
+pub unsafe extern "C" fn loyalty_account_free(account: *mut LoyaltyAccount) {
+    if account.is_null() {
+        return;
+    }
+    let _ = catch_unwind(AssertUnwindSafe(|| {
+        // SAFETY: by the caller's contract `account` came from
+        // `Box::into_raw` in `loyalty_account_new` and is freed only once.
+        drop(unsafe { Box::from_raw(account) });
+    }));
+}
+
+fn missing_account() -> Answer {
+    Answer::invalid_argument("null_pointer", "account", "`account` is a null pointer")
+}
+
+fn poisoned() -> Answer {
+    Answer::invalid_argument(
+        "poisoned_account",
+        "account",
+        "an earlier call on this account panicked: free it and keep the account again from its last JSON",
+    )
 }
 
 /// Apply an event (JSON) to an account (JSON; the four bytes `null` for a
@@ -443,6 +660,39 @@ unsafe fn text<'a>(
     })
 }
 
+/// Check the engine and event arguments of a call on a kept account.
+///
+/// # Safety
+/// As for `loyalty_account_apply()`.
+unsafe fn engine_and_event<'a>(
+    engine: *const LoyaltyEngine,
+    event: *const u8,
+    event_len: usize,
+) -> Result<(&'a Engine, &'a str), Answer> {
+    // SAFETY: the caller's contract on `engine`.
+    let engine = unsafe { engine_of(engine) }?;
+    // SAFETY: the caller's contract on `event`.
+    let event = unsafe { text(event, event_len, "event", Document::Event) }?;
+    Ok((engine, event))
+}
+
+/// The engine behind a handle C passes.
+///
+/// # Safety
+/// `engine` is null or a live engine from `loyalty_engine_new()`.
+unsafe fn engine_of<'a>(engine: *const LoyaltyEngine) -> Result<&'a Engine, Answer> {
+    // SAFETY: by the caller's contract `engine` is null or a live engine,
+    // which is never mutated.
+    match unsafe { engine.as_ref() } {
+        Some(engine) => Ok(&engine.engine),
+        None => Err(Answer::invalid_argument(
+            "null_pointer",
+            "program",
+            "`engine` is a null pointer",
+        )),
+    }
+}
+
 /// Check the engine, account and event arguments of a call.
 ///
 /// # Safety
@@ -454,20 +704,13 @@ unsafe fn inputs<'a>(
     event: *const u8,
     event_len: usize,
 ) -> Result<(&'a Engine, &'a str, &'a str), Answer> {
-    // SAFETY: by the caller's contract `engine` is null or a live engine,
-    // which is never mutated.
-    let Some(engine) = (unsafe { engine.as_ref() }) else {
-        return Err(Answer::invalid_argument(
-            "null_pointer",
-            "program",
-            "`engine` is a null pointer",
-        ));
-    };
+    // SAFETY: the caller's contract on `engine`.
+    let engine = unsafe { engine_of(engine) }?;
     // SAFETY: the caller's contract on `account`.
     let account = unsafe { text(account, account_len, "account", Document::Account) }?;
     // SAFETY: the caller's contract on `event`.
     let event = unsafe { text(event, event_len, "event", Document::Event) }?;
-    Ok((&engine.engine, account, event))
+    Ok((engine, account, event))
 }
 
 /// The body of every apply-like export; `kind` is the event type a

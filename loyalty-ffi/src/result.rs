@@ -104,6 +104,8 @@ pub struct LoyaltyResult {
     pub json_len: usize,
     /// After an apply that succeeded: the new account, compact JSON, exactly
     /// the envelope's `account` member. Store it; pass it to the next call.
+    /// After `loyalty_account_json()`: the kept account. `NULL` after
+    /// `loyalty_account_apply()`, which keeps the account in its handle.
     pub account: *const c_char,
     /// Length of `account` in bytes.
     pub account_len: usize,
@@ -151,6 +153,10 @@ enum Json {
     Applied { outcome: String, account: String },
     /// `{"ok":true,"quote":Q}`.
     Quoted(String),
+    /// `{"ok":true,"outcome":O}`: an apply to a kept account.
+    Outcome(String),
+    /// `{"ok":true,"account":A}`: a kept account written out.
+    Account(String),
 }
 
 struct ErrorFields {
@@ -167,6 +173,8 @@ struct ErrorFields {
 /// equal.
 const APPLIED: [&str; 3] = [r#"{"ok":true,"outcome":"#, r#","account":"#, "}"];
 const QUOTED: [&str; 2] = [r#"{"ok":true,"quote":"#, "}"];
+const OUTCOME: [&str; 2] = [r#"{"ok":true,"outcome":"#, "}"];
+const ACCOUNT: [&str; 2] = [r#"{"ok":true,"account":"#, "}"];
 
 impl Answer {
     /// The status this answer carries.
@@ -250,19 +258,28 @@ impl Answer {
 
     /// A successful apply, from the core's account and outcome.
     pub(crate) fn applied(account: String, outcome: String) -> Answer {
-        // The outcome's first member is the event id, a JSON string in which
-        // every `"` is escaped, so the first `"status":"` is the outcome's own.
-        let duplicate = outcome
-            .find(r#""status":""#)
-            .and_then(|at| outcome.get(at..))
-            .is_some_and(|rest| rest.starts_with(r#""status":"duplicate""#));
         Answer {
-            status: if duplicate {
-                LoyaltyStatus::LOYALTY_DUPLICATE
-            } else {
-                LoyaltyStatus::LOYALTY_OK
-            },
+            status: status_of(&outcome),
             json: Json::Applied { outcome, account },
+            error: None,
+        }
+    }
+
+    /// A successful apply to a kept account, from the core's outcome
+    /// (`loyalty_core::json::KeptAccount::apply_parts`).
+    pub(crate) fn outcome(outcome: String) -> Answer {
+        Answer {
+            status: status_of(&outcome),
+            json: Json::Outcome(outcome),
+            error: None,
+        }
+    }
+
+    /// A kept account written out.
+    pub(crate) fn account(account: String) -> Answer {
+        Answer {
+            status: LoyaltyStatus::LOYALTY_OK,
+            json: Json::Account(account),
             error: None,
         }
     }
@@ -295,7 +312,7 @@ impl Answer {
         let size = match &self.json {
             Json::Plain(text) => text.len() + 1,
             Json::Applied { outcome, account } => 2 * (outcome.len() + account.len()) + 40,
-            Json::Quoted(quote) => 2 * quote.len() + 24,
+            Json::Quoted(part) | Json::Outcome(part) | Json::Account(part) => 2 * part.len() + 24,
         } + self
             .error
             .as_ref()
@@ -320,6 +337,24 @@ impl Answer {
                     None,
                     None,
                     Some(put(&mut buf, &[quote])),
+                )
+            }
+            Json::Outcome(outcome) => {
+                let [head, tail] = OUTCOME;
+                (
+                    put(&mut buf, &[head, outcome, tail]),
+                    None,
+                    Some(put(&mut buf, &[outcome])),
+                    None,
+                )
+            }
+            Json::Account(account) => {
+                let [head, tail] = ACCOUNT;
+                (
+                    put(&mut buf, &[head, account, tail]),
+                    Some(put(&mut buf, &[account])),
+                    None,
+                    None,
                 )
             }
         };
@@ -373,6 +408,22 @@ impl Answer {
         // `Owned` is `repr(C)` with the public part first, so a pointer to
         // it is a pointer to its `LoyaltyResult`.
         Box::into_raw(owned).cast::<LoyaltyResult>()
+    }
+}
+
+/// The status of a successful apply: `LOYALTY_DUPLICATE` when the outcome
+/// says the event was a retry. The outcome's first member is the event id,
+/// a JSON string in which every `"` is escaped, so the first `"status":"`
+/// is the outcome's own.
+fn status_of(outcome: &str) -> LoyaltyStatus {
+    let duplicate = outcome
+        .find(r#""status":""#)
+        .and_then(|at| outcome.get(at..))
+        .is_some_and(|rest| rest.starts_with(r#""status":"duplicate""#));
+    if duplicate {
+        LoyaltyStatus::LOYALTY_DUPLICATE
+    } else {
+        LoyaltyStatus::LOYALTY_OK
     }
 }
 

@@ -227,6 +227,7 @@ static void test_free_null(void)
 {
     loyalty_result_free(NULL);
     loyalty_engine_free(NULL);
+    loyalty_account_free(NULL);
     CHECK(1);
 }
 
@@ -563,6 +564,171 @@ static void test_quote(void)
     loyalty_engine_free(e);
 }
 
+/* Keep an account: a malloc'd handle, or NULL on failure. */
+static LoyaltyAccount *keep(const char *account)
+{
+    LoyaltyAccount *kept = NULL;
+    LoyaltyResult *error = NULL;
+    LoyaltyStatus s = loyalty_account_new(u8(account), strlen(account), &kept, &error);
+    CHECK(s == LOYALTY_OK && kept != NULL && error == NULL);
+    loyalty_result_free(error);
+    return kept;
+}
+
+/* The kept account's JSON, malloc'd (NULL on failure). */
+static char *kept_json(const LoyaltyAccount *kept)
+{
+    LoyaltyResult *r = NULL;
+    char *json = NULL;
+    LoyaltyStatus s = loyalty_account_json(kept, &r);
+    check_shape(r, LOYALTY_OK);
+    if (CHECK(s == LOYALTY_OK) && r != NULL && r->account != NULL) {
+        CHECK(r->outcome == NULL && r->quote == NULL);
+        CHECK(starts_with(r->json, "{\"ok\":true,\"account\":") &&
+              strncmp(r->json + 21, r->account, r->account_len) == 0 &&
+              strcmp(r->json + 21 + r->account_len, "}") == 0);
+        json = (char *)malloc(r->account_len + 1);
+        if (json != NULL) {
+            memcpy(json, r->account, r->account_len + 1);
+        }
+    }
+    loyalty_result_free(r);
+    return json;
+}
+
+/* Apply to a kept account and to its JSON: the same status and outcome (or
+ * the same failure), and the same account after; returns the status. */
+static LoyaltyStatus apply_both(const LoyaltyEngine *e, LoyaltyAccount *kept, char **account, const char *event)
+{
+    LoyaltyResult *r = NULL, *k = NULL;
+    LoyaltyStatus s = call(loyalty_apply, e, *account, event, &r);
+    LoyaltyStatus ks = loyalty_account_apply(e, kept, u8(event), strlen(event), &k);
+    CHECK(ks == s);
+    check_shape(k, ks);
+    if (r != NULL && k != NULL && (s == LOYALTY_OK || s == LOYALTY_DUPLICATE)) {
+        /* {"ok":true,"outcome":O} with O the stateless outcome, no account. */
+        CHECK(k->account == NULL && k->quote == NULL);
+        CHECK(k->outcome != NULL && same(k->outcome, k->outcome_len, r->outcome));
+        CHECK(starts_with(k->json, "{\"ok\":true,\"outcome\":") && k->outcome != NULL &&
+              strncmp(k->json + 21, k->outcome, k->outcome_len) == 0 &&
+              strcmp(k->json + 21 + k->outcome_len, "}") == 0);
+        if (r->account != NULL) {
+            char *next = (char *)malloc(r->account_len + 1);
+            if (next != NULL) {
+                memcpy(next, r->account, r->account_len + 1);
+                free(*account);
+                *account = next;
+            }
+        }
+    } else if (r != NULL && k != NULL) {
+        CHECK(same(k->json, k->json_len, r->json));
+    }
+    loyalty_result_free(r);
+    loyalty_result_free(k);
+    {
+        char *now = kept_json(kept);
+        CHECK(now != NULL && strcmp(now, *account) == 0);
+        free(now);
+    }
+    return s;
+}
+
+static void test_kept_account(void)
+{
+    LoyaltyEngine *e = load_cafe();
+    LoyaltyAccount *kept = keep("null"), *other = NULL;
+    LoyaltyResult *r = NULL;
+    LoyaltyStatus s;
+    char *account = (char *)malloc(5);
+    const char *conflict = "{\"type\": \"purchase\", \"id\": \"p1\", \"time\": \"2026-03-02T09:00:00-05:00\","
+                           " \"lines\": [{\"sku\": \"tea\", \"quantity\": 1, \"unit_price\": \"2.00\"}]}";
+    const char *old = "{\"type\": \"time_advanced\", \"id\": \"t0\", \"time\": \"2026-03-01T00:00:00Z\"}";
+    char redeem[512];
+
+    if (account == NULL || kept == NULL) {
+        CHECK(0);
+        free(account);
+        loyalty_account_free(kept);
+        loyalty_engine_free(e);
+        return;
+    }
+    memcpy(account, "null", 5);
+    {
+        char *before = kept_json(kept);
+        CHECK(before != NULL && strcmp(before, "null") == 0);
+        free(before);
+    }
+    /* Before enrolment only an enrolment may come. */
+    CHECK(apply_both(e, kept, &account, PURCHASE) == LOYALTY_RULE);
+    CHECK(apply_both(e, kept, &account, ENROL) == LOYALTY_OK);
+    CHECK(apply_both(e, kept, &account, PURCHASE) == LOYALTY_OK);
+    CHECK(apply_both(e, kept, &account, PURCHASE) == LOYALTY_DUPLICATE);
+    CHECK(apply_both(e, kept, &account, conflict) == LOYALTY_CONFLICT);
+    CHECK(apply_both(e, kept, &account, old) == LOYALTY_OUT_OF_ORDER);
+    CHECK(apply_both(e, kept, &account, "{\"type\": \"purchase\"}") == LOYALTY_INVALID_JSON);
+    snprintf(redeem, sizeof redeem,
+             "{\"type\": \"redeem\", \"id\": \"r1\", \"time\": \"2026-03-02T10:00:00-05:00\","
+             " \"reward\": \"free_coffee\", \"basket\": %s}",
+             BASKET);
+    CHECK(apply_both(e, kept, &account, redeem) == LOYALTY_OK);
+
+    /* A quote: loyalty_quote's answer for the account's JSON. */
+    {
+        LoyaltyResult *k = NULL;
+        s = call(loyalty_quote, e, account, PURCHASE, &r);
+        CHECK(loyalty_account_quote(e, kept, u8(PURCHASE), strlen(PURCHASE), &k) == s);
+        CHECK(s == LOYALTY_OK && r != NULL && k != NULL && same(k->json, k->json_len, r->json));
+        CHECK(k != NULL && k->quote != NULL && r != NULL && same(k->quote, k->quote_len, r->quote));
+        loyalty_result_free(r);
+        loyalty_result_free(k);
+        s = loyalty_account_quote(e, kept, u8(ENROL), strlen(ENROL), &k);
+        expect_error(s, k, LOYALTY_VALIDATION, "validation", "invalid_event", "event", "type");
+    }
+
+    /* The kept JSON keeps again, and applies as the original. */
+    other = keep(account);
+    {
+        char *copy = other != NULL ? kept_json(other) : NULL;
+        CHECK(copy != NULL && strcmp(copy, account) == 0);
+        free(copy);
+    }
+    loyalty_account_free(other);
+
+    /* Arguments. */
+    s = loyalty_account_new(u8("[]"), 2, &other, &r);
+    CHECK(other == NULL);
+    expect_error(s, r, LOYALTY_INVALID_JSON, "invalid_json", "invalid_account_json", "account", "");
+    s = loyalty_account_new(NULL, 4, &other, &r);
+    CHECK(other == NULL);
+    expect_error(s, r, LOYALTY_INVALID_ARGUMENT, "invalid_argument", "null_pointer", "account", "");
+    s = loyalty_account_new(u8("null"), 4, NULL, &r);
+    expect_error(s, r, LOYALTY_INVALID_ARGUMENT, "invalid_argument", "null_pointer", "account", "");
+    CHECK(loyalty_account_new(u8("[]"), 2, &other, NULL) == LOYALTY_INVALID_JSON && other == NULL);
+    s = loyalty_account_apply(e, NULL, u8(PURCHASE), strlen(PURCHASE), &r);
+    expect_error(s, r, LOYALTY_INVALID_ARGUMENT, "invalid_argument", "null_pointer", "account", "");
+    s = loyalty_account_apply(NULL, kept, u8(PURCHASE), strlen(PURCHASE), &r);
+    expect_error(s, r, LOYALTY_INVALID_ARGUMENT, "invalid_argument", "null_pointer", "program", "");
+    s = loyalty_account_apply(e, kept, NULL, 4, &r);
+    expect_error(s, r, LOYALTY_INVALID_ARGUMENT, "invalid_argument", "null_pointer", "event", "");
+    s = loyalty_account_apply(e, kept, u8(PURCHASE), SIZE_MAX, &r);
+    expect_error(s, r, LOYALTY_INVALID_ARGUMENT, "invalid_argument", "length_too_large", "event", "");
+    s = loyalty_account_quote(e, NULL, u8(PURCHASE), strlen(PURCHASE), &r);
+    expect_error(s, r, LOYALTY_INVALID_ARGUMENT, "invalid_argument", "null_pointer", "account", "");
+    s = loyalty_account_json(NULL, &r);
+    expect_error(s, r, LOYALTY_INVALID_ARGUMENT, "invalid_argument", "null_pointer", "account", "");
+    CHECK(loyalty_account_apply(e, kept, u8(PURCHASE), strlen(PURCHASE), NULL) == LOYALTY_INVALID_ARGUMENT);
+    CHECK(loyalty_account_json(kept, NULL) == LOYALTY_INVALID_ARGUMENT);
+    {
+        char *after = kept_json(kept);
+        CHECK(after != NULL && strcmp(after, account) == 0);
+        free(after);
+    }
+
+    free(account);
+    loyalty_account_free(kept);
+    loyalty_engine_free(e);
+}
+
 static void test_two_phase(void)
 {
     LoyaltyEngine *e = load_cafe();
@@ -769,9 +935,10 @@ static int replay(const char *dir)
     char *expected = read_in(dir, "expected.jsonl", &expected_len);
     char *account = read_in(dir, "account.json", &account_len);
     LoyaltyEngine *engine = NULL;
-    LoyaltyResult *r = NULL;
+    LoyaltyAccount *kept = NULL;
+    LoyaltyResult *r = NULL, *k = NULL;
     char *line;
-    int ok;
+    int ok, kept_ok = 1, applied = 0;
 
     if (program == NULL || expected == NULL) {
         fprintf(stderr, "  %s: program.json or expected.jsonl missing\n", dir);
@@ -801,6 +968,10 @@ static int replay(const char *dir)
     buf_add(&out, "\n", 1);
     loyalty_result_free(r);
     loyalty_engine_new(u8(program), program_len, &engine, NULL);
+    /* The same steps on a kept account, when the vector's account reads. */
+    if (account != NULL) {
+        loyalty_account_new(u8(account), strlen(account), &kept, NULL);
+    }
 
     line = events;
     while (engine != NULL && line != NULL && *line != '\0' && account != NULL) {
@@ -821,9 +992,27 @@ static int replay(const char *dir)
             if (n > sizeof quote - 1 && strncmp(line, quote, sizeof quote - 1) == 0 && line[n - 1] == '}') {
                 s = loyalty_quote(engine, u8(account), strlen(account), u8(line + sizeof quote - 1),
                                   n - (sizeof quote - 1) - 1, &r);
+                if (kept != NULL) {
+                    LoyaltyStatus ks = loyalty_account_quote(engine, kept, u8(line + sizeof quote - 1),
+                                                             n - (sizeof quote - 1) - 1, &k);
+                    kept_ok = kept_ok && ks == s && r != NULL && k != NULL && k->json_len == r->json_len &&
+                              memcmp(k->json, r->json, r->json_len) == 0;
+                    loyalty_result_free(k);
+                }
             } else {
                 s = loyalty_apply(engine, u8(account), strlen(account), u8(line), n, &r);
+                if (kept != NULL) {
+                    /* The stateless outcome (or failure), without the account. */
+                    LoyaltyStatus ks = loyalty_account_apply(engine, kept, u8(line), n, &k);
+                    int success = s == LOYALTY_OK || s == LOYALTY_DUPLICATE;
+                    kept_ok = kept_ok && ks == s && r != NULL && k != NULL && k->account == NULL &&
+                              (success ? k->outcome != NULL && k->outcome_len == r->outcome_len &&
+                                             memcmp(k->outcome, r->outcome, r->outcome_len) == 0
+                                       : k->json_len == r->json_len && memcmp(k->json, r->json, r->json_len) == 0);
+                    loyalty_result_free(k);
+                }
                 if ((s == LOYALTY_OK || s == LOYALTY_DUPLICATE) && r != NULL) {
+                    applied = 1;
                     char *kept = (char *)malloc(r->account_len + 1);
                     if (kept != NULL) {
                         memcpy(kept, r->account, r->account_len + 1);
@@ -844,8 +1033,18 @@ static int replay(const char *dir)
         buf_add(&out, account, strlen(account));
     }
     buf_add(&out, "\n", 1);
+    /* The kept account written out is the last account the door gave. */
+    if (kept != NULL && applied && account != NULL) {
+        LoyaltyStatus ks = loyalty_account_json(kept, &k);
+        kept_ok = kept_ok && ks == LOYALTY_OK && k != NULL && k->account != NULL && strcmp(k->account, account) == 0;
+        loyalty_result_free(k);
+    }
+    if (!kept_ok) {
+        fprintf(stderr, "  %s: the kept account answered otherwise\n", dir);
+    }
+    loyalty_account_free(kept);
 
-    ok = out.data != NULL && out.len == expected_len && memcmp(out.data, expected, expected_len) == 0;
+    ok = kept_ok && out.data != NULL && out.len == expected_len && memcmp(out.data, expected, expected_len) == 0;
     if (!ok && out.data != NULL) {
         /* Show the first line that differs. */
         const char *w = expected, *g = out.data;
@@ -950,6 +1149,7 @@ int main(int argc, char **argv)
     RUN(test_apply_flow);
     RUN(test_apply_errors);
     RUN(test_quote);
+    RUN(test_kept_account);
     RUN(test_two_phase);
     RUN(test_threads_share_an_engine);
     replay_all(argv[1]);

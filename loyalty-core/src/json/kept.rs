@@ -1,0 +1,165 @@
+//! An account a door keeps in memory between events.
+//!
+//! [`json::apply`](super::apply) is stateless: the caller passes the whole
+//! account in and gets the whole account back, as JSON, with every event.
+//! That is the simplest contract for a till that stores accounts in its own
+//! database, but its cost grows with the account: reading and writing a
+//! regular's year of lots and month of purchases (33 KB of JSON) is nearly
+//! all of an event's time. A door that serves one member for a while (a till's
+//! open session, a back office replaying a history, a C program holding
+//! accounts in memory) keeps the account here instead: each event is read
+//! as JSON, applied in place, and answered with the outcome alone; the
+//! account is written out only when asked. The cost of an event then no
+//! longer depends on the member's history.
+//!
+//! The answers are the stateless door's, byte for byte: the outcome of
+//! [`KeptAccount::apply`] is the `outcome` member of `json::apply`'s
+//! envelope for the same account and event, and [`KeptAccount::to_json`]
+//! is its `account` member (the conformance vectors are replayed both
+//! ways to hold them equal). An event that fails leaves the account
+//! exactly as it was, as the stateless door leaves the caller's JSON.
+//!
+//! ```
+//! use loyalty_core::{json, Engine};
+//! let engine = Engine::from_json(r#"{"name": "Demo", "currency": "USD",
+//!     "rules": [{"id": "base", "earn": {"type": "points_per_amount", "rate": "1"}}]}"#).unwrap();
+//! let mut kept = json::KeptAccount::from_json("null").unwrap();
+//! let enrol = r#"{"type": "enrol", "id": "e1", "member": "m1", "time": "2026-03-14T09:00:00Z"}"#;
+//! assert!(kept.apply(&engine, enrol).starts_with(r#"{"ok":true,"outcome":{"event":"e1","#));
+//! let buy = r#"{"type": "purchase", "id": "p1", "time": "2026-03-14T10:00:00Z",
+//!     "lines": [{"sku": "latte", "quantity": 2, "unit_price": "4.75"}]}"#;
+//! let (_, outcome) = json::apply_parts(&engine, &kept.to_json(), buy).unwrap();
+//! assert_eq!(kept.apply_parts(&engine, buy).unwrap(), outcome);
+//! assert_eq!(kept.account().map(|a| a.points.balance), Some(9));
+//! // A retry is a duplicate; a bad event changes nothing.
+//! assert!(kept.apply(&engine, buy).contains(r#""status":"duplicate""#));
+//! assert!(kept.apply(&engine, r#"{"type": "purchase"}"#).starts_with(r#"{"ok":false,"#));
+//! assert_eq!(kept.account().map(|a| a.points.balance), Some(9));
+//! ```
+
+use super::{error_envelope, parse_account, parse_event};
+use crate::account::Account;
+use crate::engine::Engine;
+use crate::error::{Document, Error};
+use crate::event::Event;
+use crate::outcome::{Outcome, Quote};
+
+/// An account (or none yet: only an enrolment may come first) kept in
+/// memory, with the outcome of its last event, whose lists keep their
+/// room from one event to the next.
+#[derive(Debug, Default)]
+pub struct KeptAccount {
+    account: Option<Account>,
+    outcome: Outcome,
+}
+
+impl KeptAccount {
+    /// Keep the account `json` (`null` for a member not enrolled yet), read
+    /// and checked as [`parse_account`] reads it.
+    pub fn from_json(json: &str) -> Result<KeptAccount, Error> {
+        Ok(KeptAccount::new(parse_account(json)?))
+    }
+
+    /// Keep `account` (none for a member not enrolled yet).
+    pub fn new(account: Option<Account>) -> KeptAccount {
+        KeptAccount {
+            account,
+            outcome: Outcome::default(),
+        }
+    }
+
+    /// The account as it is now.
+    pub fn account(&self) -> Option<&Account> {
+        self.account.as_ref()
+    }
+
+    /// The account, given back.
+    pub fn into_account(self) -> Option<Account> {
+        self.account
+    }
+
+    /// Apply an event (JSON) and answer with the envelope
+    /// `{"ok":true,"outcome":{...}}` (a duplicate included: its outcome
+    /// says so), or the failure envelope of [`super::apply`], after which
+    /// the account is exactly as it was.
+    pub fn apply(&mut self, engine: &Engine, event: &str) -> String {
+        match self.apply_in(engine, event) {
+            Ok(()) => {
+                let mut out = String::with_capacity(2 * event.len() + 256);
+                out.push_str(r#"{"ok":true,"outcome":"#);
+                append_outcome(&mut out, &self.outcome);
+                out.push('}');
+                out
+            }
+            Err(e) => error_envelope(&e),
+        }
+    }
+
+    /// [`KeptAccount::apply`], answering with the outcome's JSON alone (the
+    /// envelope's `outcome` member), for doors that hand it out separately.
+    pub fn apply_parts(&mut self, engine: &Engine, event: &str) -> Result<String, Error> {
+        self.apply_in(engine, event)?;
+        let mut out = String::with_capacity(2 * event.len() + 256);
+        append_outcome(&mut out, &self.outcome);
+        Ok(out)
+    }
+
+    /// What a purchase event (JSON) would earn for the account, changing
+    /// nothing (as [`super::quote`] for the account's JSON).
+    pub fn quote(&self, engine: &Engine, event: &str) -> Result<Quote, Error> {
+        let none = Account::default();
+        let account = self.account.as_ref().unwrap_or(&none);
+        match parse_event(event)? {
+            Event::Purchase(p) => engine.quote(account, &p),
+            other => Err(Error::invalid(
+                Document::Event,
+                "type",
+                format!("only a purchase can be quoted, not `{}`", other.kind()),
+            )),
+        }
+    }
+
+    /// The account's JSON (`null` before enrolment): the `account` member
+    /// [`super::apply`] would have answered with.
+    pub fn to_json(&self) -> String {
+        let Some(account) = &self.account else {
+            return "null".to_owned();
+        };
+        #[cfg(not(target_arch = "wasm32"))]
+        {
+            let mut out = String::with_capacity(1024);
+            account.append_json(&mut out);
+            out
+        }
+        #[cfg(target_arch = "wasm32")]
+        super::to_json(account, 1024)
+    }
+
+    /// Read `event` and apply it in place, the outcome in `self.outcome`.
+    fn apply_in(&mut self, engine: &Engine, event: &str) -> Result<(), Error> {
+        let event = parse_event(event)?;
+        match (&mut self.account, &event) {
+            (Some(account), _) => engine.apply_in_place_into(account, &event, &mut self.outcome),
+            (None, Event::Enrol(e)) => {
+                // A new account is kept only if its enrolment succeeds.
+                let mut account = Account::new(e.member.clone());
+                engine.apply_in_place_into(&mut account, &event, &mut self.outcome)?;
+                self.account = Some(account);
+                Ok(())
+            }
+            (None, _) => Err(Error::rule(
+                "not_enrolled",
+                "type",
+                "no account was given, and only an enrolment can start one",
+            )),
+        }
+    }
+}
+
+/// Append the outcome's JSON, as [`super::apply`] writes it.
+fn append_outcome(out: &mut String, outcome: &Outcome) {
+    #[cfg(not(target_arch = "wasm32"))]
+    super::answer::outcome(out, outcome);
+    #[cfg(target_arch = "wasm32")]
+    super::write::append(out, outcome).unwrap_or_default();
+}
