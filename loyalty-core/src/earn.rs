@@ -123,8 +123,57 @@ struct Totals {
     cashback: i64,
 }
 
-/// The per-line shares of an evaluation, inline for a typical basket.
-type Arena = few![i64; 32];
+/// The entries an arena holds inline (the `32` of its list's type).
+const ARENA_INLINE: usize = 32;
+
+/// The per-line shares of an evaluation: blocks of `size` entries (the
+/// lines, then the purchase part) taken one after another, inline for a
+/// typical basket.
+///
+/// Growing the list is a call to the generic `resize` (some 55
+/// instructions besides the zeroing): when every block grew it, that was
+/// some 250 instructions of a café purchase. So the list only grows: its
+/// first growth fills the inline room at once (the blocks of a typical
+/// basket), later ones double it, and a block given up (its result
+/// dropped) stays in the list, past `used`, to be taken again. A block's
+/// entries are therefore stale when it is taken: whoever takes one writes
+/// all of it.
+#[derive(Debug, Default)]
+struct Arena {
+    entries: few![i64; 32],
+    /// Entries of the blocks in use; those past it are spare.
+    used: usize,
+    /// Entries per block: the basket's lines, plus one.
+    size: usize,
+}
+
+impl Arena {
+    /// A fresh block, its entries stale, and where it starts.
+    fn take(&mut self) -> (usize, &mut [i64]) {
+        let at = self.used;
+        let end = at + self.size;
+        if self.entries.len() < end {
+            let len = end.max(ARENA_INLINE).max(2 * self.entries.len());
+            self.entries.resize(len, 0);
+        }
+        self.used = end;
+        (at, self.entries.get_mut(at..end).unwrap_or_default())
+    }
+
+    /// Give up the blocks taken since `used` was `mark`.
+    fn give_back(&mut self, mark: usize) {
+        self.used = mark;
+    }
+
+    /// The block at `at`.
+    fn block(&self, at: usize) -> Option<&[i64]> {
+        self.entries.get(at..at + self.size)
+    }
+
+    fn block_mut(&mut self, at: usize) -> Option<&mut [i64]> {
+        self.entries.get_mut(at..at + self.size)
+    }
+}
 
 impl<'p> Evaluation<'p> {
     pub fn points(&self) -> i64 {
@@ -144,7 +193,7 @@ impl<'p> Evaluation<'p> {
     pub fn shares(&self) -> impl Iterator<Item = (Asset, &[i64])> + use<'_, 'p> {
         self.results.iter().filter_map(|r| {
             let (asset, at) = r.shares?;
-            Some((asset, self.arena.get(at..)?))
+            Some((asset, self.arena.block(at)?))
         })
     }
 }
@@ -262,14 +311,14 @@ impl Ctx<'_, '_> {
 
     #[inline(never)]
     fn weights_into(&self, matcher: Option<&Matcher>, arena: &mut Arena) -> (i128, Option<usize>) {
-        let at = arena.len();
-        arena.resize(at + self.lines.len() + 1, 0);
+        let (at, block) = arena.take();
         let mut total = 0;
-        for (w, l) in arena.iter_mut().skip(at).zip(self.lines) {
-            if Self::counts(l, matcher) {
-                *w = l.base;
-                total += i128::from(l.base);
-            }
+        for (w, l) in block.iter_mut().zip(self.lines) {
+            *w = if Self::counts(l, matcher) { l.base } else { 0 };
+            total += i128::from(*w);
+        }
+        if let Some(whole) = block.get_mut(self.lines.len()) {
+            *whole = 0;
         }
         (total, Some(at))
     }
@@ -295,7 +344,7 @@ impl Ctx<'_, '_> {
 /// Split the result's total of `asset` over the block at `at` (weights in,
 /// shares out) and record the block as its shares; nothing when not
 /// attributing.
-fn share(arena: &mut [i64], r: &mut Result<'_>, asset: Asset, at: Option<usize>) {
+fn share(arena: &mut Arena, r: &mut Result<'_>, asset: Asset, at: Option<usize>) {
     let total = match asset {
         Asset::Points => r.points,
         Asset::Stamps => r.stamps,
@@ -303,7 +352,7 @@ fn share(arena: &mut [i64], r: &mut Result<'_>, asset: Asset, at: Option<usize>)
         Asset::Donation => r.donation,
     };
     if let Some(at) = at {
-        if let Some(block) = arena.get_mut(at..) {
+        if let Some(block) = arena.block_mut(at) {
             split_in_place(total, block);
         }
         r.shares = Some((asset, at));
@@ -349,6 +398,7 @@ pub(crate) fn evaluate<'p>(
         arena,
         totals,
     } = ev;
+    arena.size = n + 1;
     let mut cashback_left = engine.cashback_room(facts.usage, facts.time);
     let mut reordered = false;
     for &index in engine.rule_order() {
@@ -359,7 +409,7 @@ pub(crate) fn evaluate<'p>(
         if !applies(&ctx, compiled) {
             continue;
         }
-        let mark = arena.len();
+        let mark = arena.used;
         let matcher = compiled.matcher.as_ref();
         let mut r = Result::new(index);
         match &rule.earn {
@@ -450,14 +500,15 @@ pub(crate) fn evaluate<'p>(
             let room = cashback_left.unwrap_or(i64::MAX).max(0);
             if r.cashback > room {
                 r.cashback = room;
-                if let Some(block) = r.shares.and_then(|(_, at)| arena.get_mut(at..at + n)) {
-                    split_in_place(room, block);
+                let block = r.shares.and_then(|(_, at)| arena.block_mut(at));
+                if let Some(lines) = block.and_then(|b| b.get_mut(..n)) {
+                    split_in_place(room, lines);
                 }
             }
             cashback_left = cashback_left.map(|left| left - r.cashback);
         }
         if r.is_empty() {
-            arena.truncate(mark);
+            arena.give_back(mark);
             continue;
         }
         match compiled.group {
@@ -467,7 +518,7 @@ pub(crate) fn evaluate<'p>(
                     .position(|x| compiled_rules.rule(x.rule).and_then(|p| p.group) == Some(group));
                 match rival {
                     Some(i) if results.get(i).is_some_and(|x| x.value() >= r.value()) => {
-                        arena.truncate(mark);
+                        arena.give_back(mark);
                     }
                     Some(i) => {
                         if let Some(slot) = results.get_mut(i) {
@@ -586,12 +637,14 @@ fn per_unit_into(
     each: u32,
     arena: &mut Arena,
 ) -> i64 {
-    let at = arena.len();
-    arena.resize(at + ctx.lines.len() + 1, 0);
+    let (_, block) = arena.take();
     let mut total = 0;
-    for (share, l) in arena.iter_mut().skip(at).zip(ctx.lines) {
+    for (share, l) in block.iter_mut().zip(ctx.lines) {
         *share = unit_award(l, matcher, each);
         total += *share;
+    }
+    if let Some(whole) = block.get_mut(ctx.lines.len()) {
+        *whole = 0;
     }
     total
 }
@@ -617,17 +670,21 @@ fn multiply(
     arena: &mut Arena,
 ) -> std::result::Result<(), Error> {
     let n = ctx.lines.len();
-    let at = arena.len();
-    if ctx.attribute {
-        arena.resize(at + n + 1, 0);
-    }
+    let at = if ctx.attribute {
+        let (at, block) = arena.take();
+        block.fill(0);
+        at
+    } else {
+        0
+    };
     let mut total = 0_i64;
     for t in done.iter().filter(|t| targets.contains(&t.rule)) {
         total += t.points;
         if !ctx.attribute {
             continue;
         }
-        let (old, block) = arena.split_at_mut(at);
+        // Blocks taken earlier lie before this one.
+        let (old, block) = arena.entries.split_at_mut(at);
         if let Some((Asset::Points, from)) = t.shares {
             if let Some(lines) = old.get(from..from + n) {
                 for (w, p) in block.iter_mut().zip(lines) {
@@ -646,7 +703,7 @@ fn multiply(
     }
     r.points = extra;
     if ctx.attribute {
-        if let Some(block) = arena.get_mut(at..) {
+        if let Some(block) = arena.block_mut(at) {
             split_in_place(extra, block);
             r.visit_points = block.get(n).copied().unwrap_or(0);
         }
@@ -668,7 +725,7 @@ fn cap_result(r: &mut Result<'_>, cap: i64, arena: &mut Arena, n: usize) {
         *total = cap;
         match r.shares {
             Some((a, at)) if a == asset => {
-                if let Some(block) = arena.get_mut(at..at + n + 1) {
+                if let Some(block) = arena.block_mut(at) {
                     split_in_place(cap, block);
                     *visit = block.get(n).copied().unwrap_or(0);
                 }
