@@ -113,6 +113,9 @@ pub(crate) struct Evaluation<'p> {
     /// The results' points, stamps and cashback, added up once by
     /// [`evaluate`] (which checks the totals against their limits).
     totals: Totals,
+    /// The basket's eligible subtotal in minor units, which the rules'
+    /// conditions needed (kept for the purchase's tier spend).
+    subtotal: i128,
 }
 
 /// What all results give together.
@@ -188,6 +191,11 @@ impl<'p> Evaluation<'p> {
         self.totals.cashback
     }
 
+    /// The eligible subtotal, in minor units.
+    pub fn subtotal(&self) -> i128 {
+        self.subtotal
+    }
+
     /// The per-line shares of every result that has them, with their
     /// asset (a share per line, then the purchase-as-a-whole part).
     pub fn shares(&self) -> impl Iterator<Item = (Asset, &[i64])> + use<'_, 'p> {
@@ -200,13 +208,12 @@ impl<'p> Evaluation<'p> {
 
 /// The eligible subtotal in minor units: the earning base of lines outside
 /// excluded categories (an `i128`: 500 lines of the largest amount overflow
-/// an `i64` at four decimals).
-pub(crate) fn eligible_subtotal(lines: &[Valued<'_>]) -> i128 {
-    lines
-        .iter()
-        .filter(|l| l.eligible)
-        .map(|l| i128::from(l.base))
-        .sum()
+/// an `i64` at four decimals), and the union of the lines' masks.
+fn survey(lines: &[Valued<'_>]) -> (i128, u64) {
+    lines.iter().fold((0, 0), |(subtotal, masks), l| {
+        let base = if l.eligible { i128::from(l.base) } else { 0 };
+        (subtotal + base, masks | l.mask)
+    })
 }
 
 struct Ctx<'a, 'b> {
@@ -214,6 +221,9 @@ struct Ctx<'a, 'b> {
     lines: &'a [Valued<'b>],
     /// The eligible subtotal, in minor units.
     subtotal: i128,
+    /// The union of the lines' masks: a match whose bit is not in it is
+    /// one of no line.
+    masks: u64,
     facts: &'a Facts<'a>,
     /// Whether results are attributed to lines (apply: a later return takes
     /// back what its lines earned) or only totalled (quote).
@@ -385,18 +395,22 @@ pub(crate) fn evaluate<'p>(
 ) -> std::result::Result<(), Error> {
     let program = engine.program();
     let compiled_rules = engine.compiled();
+    let (subtotal, masks) = survey(lines);
     let ctx = Ctx {
         engine,
         lines,
-        subtotal: eligible_subtotal(lines),
+        subtotal,
+        masks,
         facts,
         attribute,
     };
     let n = lines.len();
+    ev.subtotal = subtotal;
     let Evaluation {
         results,
         arena,
         totals,
+        ..
     } = ev;
     arena.size = n + 1;
     let mut cashback_left = engine.cashback_room(facts.usage, facts.time);
@@ -419,16 +433,18 @@ pub(crate) fn evaluate<'p>(
                 share(arena, &mut r, Asset::Points, at);
             }
             Earn::PointsPerUnit { points, .. } => {
-                r.points = per_unit(&ctx, matcher, *points, arena);
-                r.shares = attribute.then_some((Asset::Points, mark));
+                let (total, at) = per_unit(&ctx, matcher, *points, arena);
+                r.points = total;
+                r.shares = at.map(|at| (Asset::Points, at));
             }
             Earn::PointsPerVisit { points } => {
                 r.visit_points = i64::from(*points);
                 r.points = r.visit_points;
             }
             Earn::StampsPerUnit { stamps, .. } => {
-                r.stamps = per_unit(&ctx, matcher, *stamps, arena);
-                r.shares = attribute.then_some((Asset::Stamps, mark));
+                let (total, at) = per_unit(&ctx, matcher, *stamps, arena);
+                r.stamps = total;
+                r.shares = at.map(|at| (Asset::Stamps, at));
             }
             Earn::StampsPerVisit { stamps } => {
                 r.visit_stamps = i64::from(*stamps);
@@ -619,14 +635,32 @@ fn applies(ctx: &Ctx<'_, '_>, rule: &RulePlan) -> bool {
 }
 
 /// Per-unit awards: `each` per earning unit of every matching line, as the
-/// total and (when attributing) a block of per-line shares pushed onto
-/// `arena`. Inline, like [`Ctx::weights`].
+/// total and (when attributing) a block of per-line shares taken from
+/// `arena`, with where it starts. Inline, like [`Ctx::weights`].
+///
+/// When the rule's match is one of no line (its bit is in no line's mask,
+/// or it names no lines) the award is 0 line by line: nothing is summed
+/// and no block is taken. That is common, a per-unit rule naming one kind
+/// of product: half the café's baskets have no pastry, half no coffee.
 #[inline]
-fn per_unit(ctx: &Ctx<'_, '_>, matcher: Option<&Matcher>, each: u32, arena: &mut Arena) -> i64 {
-    if ctx.attribute {
+fn per_unit(
+    ctx: &Ctx<'_, '_>,
+    matcher: Option<&Matcher>,
+    each: u32,
+    arena: &mut Arena,
+) -> (i64, Option<usize>) {
+    let any = match matcher {
+        None => false,
+        Some(Matcher::Bit(bit)) => ctx.masks & bit != 0,
+        Some(Matcher::Direct(_)) => true,
+    };
+    if !any {
+        (0, None)
+    } else if ctx.attribute {
         per_unit_into(ctx, matcher, each, arena)
     } else {
-        ctx.lines.iter().map(|l| unit_award(l, matcher, each)).sum()
+        let total = ctx.lines.iter().map(|l| unit_award(l, matcher, each)).sum();
+        (total, None)
     }
 }
 
@@ -636,8 +670,8 @@ fn per_unit_into(
     matcher: Option<&Matcher>,
     each: u32,
     arena: &mut Arena,
-) -> i64 {
-    let (_, block) = arena.take();
+) -> (i64, Option<usize>) {
+    let (at, block) = arena.take();
     let mut total = 0;
     for (share, l) in block.iter_mut().zip(ctx.lines) {
         *share = unit_award(l, matcher, each);
@@ -646,7 +680,7 @@ fn per_unit_into(
     if let Some(whole) = block.get_mut(ctx.lines.len()) {
         *whole = 0;
     }
-    total
+    (total, Some(at))
 }
 
 /// What line `l` earns at `each` per earning unit.

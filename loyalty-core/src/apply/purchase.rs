@@ -15,7 +15,7 @@ use rust_decimal::Decimal;
 
 use crate::account::{LineRecord, PurchaseRecord, Redemption};
 use crate::basket::{minor, Valued};
-use crate::earn::{self, eligible_subtotal, evaluate, Evaluation};
+use crate::earn::{self, evaluate, Evaluation};
 use crate::error::Error;
 use crate::event::{Purchase, Return};
 use crate::inline::few;
@@ -112,7 +112,7 @@ impl Tx<'_, '_> {
         }
 
         let spend = |l: &Valued<'_>| if l.eligible { l.base } else { 0 };
-        let subtotal = i64::try_from(eligible_subtotal(lines)).unwrap_or(i64::MAX);
+        let subtotal = i64::try_from(ev.subtotal()).unwrap_or(i64::MAX);
         let tier_bucket = self.qualify(subtotal, ev.points())?;
         self.acc.visits += 1;
 
