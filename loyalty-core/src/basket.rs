@@ -275,28 +275,37 @@ pub(crate) fn split(total: i64, weights: &[i64]) -> Vec<i64> {
 /// [`split`] in place: `buf` holds the weights and is left holding the
 /// shares (the evaluation keeps its shares in one arena).
 pub(crate) fn split_in_place(total: i64, buf: &mut [i64]) {
-    // The sum of the (positive) weights and the largest, in 64 bits while
-    // they fit.
-    let (mut sum, mut most) = (Some(0_i64), 0_i64);
+    // The sum of the (positive) weights, in 128 bits (an add with carry a
+    // weight, where a checked 64-bit sum tested each), and the largest.
+    let (mut sum, mut most) = (0_i128, 0_i64);
     for &w in buf.iter() {
         let w = w.max(0);
         most = most.max(w);
-        sum = sum.and_then(|s| s.checked_add(w));
+        sum += i128::from(w);
     }
-    if sum == Some(0) {
+    if sum == 0 {
         buf.fill(0);
         if let Some(first) = buf.first_mut() {
             *first = total;
         }
         return;
     }
+    // One positive weight (a one-line basket, or one line counted): its
+    // share is `total x w / w`, exactly `total`, and every other is 0.
+    if sum == i128::from(most) {
+        for share in buf.iter_mut() {
+            *share = if *share > 0 { total } else { 0 };
+        }
+        return;
+    }
     // Baskets are small: when every product fits 64 bits, divide in 64
     // bits (128-bit division is a library call), and keep the remainders
     // of at most 64 weights on the stack.
-    let small = sum.filter(|_| total >= 0 && buf.len() <= 64 && total.checked_mul(most).is_some());
+    let small = i64::try_from(sum)
+        .ok()
+        .filter(|_| total >= 0 && buf.len() <= 64 && total.checked_mul(most).is_some());
     let Some(sum) = small else {
         let weights = buf.to_vec();
-        let sum = weights.iter().map(|&w| i128::from(w.max(0))).sum();
         return split_wide(i128::from(total), &weights, sum, buf);
     };
     // A stack of remainders just big enough (zeroing 64 of them was a
@@ -320,18 +329,20 @@ fn split_small<const N: usize>(total: i64, sum: i64, buf: &mut [i64]) {
         left -= *share;
     }
     // Fewer units than weights are left: each goes to the largest
-    // remainder not served yet (ties to the earlier index), which is
-    // what sorting all remainders would give.
+    // remainder not served yet (ties to the earlier index, by the strict
+    // `>`), which is what sorting all remainders would give. A served one
+    // is marked -1, below every other: the remainders add up to `left x
+    // sum`, each below `sum`, so more than `left` of them are positive
+    // and the scan always finds one not served.
     let n = buf.len();
     for _ in 0..left {
-        let mut best: Option<(i64, usize)> = None;
+        let (mut most, mut at) = (-1, 0);
         for (i, &r) in remainders.iter().enumerate().take(n) {
-            if r >= 0 && best.is_none_or(|(b, _)| r > b) {
-                best = Some((r, i));
+            if r > most {
+                (most, at) = (r, i);
             }
         }
-        let Some((_, i)) = best else { break };
-        if let (Some(share), Some(r)) = (buf.get_mut(i), remainders.get_mut(i)) {
+        if let (Some(share), Some(r)) = (buf.get_mut(at), remainders.get_mut(at)) {
             *share += 1;
             *r = -1;
         }
