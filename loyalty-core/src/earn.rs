@@ -126,7 +126,9 @@ struct Totals {
     cashback: i64,
 }
 
-/// The entries an arena holds inline (the `32` of its list's type).
+/// The entries an arena holds inline (the `32` of its list's type: the
+/// list is made from an array of this length, which only compiles if
+/// they agree).
 const ARENA_INLINE: usize = 32;
 
 /// The per-line shares of an evaluation: blocks of `size` entries (the
@@ -136,11 +138,11 @@ const ARENA_INLINE: usize = 32;
 /// Growing the list is a call to the generic `resize` (some 55
 /// instructions besides the zeroing): when every block grew it, that was
 /// some 250 instructions of a café purchase. So the list only grows: its
-/// first growth fills the inline room at once (the blocks of a typical
-/// basket), later ones double it, and a block given up (its result
-/// dropped) stays in the list, past `used`, to be taken again. A block's
-/// entries are therefore stale when it is taken: whoever takes one writes
-/// all of it.
+/// first growth makes the whole inline room at once, as a zeroed array
+/// (a memset, no `resize`), which holds the blocks of a typical basket;
+/// later ones double it; and a block given up (its result dropped) stays
+/// in the list, past `used`, to be taken again. A block's entries are
+/// therefore stale when it is taken: whoever takes one writes all of it.
 #[derive(Debug, Default)]
 struct Arena {
     entries: few![i64; 32],
@@ -152,15 +154,27 @@ struct Arena {
 
 impl Arena {
     /// A fresh block, its entries stale, and where it starts.
+    #[inline]
     fn take(&mut self) -> (usize, &mut [i64]) {
         let at = self.used;
         let end = at + self.size;
         if self.entries.len() < end {
-            let len = end.max(ARENA_INLINE).max(2 * self.entries.len());
-            self.entries.resize(len, 0);
+            self.grow(end);
         }
         self.used = end;
         (at, self.entries.get_mut(at..end).unwrap_or_default())
+    }
+
+    /// Grow the list to at least `end` entries (out of line: once per
+    /// typical evaluation, where `take` is inlined at every block).
+    #[inline(never)]
+    fn grow(&mut self, end: usize) {
+        if self.entries.is_empty() && end <= ARENA_INLINE {
+            self.entries = [0; ARENA_INLINE].into();
+        } else {
+            let len = end.max(ARENA_INLINE).max(2 * self.entries.len());
+            self.entries.resize(len, 0);
+        }
     }
 
     /// Give up the blocks taken since `used` was `mark`.
