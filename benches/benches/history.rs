@@ -12,7 +12,10 @@
 //!   part of the cost, and grows with the account);
 //! - `apply_json/N`: [`loyalty_core::json::apply_parts`], the account
 //!   passed as JSON from one event to the next (parsing and writing it is
-//!   part of the cost, and grows with the account).
+//!   part of the cost, and grows with the account);
+//! - `apply_kept/N`: the events as JSON through a [`json::KeptAccount`]
+//!   (the C door's `LoyaltyAccount`), the account kept in memory: each
+//!   event read as JSON, applied in place, its outcome written as JSON.
 //!
 //! Run: `cargo bench -p loyalty-benches --bench history`.
 
@@ -82,6 +85,17 @@ fn history(c: &mut Criterion) {
                         }
                     }
                     a
+                },
+                BatchSize::SmallInput,
+            )
+        });
+        group.bench_with_input(BenchmarkId::new("apply_kept", n), &n, |b, _| {
+            b.iter_batched_ref(
+                || json::KeptAccount::new(Some(copy(&acc))),
+                |kept| {
+                    for e in &events_json {
+                        black_box(kept.apply(&engine, black_box(e)));
+                    }
                 },
                 BatchSize::SmallInput,
             )

@@ -7,7 +7,9 @@
 //! members' histories on one thread.
 //! `profile history EVENTS [N]` applies the regular's next 40 events in
 //! place, N times (default 1,000), on copies of their account after EVENTS
-//! events (copies made outside `Engine::apply_in_place`).
+//! events (copies made outside `Engine::apply_in_place`);
+//! `profile history_kept EVENTS [N]` the same events as JSON through a
+//! `json::KeptAccount` (`--toggle-collect=profile::timed_kept`).
 //!
 //! `valgrind --tool=callgrind target/release/examples/profile quote 20000`
 
@@ -32,6 +34,12 @@ use loyalty_core::{json, Engine, Event};
 #[inline(never)]
 fn timed_apply(engine: &Engine, account: &mut loyalty_core::Account, event: &Event) {
     black_box(engine.apply_in_place(account, event).ok());
+}
+
+/// The timed call of `history_kept` (`--toggle-collect=profile::timed_kept`).
+#[inline(never)]
+fn timed_kept(engine: &Engine, kept: &mut json::KeptAccount, event: &str) {
+    black_box(kept.apply(engine, event));
 }
 
 /// One member's history from an empty account, apart so callgrind can
@@ -69,6 +77,27 @@ fn main() {
         }
         let ns = start.elapsed().as_nanos() as f64 / events as f64;
         eprintln!("replay: {n} members, {events} events, {ns:.0} ns per event");
+        return;
+    }
+    if what == "history_kept" {
+        let runs: u64 = args.get(3).and_then(|s| s.parse().ok()).unwrap_or(1_000);
+        let (account, _) = loyalty_benches::history::account(&engine, 3, n);
+        let events: Vec<String> = loyalty_benches::history::next_events(3, n)
+            .iter()
+            .map(|e| serde_json::to_string(e).expect("json"))
+            .collect();
+        let copies: Vec<_> = (0..runs)
+            .map(|_| json::KeptAccount::new(Some(loyalty_benches::history::copy(&account))))
+            .collect();
+        let start = Instant::now();
+        for mut kept in copies {
+            for event in &events {
+                timed_kept(&engine, &mut kept, event);
+            }
+        }
+        let applies = runs * loyalty_benches::history::NEXT;
+        let ns = start.elapsed().as_nanos() as f64 / applies as f64;
+        eprintln!("history_kept {n}: {applies} applies, {ns:.0} ns per event (drops included)");
         return;
     }
     if what == "history" {
