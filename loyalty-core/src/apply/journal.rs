@@ -53,7 +53,9 @@ pub(crate) enum Journal<T> {
     /// elements. What most events do to the lists they touch (a purchase's
     /// record, a voucher issued), kept apart from `Ends` because it holds
     /// nothing to drop: ending an event whose journals are all `Untouched`
-    /// or `Pushed` costs no look into their saved elements.
+    /// or `Pushed` costs no look into their saved elements. Native only:
+    /// the WebAssembly build, whose size matters more, has `Ends` do it.
+    #[cfg(not(target_arch = "wasm32"))]
     Pushed { kept: usize },
     /// Changed only at its ends (see above).
     Ends {
@@ -73,6 +75,7 @@ impl<T: Clone> Journal<T> {
     fn track(&mut self, list: &VecDeque<T>) {
         let kept = match self {
             Journal::Untouched => list.len(),
+            #[cfg(not(target_arch = "wasm32"))]
             Journal::Pushed { kept } => *kept,
             _ => return,
         };
@@ -114,7 +117,9 @@ impl<T: Clone> Journal<T> {
     /// changes.
     pub(crate) fn before_push(&mut self, list: &VecDeque<T>) {
         match self {
+            #[cfg(not(target_arch = "wasm32"))]
             Journal::Untouched => *self = Journal::Pushed { kept: list.len() },
+            #[cfg(not(target_arch = "wasm32"))]
             Journal::Pushed { .. } => {}
             _ => self.touch_from(list, list.len()),
         }
@@ -175,6 +180,7 @@ impl<T: Clone> Journal<T> {
         }
         let original = match std::mem::take(self) {
             Journal::Untouched => list.clone(),
+            #[cfg(not(target_arch = "wasm32"))]
             Journal::Pushed { kept } => list.iter().take(kept).cloned().collect(),
             Journal::Ends {
                 front,
@@ -192,6 +198,7 @@ impl<T: Clone> Journal<T> {
     pub(crate) fn restore(self, list: &mut VecDeque<T>) {
         match self {
             Journal::Untouched | Journal::Off => {}
+            #[cfg(not(target_arch = "wasm32"))]
             Journal::Pushed { kept } => list.truncate(kept),
             Journal::Ends {
                 front,
