@@ -46,11 +46,13 @@ use crate::outcome::{Outcome, Quote};
 
 /// An account (or none yet: only an enrolment may come first) kept in
 /// memory, with the outcome of its last event, whose lists keep their
-/// room from one event to the next.
+/// room from one event to the next, and that event, into which the next
+/// purchase is read (natively: its strings and lists are reused).
 #[derive(Debug, Default)]
 pub struct KeptAccount {
     account: Option<Account>,
     outcome: Outcome,
+    last: Option<Event>,
 }
 
 impl KeptAccount {
@@ -65,6 +67,7 @@ impl KeptAccount {
         KeptAccount {
             account,
             outcome: Outcome::default(),
+            last: None,
         }
     }
 
@@ -137,14 +140,19 @@ impl KeptAccount {
 
     /// Read `event` and apply it in place, the outcome in `self.outcome`.
     fn apply_in(&mut self, engine: &Engine, event: &str) -> Result<(), Error> {
-        let event = parse_event(event)?;
-        match (&mut self.account, &event) {
-            (Some(account), _) => engine.apply_in_place_into(account, &event, &mut self.outcome),
+        let KeptAccount {
+            account,
+            outcome,
+            last,
+        } = self;
+        let event = read_event(event, last)?;
+        match (account.as_mut(), event) {
+            (Some(account), _) => engine.apply_in_place_into(account, event, outcome),
             (None, Event::Enrol(e)) => {
                 // A new account is kept only if its enrolment succeeds.
-                let mut account = Account::new(e.member.clone());
-                engine.apply_in_place_into(&mut account, &event, &mut self.outcome)?;
-                self.account = Some(account);
+                let mut new = Account::new(e.member.clone());
+                engine.apply_in_place_into(&mut new, event, outcome)?;
+                *account = Some(new);
                 Ok(())
             }
             (None, _) => Err(Error::rule(
@@ -153,6 +161,26 @@ impl KeptAccount {
                 "no account was given, and only an enrolment can start one",
             )),
         }
+    }
+}
+
+/// The event `json`, as [`parse_event`] reads it, read into `last`. A
+/// purchase after a purchase is read over it (natively, in the shape tools
+/// write: `fast::purchase_into`), reusing its allocations; anything else
+/// replaces it.
+fn read_event<'e>(json: &str, last: &'e mut Option<Event>) -> Result<&'e Event, Error> {
+    #[cfg(not(target_arch = "wasm32"))]
+    let reused = json.len() <= crate::limits::MAX_DOCUMENT_BYTES
+        && match last {
+            // On `None` the purchase holds anything: it is replaced below.
+            Some(Event::Purchase(p)) => super::fast::purchase_into(json, p).is_some(),
+            _ => false,
+        };
+    #[cfg(target_arch = "wasm32")]
+    let reused = false;
+    match (reused, last) {
+        (true, Some(event)) => Ok(event),
+        (_, slot) => Ok(slot.insert(parse_event(json)?)),
     }
 }
 
