@@ -412,14 +412,29 @@ impl Answer {
 }
 
 /// The status of a successful apply: `LOYALTY_DUPLICATE` when the outcome
-/// says the event was a retry. The outcome's first member is the event id,
-/// a JSON string in which every `"` is escaped, so the first `"status":"`
-/// is the outcome's own.
+/// says the event was a retry.
+///
+/// The outcome is the core's compact JSON, whose first member is the event
+/// id and second the status: `{"event":"ID","status":"duplicate",...`. The
+/// id is skipped as a JSON string is (a `\` escapes the byte after it), so
+/// the look costs the id's length; a search for `"status":"` through the
+/// outcome cost the C door's kept account some 850 instructions an event.
 fn status_of(outcome: &str) -> LoyaltyStatus {
-    let duplicate = outcome
-        .find(r#""status":""#)
-        .and_then(|at| outcome.get(at..))
-        .is_some_and(|rest| rest.starts_with(r#""status":"duplicate""#));
+    const HEAD: &str = r#"{"event":""#;
+    const DUPLICATE: &str = r#","status":"duplicate""#;
+    let duplicate = outcome.strip_prefix(HEAD).is_some_and(|rest| {
+        let bytes = rest.as_bytes();
+        let mut at = 0;
+        loop {
+            match bytes.get(at) {
+                Some(b'\\') => at += 2,
+                Some(b'"') => break,
+                Some(_) => at += 1,
+                None => return false,
+            }
+        }
+        rest.get(at + 1..).is_some_and(|r| r.starts_with(DUPLICATE))
+    });
     if duplicate {
         LoyaltyStatus::LOYALTY_DUPLICATE
     } else {
@@ -458,4 +473,36 @@ pub(crate) unsafe fn free(result: *mut LoyaltyResult) {
     // SAFETY: the pointer came from `Box::<Owned>::into_raw` (see `into_raw`)
     // and, by this function's contract, was not freed before.
     drop(unsafe { Box::from_raw(result.cast::<Owned>()) });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{status_of, LoyaltyStatus};
+
+    /// The status read past the id is the outcome's, whatever the id
+    /// holds (escaped quotes and backslashes, a `"status":"duplicate"` of
+    /// its own).
+    #[test]
+    fn status_is_read_past_the_event_id() {
+        let ids = [
+            "p1",
+            "",
+            r#"a\"b"#,
+            r#"a\\"#,
+            r#"\\\"x\\"#,
+            r#"\",\"status\":\"duplicate\""#,
+            "é😀",
+        ];
+        for id in ids {
+            for (status, want) in [
+                ("duplicate", LoyaltyStatus::LOYALTY_DUPLICATE),
+                ("applied", LoyaltyStatus::LOYALTY_OK),
+            ] {
+                let outcome = format!(r#"{{"event":"{id}","status":"{status}","awards":[]}}"#);
+                assert_eq!(status_of(&outcome), want, "{outcome}");
+            }
+        }
+        assert_eq!(status_of(r#"{"event":"p"#), LoyaltyStatus::LOYALTY_OK);
+        assert_eq!(status_of(""), LoyaltyStatus::LOYALTY_OK);
+    }
 }
