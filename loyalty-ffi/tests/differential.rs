@@ -5,7 +5,10 @@
 //! for every example program: enrolments, purchases, partial and full
 //! returns, redemptions, reservations with commits and releases, time
 //! advances, adjustments, retries, conflicting ids, invalid events and
-//! malformed JSON. Each answer's account is carried to the next event.
+//! malformed JSON. Each answer's account is carried to the next event. The
+//! same streams go through a kept account (`loyalty_account_*`), whose
+//! answers must be the stateless ones without the account, and whose
+//! account, written out after every event, the stateless door's.
 //!
 //! With `LOYALTY_DIFF_DIR` set, the streams are also written to
 //! `DIR/streams/NAME.jsonl` (first line: the program file, then one event per
@@ -23,7 +26,10 @@
 
 use std::ptr;
 
-use loyalty::{loyalty_apply, loyalty_engine_free, loyalty_engine_new, loyalty_result_free};
+use loyalty::{
+    loyalty_account_apply, loyalty_account_free, loyalty_account_json, loyalty_account_new,
+    loyalty_apply, loyalty_engine_free, loyalty_engine_new, loyalty_result_free, LoyaltyResult,
+};
 use loyalty_core::{json, Engine};
 
 const PROGRAMS: &[&str] = &[
@@ -239,6 +245,65 @@ fn through_c(program: &str, events: &[String]) -> Vec<String> {
     answers
 }
 
+/// The bytes of a result's string field, then the result freed.
+///
+/// # Safety
+/// `r` is a live result from the library.
+unsafe fn take(r: *mut LoyaltyResult, field: fn(&LoyaltyResult) -> (*const u8, usize)) -> String {
+    // SAFETY: the result is live until freed, its strings valid for their lengths.
+    let text = unsafe {
+        let (at, len) = field(&*r);
+        String::from_utf8(std::slice::from_raw_parts(at, len).to_vec()).unwrap()
+    };
+    // SAFETY: made by the library, freed once.
+    unsafe { loyalty_result_free(r) };
+    text
+}
+
+/// The events through a kept account: each answer, and the account
+/// written out after it.
+fn through_kept_c(program: &str, events: &[String]) -> Vec<(String, String)> {
+    let mut engine = ptr::null_mut();
+    let mut member = ptr::null_mut();
+    // SAFETY: valid pointers and lengths.
+    unsafe {
+        assert_eq!(
+            loyalty_engine_new(
+                program.as_ptr(),
+                program.len(),
+                &mut engine,
+                ptr::null_mut()
+            ) as i32,
+            0
+        );
+        assert_eq!(
+            loyalty_account_new(b"null".as_ptr(), 4, &mut member, ptr::null_mut()) as i32,
+            0
+        );
+    }
+    let answers = events
+        .iter()
+        .map(|e| {
+            let (mut r, mut a) = (ptr::null_mut(), ptr::null_mut());
+            // SAFETY: valid handles, pointers and lengths; results freed by `take`.
+            unsafe {
+                loyalty_account_apply(engine, member, e.as_ptr(), e.len(), &mut r);
+                loyalty_account_json(member, &mut a);
+                (
+                    take(r, |r| (r.json.cast(), r.json_len)),
+                    take(a, |a| (a.account.cast(), a.account_len)),
+                )
+            }
+        })
+        .collect();
+    // SAFETY: made above, freed once.
+    unsafe {
+        loyalty_account_free(member);
+        loyalty_engine_free(engine);
+    }
+    answers
+}
+
 fn through_rust(engine: &Engine, events: &[String]) -> Vec<String> {
     let mut account = "null".to_owned();
     events
@@ -281,6 +346,26 @@ fn rust_and_c_abi_answer_the_same_bytes() {
             let c = through_c(&text, &events);
             for (i, (a, b)) in rust.iter().zip(&c).enumerate() {
                 assert_eq!(a, b, "{file} stream {n} event {i}: {}", events[i]);
+            }
+            let mut account = "null".to_owned();
+            for (i, (a, (kept, kept_account))) in
+                rust.iter().zip(through_kept_c(&text, &events)).enumerate()
+            {
+                account = next_account(a, account);
+                let stateless = match a.rfind(r#","account":"#) {
+                    Some(at) if a.starts_with(r#"{"ok":true,"#) => format!("{}}}", &a[..at]),
+                    _ => a.clone(),
+                };
+                assert_eq!(
+                    kept, stateless,
+                    "{file} stream {n} event {i}: {}",
+                    events[i]
+                );
+                assert_eq!(
+                    kept_account, account,
+                    "{file} stream {n} event {i}: {}",
+                    events[i]
+                );
             }
             compared += rust.len();
             if let Some(d) = &dir {
