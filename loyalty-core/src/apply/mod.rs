@@ -181,11 +181,18 @@ fn empty_outcome(id: &str, status: Status) -> Outcome {
 
 /// Empty `out`'s lists, tier and balances, keeping the lists' room.
 pub(crate) fn clear(out: &mut Outcome) {
+    out.awards.clear();
+    clear_but_awards(out);
+}
+
+/// [`clear`] but for the awards, which a purchase writes over in place
+/// (see [`begin`]).
+fn clear_but_awards(out: &mut Outcome) {
     // Every field is named: a new one cannot be forgotten here.
     let Outcome {
         event: _,
         status: _,
-        awards,
+        awards: _,
         discounts,
         reservation,
         vouchers,
@@ -196,7 +203,6 @@ pub(crate) fn clear(out: &mut Outcome) {
         tier,
         balances,
     } = out;
-    awards.clear();
     discounts.clear();
     *reservation = None;
     vouchers.clear();
@@ -249,11 +255,22 @@ pub(crate) fn apply_into(
 /// `fresh` (made empty for this event by [`apply`]) only the status is
 /// set; a reused one gets the id and its lists are emptied, keeping their
 /// room (see [`crate::Engine::apply_in_place_into`]).
-fn begin(out: &mut Outcome, id: &str, status: Status, fresh: bool) {
+///
+/// But for a `purchase`, which always writes its awards over the list
+/// whatever it held (see `earn::write_awards`): the awards of the event
+/// before are left for it to overwrite, so an award of the same rule
+/// keeps its slot and shared rule id, where emptying the list would drop
+/// each award (a reference count each) for the purchase to build anew.
+/// Every other event, and a purchase that fails (the caller empties the
+/// outcome then), has no awards: their list is emptied here.
+fn begin(out: &mut Outcome, id: &str, status: Status, fresh: bool, purchase: bool) {
     out.status = status;
     if !fresh {
         out.event = Arc::from(id);
-        clear(out);
+        if !purchase {
+            out.awards.clear();
+        }
+        clear_but_awards(out);
     }
 }
 
@@ -272,7 +289,7 @@ fn run(
     let digest = digest(event);
     if let Some(seen) = acc.recent_events.iter().find(|s| same_id(&s.id, id)) {
         if seen.digest == digest {
-            begin(out, id, Status::Duplicate, fresh);
+            begin(out, id, Status::Duplicate, fresh, false);
             out.balances = balances(engine, acc);
             out.tier = tier::info(engine, acc, acc.last_event_at.unwrap_or(event.time()), None);
             return Ok(());
@@ -325,7 +342,13 @@ fn run(
     } else {
         Journals::off()
     };
-    begin(out, id, Status::Applied, fresh);
+    begin(
+        out,
+        id,
+        Status::Applied,
+        fresh,
+        matches!(event, Event::Purchase(_)),
+    );
     let mut tx = Tx {
         engine,
         acc,

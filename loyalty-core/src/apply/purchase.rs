@@ -30,7 +30,9 @@ impl Tx<'_, '_> {
     pub(crate) fn purchase(&mut self, p: &Purchase, lines: &[Valued<'_>]) -> Result<(), Error> {
         let engine = self.engine;
         let program = engine.program();
-        // The awards go to the outcome: written into its list.
+        // The awards go to the outcome: written over its list, which a
+        // reused outcome leaves holding the awards of the event before
+        // (see `begin` in `apply`).
         let mut ev = Evaluation::default();
         let mut awards = std::mem::take(&mut self.out.awards);
         let facts = self.facts(p.location.as_deref(), p.channel.as_deref());
