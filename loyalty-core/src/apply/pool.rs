@@ -293,15 +293,24 @@ impl Tx<'_, '_> {
             return;
         }
         let (journal, pool) = self.journaled(id);
-        journal.before_append(&pool.lots);
         let lots = &mut pool.lots;
-        match lots.back_mut() {
-            Some(last)
-                if last.available_at == lot.available_at && last.expires_at == lot.expires_at =>
-            {
-                last.points += lot.points
+        let merges = lots.back().is_some_and(|last| {
+            last.available_at == lot.available_at && last.expires_at == lot.expires_at
+        });
+        // Only a merge changes a lot the journal may have to put back. A
+        // push leaves every lot as it was, so the journal saves none: that
+        // is nearly every purchase, as a lot vests and expires at instants
+        // that follow from when it was earned (only a fixed expiry date
+        // without pending days merges the lots of different instants).
+        // Saving the last lot anyway cost some 100 instructions a pool.
+        if merges {
+            journal.before_append(lots);
+            if let Some(last) = lots.back_mut() {
+                last.points += lot.points;
             }
-            _ => lots.push_back(lot),
+        } else {
+            journal.before_push(lots);
+            lots.push_back(lot);
         }
     }
 
