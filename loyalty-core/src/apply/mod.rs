@@ -182,12 +182,17 @@ fn empty_outcome(id: &str, status: Status) -> Outcome {
 /// Empty `out`'s lists, tier and balances, keeping the lists' room.
 pub(crate) fn clear(out: &mut Outcome) {
     out.awards.clear();
-    clear_but_awards(out);
+    out.tier = None;
+    out.balances = Balances::default();
+    clear_lists(out);
 }
 
-/// [`clear`] but for the awards, which a purchase writes over in place
-/// (see [`begin`]).
-fn clear_but_awards(out: &mut Outcome) {
+/// Empty `out`'s lists but the awards, keeping their room: what a reused
+/// outcome starts an event with (see [`begin`]). The awards are a
+/// purchase's to write over, the tier and balances are written at the end
+/// of every event that succeeds, and an event that fails is emptied by
+/// [`clear`].
+fn clear_lists(out: &mut Outcome) {
     // Every field is named: a new one cannot be forgotten here.
     let Outcome {
         event: _,
@@ -200,8 +205,8 @@ fn clear_but_awards(out: &mut Outcome) {
         effects,
         intents,
         suppressed,
-        tier,
-        balances,
+        tier: _,
+        balances: _,
     } = out;
     discounts.clear();
     *reservation = None;
@@ -210,8 +215,6 @@ fn clear_but_awards(out: &mut Outcome) {
     effects.clear();
     intents.clear();
     suppressed.clear();
-    *tier = None;
-    *balances = Balances::default();
 }
 
 /// Whether two event ids are equal, their last bytes compared first: the
@@ -254,7 +257,8 @@ pub(crate) fn apply_into(
 /// Make `out` the empty outcome of event `id` with `status`. When it is
 /// `fresh` (made empty for this event by [`apply`]) only the status is
 /// set; a reused one gets the id and its lists are emptied, keeping their
-/// room (see [`crate::Engine::apply_in_place_into`]).
+/// room (see [`crate::Engine::apply_in_place_into`]); its tier and
+/// balances are left for the end of the event to write over.
 ///
 /// But for a `purchase`, which always writes its awards over the list
 /// whatever it held (see `earn::write_awards`): the awards of the event
@@ -270,7 +274,7 @@ fn begin(out: &mut Outcome, id: &str, status: Status, fresh: bool, purchase: boo
         if !purchase {
             out.awards.clear();
         }
-        clear_but_awards(out);
+        clear_lists(out);
     }
 }
 
@@ -291,7 +295,8 @@ fn run(
         if seen.digest == digest {
             begin(out, id, Status::Duplicate, fresh, false);
             out.balances = balances(engine, acc);
-            out.tier = tier::info(engine, acc, acc.last_event_at.unwrap_or(event.time()), None);
+            let at = acc.last_event_at.unwrap_or(event.time());
+            tier::write_info(engine, acc, at, None, &mut out.tier);
             return Ok(());
         }
         return Err(Error::Conflict { id: id.to_owned() });
@@ -388,7 +393,7 @@ fn run(
         digest,
     });
     out.balances = balances(engine, acc);
-    out.tier = tier::info(engine, acc, now, tier_value);
+    tier::write_info(engine, acc, now, tier_value, &mut out.tier);
     Ok(())
 }
 
@@ -892,6 +897,61 @@ impl Tx<'_, '_> {
 #[cfg(test)]
 mod tests {
     use super::same_id;
+    use crate::{Account, Engine, Event, Outcome};
+
+    /// One outcome reused for a history (`apply_in_place_into`) answers as
+    /// a fresh one per event does, though it keeps the awards of the
+    /// purchase before and the tier of the event before to write over:
+    /// purchases with other awards, moves up to silver and to gold (no
+    /// next level), returns, an event without awards, a duplicate and a
+    /// failed event.
+    #[test]
+    fn a_reused_outcome_is_a_fresh_one() {
+        let engine = Engine::from_json(include_str!("../../../examples/programs/tiered.json"))
+            .expect("valid program");
+        let purchase = |id: &str, day: u32, price: &str| {
+            format!(
+                r#"{{"type": "purchase", "id": "{id}", "time": "2026-03-{day:02}T09:00:00Z",
+                "lines": [{{"sku": "latte", "category": "coffee", "quantity": 1, "unit_price": "{price}"}}]}}"#
+            )
+        };
+        let history = [
+            r#"{"type": "enrol", "id": "e1", "member": "m1", "time": "2026-03-01T09:00:00Z"}"#
+                .to_owned(),
+            purchase("p1", 2, "40.00"),
+            purchase("p2", 3, "80.00"),
+            purchase("p2", 3, "80.00"),
+            r#"{"type": "return", "id": "r1", "time": "2026-03-04T09:00:00Z", "purchase": "p2"}"#
+                .to_owned(),
+            purchase("p3", 5, "4.75"),
+            r#"{"type": "return", "id": "r2", "time": "2026-03-06T09:00:00Z", "purchase": "nope"}"#
+                .to_owned(),
+            purchase("p4", 7, "450.00"),
+            r#"{"type": "time_advanced", "id": "t1", "time": "2026-03-08T09:00:00Z"}"#.to_owned(),
+            purchase("p5", 9, "12.00"),
+        ];
+        let (mut fresh, mut reused) = (Account::new("m1"), Account::new("m1"));
+        let mut outcome = Outcome::default();
+        for json in &history {
+            let event = Event::from_json(json).expect("valid event");
+            let answer = engine.apply_in_place(&mut fresh, &event);
+            let into = engine.apply_in_place_into(&mut reused, &event, &mut outcome);
+            match answer {
+                Ok(answer) => {
+                    assert!(into.is_ok(), "{json}");
+                    assert_eq!(outcome, answer, "{json}");
+                }
+                Err(e) => {
+                    assert_eq!(into.err().map(|e| e.to_string()), Some(e.to_string()));
+                    assert!(
+                        outcome.awards.is_empty() && outcome.tier.is_none(),
+                        "{json}"
+                    );
+                }
+            }
+            assert_eq!(reused, fresh, "{json}");
+        }
+    }
 
     #[test]
     fn same_id_is_string_equality() {

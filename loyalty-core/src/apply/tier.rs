@@ -146,7 +146,26 @@ pub(crate) fn info(
     now: Timestamp,
     known: Option<i64>,
 ) -> Option<TierInfo> {
-    let tiers = engine.program().tiers.as_ref()?;
+    let mut info = None;
+    write_info(engine, acc, now, known, &mut info);
+    info
+}
+
+/// [`info`] written over `out`: an outcome reused from one event to the
+/// next keeps its tier's level ids when they are the same (nearly always),
+/// so that writing them touches no reference count, where a new tier
+/// clones two shared ids and dropping the old one releases two.
+pub(crate) fn write_info(
+    engine: &Engine,
+    acc: &Account,
+    now: Timestamp,
+    known: Option<i64>,
+    out: &mut Option<TierInfo>,
+) {
+    let Some(tiers) = engine.program().tiers.as_ref() else {
+        *out = None;
+        return;
+    };
     // No tier state is an empty one (nothing qualifies, no level, no
     // review), read without making and dropping one.
     let state = acc.tier.as_ref();
@@ -163,21 +182,38 @@ pub(crate) fn info(
     let next = engine
         .tier_shared_id(next_index)
         .zip(engine.tier_thresholds().get(next_index))
-        .map(|(level, &threshold)| TierProgress {
-            level: Arc::clone(level),
-            remaining: display((threshold - value).max(0)).into(),
-        });
-    let level = match current.and_then(|c| engine.tier_shared_id(c)) {
-        Some(id) => Some(Arc::clone(id)),
-        None => saved_level.map(Arc::from),
-    };
-    Some(TierInfo {
-        level,
-        qualifying: display(value).into(),
-        next,
-        next_evaluation: state.and_then(|s| s.grace_until.or(s.review_at)),
-        at_risk: current.is_some_and(|c| engine.level_for(value).is_none_or(|q| q < c)),
-    })
+        .map(|(level, &threshold)| (level, display((threshold - value).max(0))));
+    let level = current.and_then(|c| engine.tier_shared_id(c));
+    let info = out.get_or_insert_with(|| TierInfo {
+        level: None,
+        qualifying: Decimal::ZERO.into(),
+        next: None,
+        next_evaluation: None,
+        at_risk: false,
+    });
+    match (level, &mut info.level) {
+        (Some(id), Some(kept)) if Arc::ptr_eq(id, kept) => {}
+        (Some(id), kept) => *kept = Some(Arc::clone(id)),
+        // A level the program no longer has keeps its saved name.
+        (None, kept) => *kept = saved_level.map(Arc::from),
+    }
+    match (next, &mut info.next) {
+        (Some((id, remaining)), Some(kept)) => {
+            if !Arc::ptr_eq(id, &kept.level) {
+                kept.level = Arc::clone(id);
+            }
+            kept.remaining = remaining.into();
+        }
+        (next, kept) => {
+            *kept = next.map(|(id, remaining)| TierProgress {
+                level: Arc::clone(id),
+                remaining: remaining.into(),
+            });
+        }
+    }
+    info.qualifying = display(value).into();
+    info.next_evaluation = state.and_then(|s| s.grace_until.or(s.review_at));
+    info.at_risk = current.is_some_and(|c| engine.level_for(value).is_none_or(|q| q < c));
 }
 
 impl Tx<'_, '_> {
