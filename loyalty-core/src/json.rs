@@ -390,6 +390,15 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for SkipType<T> {
     }
 }
 
+/// The error of an event other than an enrolment for no account (`null`).
+fn no_account() -> Error {
+    Error::rule(
+        "not_enrolled",
+        "type",
+        "no account was given, and only an enrolment can start one",
+    )
+}
+
 /// Parse both documents and apply: the typed result, for callers that want
 /// the values rather than the envelope.
 pub fn apply_typed(
@@ -401,13 +410,7 @@ pub fn apply_typed(
     let mut account = match (parse_account(account)?, &event) {
         (Some(a), _) => a,
         (None, Event::Enrol(e)) => Account::new(e.member.clone()),
-        (None, _) => {
-            return Err(Error::rule(
-                "not_enrolled",
-                "type",
-                "no account was given, and only an enrolment can start one",
-            ))
-        }
+        (None, _) => return Err(no_account()),
     };
     // The parsed account is ours, and dropped if the event fails: apply in
     // place, with nothing kept for undo.
@@ -429,13 +432,7 @@ fn apply_in<'s>(
     let account = match (slot, &event) {
         (Some(a), _) => a,
         (slot @ None, Event::Enrol(e)) => slot.insert(Account::new(e.member.clone())),
-        (None, _) => {
-            return Err(Error::rule(
-                "not_enrolled",
-                "type",
-                "no account was given, and only an enrolment can start one",
-            ))
-        }
+        (None, _) => return Err(no_account()),
     };
     // The parsed account is ours, and dropped if the event fails: apply in
     // place, with nothing kept for undo.
@@ -555,6 +552,12 @@ pub fn quote_typed(engine: &Engine, account: &str, event: &str) -> Result<Quote,
     };
     #[cfg(target_arch = "wasm32")]
     let account = &parse_account(account)?.unwrap_or_default();
+    quote_event(engine, account, event)
+}
+
+/// What the purchase event (JSON) `event` would earn for `account`; any
+/// other event is refused.
+fn quote_event(engine: &Engine, account: &Account, event: &str) -> Result<Quote, Error> {
     match parse_event(event)? {
         Event::Purchase(p) => engine.quote(account, &p),
         other => Err(Error::invalid(

@@ -40,7 +40,7 @@
 use super::{error_envelope, parse_account, parse_event};
 use crate::account::Account;
 use crate::engine::Engine;
-use crate::error::{Document, Error};
+use crate::error::Error;
 use crate::event::Event;
 use crate::outcome::{Outcome, Quote};
 
@@ -111,15 +111,7 @@ impl KeptAccount {
     /// nothing (as [`super::quote`] for the account's JSON).
     pub fn quote(&self, engine: &Engine, event: &str) -> Result<Quote, Error> {
         let none = Account::default();
-        let account = self.account.as_ref().unwrap_or(&none);
-        match parse_event(event)? {
-            Event::Purchase(p) => engine.quote(account, &p),
-            other => Err(Error::invalid(
-                Document::Event,
-                "type",
-                format!("only a purchase can be quoted, not `{}`", other.kind()),
-            )),
-        }
+        super::quote_event(engine, self.account.as_ref().unwrap_or(&none), event)
     }
 
     /// The account's JSON (`null` before enrolment): the `account` member
@@ -155,11 +147,7 @@ impl KeptAccount {
                 *account = Some(new);
                 Ok(())
             }
-            (None, _) => Err(Error::rule(
-                "not_enrolled",
-                "type",
-                "no account was given, and only an enrolment can start one",
-            )),
+            (None, _) => Err(super::no_account()),
         }
     }
 }
