@@ -4,7 +4,8 @@
  * It loads the café program, enrols a member, quotes a basket, reserves a
  * free-coffee reward, takes payment, commits the reservation and prints the
  * receipt and the balance; the first payment is declined, which shows the
- * release path.
+ * release path. Then it keeps the member's account in the library for two
+ * more orders of the same session and stores it once at the end.
  *
  * Build (see loyalty-ffi/README.md):
  *   cc -std=c99 -Wall -Wextra -Werror -pedantic examples/c/pos.c \
@@ -283,6 +284,45 @@ int main(int argc, char **argv)
         if (s != LOYALTY_DUPLICATE) {
             goto done;
         }
+    }
+
+    /* 6. A regular orders again and again during the morning rush: keep the
+     *    account in the library for the session instead of passing its JSON
+     *    with every order (each order is then answered with its outcome
+     *    alone), and store the account once at the end. */
+    {
+        static const char *orders[] = {
+            "{\"type\": \"purchase\", \"id\": \"p-102\", \"time\": \"2026-03-03T08:40:00-05:00\","
+            " \"lines\": [{\"sku\": \"drip\", \"category\": \"coffee\", \"quantity\": 1, \"unit_price\": \"2.95\"}]}",
+            "{\"type\": \"purchase\", \"id\": \"p-103\", \"time\": \"2026-03-03T09:05:00-05:00\","
+            " \"lines\": [{\"sku\": \"latte\", \"category\": \"coffee\", \"quantity\": 2, \"unit_price\": \"4.75\"}]}",
+        };
+        LoyaltyAccount *kept = NULL;
+        LoyaltyResult *k = NULL;
+        size_t i;
+        int ok = loyalty_account_new((const uint8_t *)member.account, member.account_len, &kept, &k) == LOYALTY_OK;
+        if (!ok) {
+            report("keep", k);
+        }
+        loyalty_result_free(k);
+        for (i = 0; ok && i < sizeof orders / sizeof *orders; i++) {
+            ok = loyalty_account_apply(engine, kept, (const uint8_t *)orders[i], strlen(orders[i]), &k) == LOYALTY_OK;
+            if (ok) {
+                printf("session order %lu: %ld points\n", (unsigned long)(i + 1),
+                       number(after(k->outcome, "balances"), "points"));
+            } else {
+                report("session order", k);
+            }
+            loyalty_result_free(k);
+        }
+        /* The session ends: store the account as loyalty_apply would have left it. */
+        ok = ok && loyalty_account_json(kept, &k) == LOYALTY_OK && keep_account(&member, k);
+        loyalty_result_free(k);
+        loyalty_account_free(kept);
+        if (!ok) {
+            goto done;
+        }
+        printf("stored account: %lu bytes\n", (unsigned long)member.account_len);
     }
     code = 0;
 
