@@ -258,6 +258,10 @@ pub unsafe extern "C" fn loyalty_engine_free(engine: *mut LoyaltyEngine) {
 /// for.
 pub struct LoyaltyAccount {
     kept: json::KeptAccount,
+    /// The buffer the core writes each event's outcome into, kept so that
+    /// after the first events it neither allocates nor grows; the result
+    /// copies the outcome out of it.
+    outcome: String,
     /// A call on this account panicked: the account may be half changed, so
     /// every later call on it is refused.
     poisoned: bool,
@@ -296,6 +300,7 @@ pub unsafe extern "C" fn loyalty_account_new(
         json::KeptAccount::from_json(account)
             .map(|kept| LoyaltyAccount {
                 kept,
+                outcome: String::new(),
                 poisoned: false,
             })
             .map_err(|e| Answer::error(&e))
@@ -336,15 +341,17 @@ pub unsafe extern "C" fn loyalty_account_apply(
     if handle.poisoned {
         return guard(out, poisoned);
     }
-    let status = guard(out, || {
+    let status = guard_raw(out, || {
         // SAFETY: the caller's contract on `engine`, `event` and `event_len`.
         let (engine, event) = match unsafe { engine_and_event(engine, event, event_len) } {
             Ok(inputs) => inputs,
-            Err(answer) => return answer,
+            Err(answer) => return answer.into_made(),
         };
-        match handle.kept.apply_parts(engine, event) {
-            Ok(outcome) => Answer::outcome(outcome),
-            Err(e) => Answer::error(&e),
+        let LoyaltyAccount { kept, outcome, .. } = handle;
+        outcome.clear();
+        match kept.apply_parts_into(engine, event, outcome) {
+            Ok(()) => result::outcome(outcome),
+            Err(e) => Answer::error(&e).into_made(),
         }
     });
     // A panic may have left the account between two states: refuse it
@@ -596,23 +603,24 @@ pub unsafe extern "C" fn loyalty_result_free(result: *mut LoyaltyResult) {
 
 /// Run `body` behind the panic guard and hand its answer to C through `out`.
 fn guard(out: *mut *mut LoyaltyResult, body: impl FnOnce() -> Answer) -> LoyaltyStatus {
+    guard_raw(out, || body().into_made())
+}
+
+/// [`guard`] for a body that lays its result out itself.
+fn guard_raw(
+    out: *mut *mut LoyaltyResult,
+    body: impl FnOnce() -> (LoyaltyStatus, *mut LoyaltyResult),
+) -> LoyaltyStatus {
     if out.is_null() {
         return LoyaltyStatus::LOYALTY_INVALID_ARGUMENT;
     }
-    let made = catch_unwind(AssertUnwindSafe(|| {
-        let answer = body();
-        (answer.status(), answer.into_raw())
-    }));
-    let (status, result) = match made {
+    let (status, result) = match catch_unwind(AssertUnwindSafe(body)) {
         Ok(made) => made,
         Err(_) => {
             // Building the panic answer only allocates; if even that panics
             // there is nothing left to report but the status.
-            catch_unwind(|| {
-                let answer = Answer::panic();
-                (answer.status(), answer.into_raw())
-            })
-            .unwrap_or((LoyaltyStatus::LOYALTY_PANIC, ptr::null_mut()))
+            catch_unwind(|| Answer::panic().into_made())
+                .unwrap_or((LoyaltyStatus::LOYALTY_PANIC, ptr::null_mut()))
         }
     };
     // SAFETY: `out` is not null and, by the caller's contract, writable.

@@ -153,8 +153,6 @@ enum Json {
     Applied { outcome: String, account: String },
     /// `{"ok":true,"quote":Q}`.
     Quoted(String),
-    /// `{"ok":true,"outcome":O}`: an apply to a kept account.
-    Outcome(String),
     /// `{"ok":true,"account":A}`: a kept account written out.
     Account(String),
 }
@@ -177,9 +175,10 @@ const OUTCOME: [&str; 2] = [r#"{"ok":true,"outcome":"#, "}"];
 const ACCOUNT: [&str; 2] = [r#"{"ok":true,"account":"#, "}"];
 
 impl Answer {
-    /// The status this answer carries.
-    pub(crate) fn status(&self) -> LoyaltyStatus {
-        self.status
+    /// The answer's status, and the answer laid out for C (see
+    /// [`Answer::into_raw`]).
+    pub(crate) fn into_made(self) -> (LoyaltyStatus, *mut LoyaltyResult) {
+        (self.status, self.into_raw())
     }
 
     /// A failure from the core.
@@ -265,16 +264,6 @@ impl Answer {
         }
     }
 
-    /// A successful apply to a kept account, from the core's outcome
-    /// (`loyalty_core::json::KeptAccount::apply_parts`).
-    pub(crate) fn outcome(outcome: String) -> Answer {
-        Answer {
-            status: status_of(&outcome),
-            json: Json::Outcome(outcome),
-            error: None,
-        }
-    }
-
     /// A kept account written out.
     pub(crate) fn account(account: String) -> Answer {
         Answer {
@@ -306,109 +295,141 @@ impl Answer {
         }
     }
 
-    /// Lay the answer out for C in one buffer (every string followed by a
-    /// NUL); the caller owns the pointer and gives it back to [`free`].
-    pub(crate) fn into_raw(self) -> *mut LoyaltyResult {
-        let size = match &self.json {
-            Json::Plain(text) => text.len() + 1,
-            Json::Applied { outcome, account } => 2 * (outcome.len() + account.len()) + 40,
-            Json::Quoted(part) | Json::Outcome(part) | Json::Account(part) => 2 * part.len() + 24,
-        } + self
-            .error
-            .as_ref()
-            .map_or(0, |e| e.code.len() + e.path.len() + e.message.len() + 40);
-        let mut buf = Vec::with_capacity(size);
-        let (json, account, outcome, quote) = match &self.json {
-            Json::Plain(text) => (put(&mut buf, &[text]), None, None, None),
+    /// Lay the answer out for C (every string followed by a NUL); the
+    /// caller owns the pointer and gives it back to [`free`].
+    fn into_raw(self) -> *mut LoyaltyResult {
+        let error = self.error.as_ref().map(|e| {
+            [
+                e.kind,
+                e.code.as_str(),
+                e.document.as_str(),
+                e.path.as_str(),
+                e.message.as_str(),
+            ]
+        });
+        let mut strings = match &self.json {
+            Json::Plain(text) => Strings {
+                json: &[text],
+                ..Strings::default()
+            },
             Json::Applied { outcome, account } => {
                 let [head, middle, tail] = APPLIED;
-                let json = put(&mut buf, &[head, outcome, middle, account, tail]);
-                (
-                    json,
-                    Some(put(&mut buf, &[account])),
-                    Some(put(&mut buf, &[outcome])),
-                    None,
-                )
+                Strings {
+                    json: &[head, outcome, middle, account, tail],
+                    account: Some(account),
+                    outcome: Some(outcome),
+                    ..Strings::default()
+                }
             }
             Json::Quoted(quote) => {
                 let [head, tail] = QUOTED;
-                (
-                    put(&mut buf, &[head, quote, tail]),
-                    None,
-                    None,
-                    Some(put(&mut buf, &[quote])),
-                )
-            }
-            Json::Outcome(outcome) => {
-                let [head, tail] = OUTCOME;
-                (
-                    put(&mut buf, &[head, outcome, tail]),
-                    None,
-                    Some(put(&mut buf, &[outcome])),
-                    None,
-                )
+                Strings {
+                    json: &[head, quote, tail],
+                    quote: Some(quote),
+                    ..Strings::default()
+                }
             }
             Json::Account(account) => {
                 let [head, tail] = ACCOUNT;
-                (
-                    put(&mut buf, &[head, account, tail]),
-                    Some(put(&mut buf, &[account])),
-                    None,
-                    None,
-                )
+                Strings {
+                    json: &[head, account, tail],
+                    account: Some(account),
+                    ..Strings::default()
+                }
             }
         };
-        let error = self.error.map(|e| {
-            [
-                put(&mut buf, &[e.kind]),
-                put(&mut buf, &[&e.code]),
-                put(&mut buf, &[&e.document]),
-                put(&mut buf, &[&e.path]),
-                put(&mut buf, &[&e.message]),
-            ]
-        });
-        let [kind, code, document, path, message] = match error {
-            Some(fields) => fields.map(Some),
-            None => [None; 5],
-        };
-        // Pointers are taken only now that the buffer is complete: it is
-        // never touched again until the result is freed, so they stay valid.
-        let base = buf.as_ptr();
-        let at = |span: Option<(usize, usize)>| match span {
-            Some((offset, len)) => (base.wrapping_add(offset).cast::<c_char>(), len),
-            None => (ptr::null(), 0),
-        };
-        let (json, json_len) = at(Some(json));
-        let (account, account_len) = at(account);
-        let (outcome, outcome_len) = at(outcome);
-        let (quote, quote_len) = at(quote);
-        let (error_path, error_path_len) = at(path);
-        let (error_message, error_message_len) = at(message);
-        let owned = Box::new(Owned {
-            public: LoyaltyResult {
-                status: self.status,
-                json,
-                json_len,
-                account,
-                account_len,
-                outcome,
-                outcome_len,
-                quote,
-                quote_len,
-                error_kind: at(kind).0,
-                error_code: at(code).0,
-                error_document: at(document).0,
-                error_path,
-                error_path_len,
-                error_message,
-                error_message_len,
-            },
-            _buf: buf,
-        });
-        // `Owned` is `repr(C)` with the public part first, so a pointer to
-        // it is a pointer to its `LoyaltyResult`.
-        Box::into_raw(owned).cast::<LoyaltyResult>()
+        strings.error = error;
+        lay_out(self.status, &strings)
     }
+}
+
+/// The result of a successful apply to a kept account, `{"ok":true,
+/// "outcome":O}` with O on its own, from the core's outcome
+/// (`loyalty_core::json::KeptAccount::apply_parts_into`), which the
+/// account's handle keeps writing into the same buffer: laid out from the
+/// borrowed text, it is copied only into the result.
+pub(crate) fn outcome(outcome: &str) -> (LoyaltyStatus, *mut LoyaltyResult) {
+    let [head, tail] = OUTCOME;
+    let status = status_of(outcome);
+    let strings = Strings {
+        json: &[head, outcome, tail],
+        outcome: Some(outcome),
+        ..Strings::default()
+    };
+    (status, lay_out(status, &strings))
+}
+
+/// The strings of a result: the envelope as the pieces it is joined from,
+/// and the parts (`None` leaves a field `NULL`).
+#[derive(Default)]
+struct Strings<'a> {
+    json: &'a [&'a str],
+    account: Option<&'a str>,
+    outcome: Option<&'a str>,
+    quote: Option<&'a str>,
+    /// Kind, code, document, path and message.
+    error: Option<[&'a str; 5]>,
+}
+
+/// Lay a result out for C in one buffer of the exact size, every string
+/// followed by a NUL.
+fn lay_out(status: LoyaltyStatus, strings: &Strings<'_>) -> *mut LoyaltyResult {
+    let size = |s: Option<&str>| s.map_or(0, |s| s.len() + 1);
+    let total = strings.json.iter().map(|p| p.len()).sum::<usize>()
+        + 1
+        + size(strings.account)
+        + size(strings.outcome)
+        + size(strings.quote)
+        + strings
+            .error
+            .as_ref()
+            .map_or(0, |e| e.iter().map(|s| s.len() + 1).sum());
+    let mut buf = Vec::with_capacity(total);
+    let json = put(&mut buf, strings.json);
+    let account = strings.account.map(|s| put(&mut buf, &[s]));
+    let outcome = strings.outcome.map(|s| put(&mut buf, &[s]));
+    let quote = strings.quote.map(|s| put(&mut buf, &[s]));
+    let [kind, code, document, path, message] = match &strings.error {
+        Some(fields) => fields.map(|s| Some(put(&mut buf, &[s]))),
+        None => [None; 5],
+    };
+    // Pointers are taken only now that the buffer is complete: it is
+    // never touched again until the result is freed, so they stay valid.
+    let base = buf.as_ptr();
+    let at = |span: Option<(usize, usize)>| match span {
+        Some((offset, len)) => (base.wrapping_add(offset).cast::<c_char>(), len),
+        None => (ptr::null(), 0),
+    };
+    let (json, json_len) = at(Some(json));
+    let (account, account_len) = at(account);
+    let (outcome, outcome_len) = at(outcome);
+    let (quote, quote_len) = at(quote);
+    let (error_path, error_path_len) = at(path);
+    let (error_message, error_message_len) = at(message);
+    let owned = Box::new(Owned {
+        public: LoyaltyResult {
+            status,
+            json,
+            json_len,
+            account,
+            account_len,
+            outcome,
+            outcome_len,
+            quote,
+            quote_len,
+            error_kind: at(kind).0,
+            error_code: at(code).0,
+            error_document: at(document).0,
+            error_path,
+            error_path_len,
+            error_message,
+            error_message_len,
+        },
+        _buf: buf,
+    });
+    // `Owned` is `repr(C)` with the public part first, so a pointer to
+    // it is a pointer to its `LoyaltyResult`.
+    Box::into_raw(owned).cast::<LoyaltyResult>()
 }
 
 /// The status of a successful apply: `LOYALTY_DUPLICATE` when the outcome
@@ -462,15 +483,15 @@ fn put(buf: &mut Vec<u8>, pieces: &[&str]) -> (usize, usize) {
     (offset, len)
 }
 
-/// Free a result made by [`Answer::into_raw`].
+/// Free a result made by [`lay_out`].
 ///
 /// # Safety
-/// `result` is null or was returned by [`Answer::into_raw`] and not freed yet.
+/// `result` is null or was returned by [`lay_out`] and not freed yet.
 pub(crate) unsafe fn free(result: *mut LoyaltyResult) {
     if result.is_null() {
         return;
     }
-    // SAFETY: the pointer came from `Box::<Owned>::into_raw` (see `into_raw`)
+    // SAFETY: the pointer came from `Box::<Owned>::into_raw` (see `lay_out`)
     // and, by this function's contract, was not freed before.
     drop(unsafe { Box::from_raw(result.cast::<Owned>()) });
 }

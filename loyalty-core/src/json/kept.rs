@@ -30,6 +30,10 @@
 //!     "lines": [{"sku": "latte", "quantity": 2, "unit_price": "4.75"}]}"#;
 //! let (_, outcome) = json::apply_parts(&engine, &kept.to_json(), buy).unwrap();
 //! assert_eq!(kept.apply_parts(&engine, buy).unwrap(), outcome);
+//! // An outcome can also be appended to a buffer the caller keeps.
+//! let mut out = String::from("retry: ");
+//! kept.apply_parts_into(&engine, buy, &mut out).unwrap();
+//! assert!(out.starts_with(r#"retry: {"event":"p1","status":"duplicate""#));
 //! assert_eq!(kept.account().map(|a| a.points.balance), Some(9));
 //! // A retry is a duplicate; a bad event changes nothing.
 //! assert!(kept.apply(&engine, buy).contains(r#""status":"duplicate""#));
@@ -101,10 +105,24 @@ impl KeptAccount {
     /// [`KeptAccount::apply`], answering with the outcome's JSON alone (the
     /// envelope's `outcome` member), for doors that hand it out separately.
     pub fn apply_parts(&mut self, engine: &Engine, event: &str) -> Result<String, Error> {
-        self.apply_in(engine, event)?;
         let mut out = String::with_capacity(2 * event.len() + 256);
-        append_outcome(&mut out, &self.outcome);
+        self.apply_parts_into(engine, event, &mut out)?;
         Ok(out)
+    }
+
+    /// [`KeptAccount::apply_parts`], appending the outcome's JSON to `out`
+    /// (left as it was on failure), so that a door answering many events
+    /// writes each into a buffer it reuses, or straight into its answer,
+    /// rather than into a fresh `String` it then copies.
+    pub fn apply_parts_into(
+        &mut self,
+        engine: &Engine,
+        event: &str,
+        out: &mut String,
+    ) -> Result<(), Error> {
+        self.apply_in(engine, event)?;
+        append_outcome(out, &self.outcome);
+        Ok(())
     }
 
     /// What a purchase event (JSON) would earn for the account, changing
