@@ -375,10 +375,11 @@ struct Strings<'a> {
 /// Lay a result out for C in two allocations of the exact sizes: the
 /// envelope and its NUL in one, the `LoyaltyResult` followed by its parts
 /// (each with a NUL) in the other. Split so, each holds about half the
-/// bytes: a kept account's answer (an outcome under a kilobyte, twice) then
-/// fits glibc's per-thread cache in both, where one buffer of it all took
-/// malloc's and free's slower paths (about 140 instructions an event more
-/// under callgrind on `bench_apply`'s kept purchases).
+/// bytes: a kept account's answer (its outcome twice) then fits glibc's
+/// per-thread cache in both while the outcome is under about 850 bytes, as
+/// most purchases' are, where one buffer of it all took malloc's and
+/// free's slower paths (about 140 instructions an event more under
+/// callgrind on `bench_apply`'s kept purchases).
 fn lay_out(status: LoyaltyStatus, strings: &Strings<'_>) -> *mut LoyaltyResult {
     // The parts in the order they are laid out; the size and the writes
     // below both walk this one list, so they agree.
@@ -430,26 +431,25 @@ fn lay_out(status: LoyaltyStatus, strings: &Strings<'_>) -> *mut LoyaltyResult {
             *span = unsafe { put(base, &mut at, slice::from_ref(part)) };
         }
     }
-    let [(account, account_len), (outcome, outcome_len), (quote, quote_len), (error_kind, _), (error_code, _), (error_document, _), (error_path, error_path_len), (error_message, error_message_len)] =
-        spans;
+    let [account, outcome, quote, kind, code, document, path, message] = spans;
     let owned = Owned {
         public: LoyaltyResult {
             status,
             json,
             json_len,
-            account,
-            account_len,
-            outcome,
-            outcome_len,
-            quote,
-            quote_len,
-            error_kind,
-            error_code,
-            error_document,
-            error_path,
-            error_path_len,
-            error_message,
-            error_message_len,
+            account: account.0,
+            account_len: account.1,
+            outcome: outcome.0,
+            outcome_len: outcome.1,
+            quote: quote.0,
+            quote_len: quote.1,
+            error_kind: kind.0,
+            error_code: code.0,
+            error_document: document.0,
+            error_path: path.0,
+            error_path_len: path.1,
+            error_message: message.0,
+            error_message_len: message.1,
         },
         layout,
         json_layout,
