@@ -230,7 +230,7 @@ fn mechanics(c: &mut Criterion) {
     let mut account = enrolled_at(&engine, "m", "2026-01-01T08:00:00-05:00");
     for i in 0..1_000_u32 {
         let event = Event::Purchase(Purchase {
-            id: format!("old{i}"),
+            id: format!("old{i}").into(),
             time: at("2026-01-02T00:00:00-05:00").plus_minutes(i),
             location: None,
             staff: None,

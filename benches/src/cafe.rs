@@ -94,7 +94,7 @@ pub fn purchase(seed: u64, index: u64) -> CafePurchase {
     CafePurchase {
         level,
         purchase: Purchase {
-            id: format!("p{index}"),
+            id: format!("p{index}").into(),
             time,
             location: None,
             staff: None,
@@ -137,7 +137,7 @@ impl Stream {
 /// A purchase on Sunday 2026-01-04 of `dollars` worth of sandwiches.
 fn qualifying(member: &str, dollars: u32) -> Event {
     Event::Purchase(Purchase {
-        id: format!("qualify-{member}"),
+        id: format!("qualify-{member}").into(),
         time: at("2026-01-04T10:00:00-05:00"),
         location: None,
         staff: None,

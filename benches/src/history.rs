@@ -26,7 +26,7 @@ pub fn event(seed: u64, index: u64) -> Event {
     let id = format!("h{index}");
     if index % 40 == 0 {
         return Event::Return(Return {
-            id,
+            id: id.into(),
             time,
             purchase: format!("h{}", index - 1),
             lines: None,
@@ -35,7 +35,7 @@ pub fn event(seed: u64, index: u64) -> Event {
     let lines = basket(&mut rng);
     if index % 25 == 0 {
         return Event::Redeem(Redeem {
-            id,
+            id: id.into(),
             time,
             reward: "five_off".into(),
             voucher: None,
@@ -44,7 +44,7 @@ pub fn event(seed: u64, index: u64) -> Event {
         });
     }
     Event::Purchase(Purchase {
-        id,
+        id: id.into(),
         time,
         location: None,
         staff: None,

@@ -81,7 +81,7 @@ pub fn feed(engine: &Engine, account: &mut Account, event: &Event) -> bool {
 pub fn enrolled_at(engine: &Engine, member: &str, time: &str) -> Account {
     let mut account = Account::new(member);
     let enrol = Event::Enrol(loyalty_core::event::Enrol {
-        id: format!("enrol-{member}"),
+        id: format!("enrol-{member}").into(),
         time: at(time),
         member: member.to_owned(),
         location: None,

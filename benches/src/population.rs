@@ -26,7 +26,7 @@ pub fn member(seed: u64, m: u64) -> Vec<Event> {
     let visits = 1 + rng.range(0, 12) + rng.range(0, 12) + rng.range(0, 15);
     let mut events = Vec::with_capacity(usize::try_from(visits).unwrap_or(0) + 2);
     events.push(Event::Enrol(Enrol {
-        id: format!("{name}/enrol"),
+        id: format!("{name}/enrol").into(),
         time: start.plus_minutes(minutes),
         member: name.clone(),
         location: None,
@@ -44,7 +44,7 @@ pub fn member(seed: u64, m: u64) -> Vec<Event> {
         let lines = basket(&mut rng);
         if rng.chance(83) {
             events.push(Event::Redeem(Redeem {
-                id,
+                id: id.into(),
                 time,
                 reward: "five_off".into(),
                 voucher: None,
@@ -55,7 +55,7 @@ pub fn member(seed: u64, m: u64) -> Vec<Event> {
         }
         let returned = rng.chance(33);
         events.push(Event::Purchase(Purchase {
-            id: id.clone(),
+            id: id.as_str().into(),
             time,
             location: None,
             staff: None,
@@ -66,7 +66,7 @@ pub fn member(seed: u64, m: u64) -> Vec<Event> {
         if returned {
             minutes += 1440;
             events.push(Event::Return(Return {
-                id: format!("{id}/return"),
+                id: format!("{id}/return").into(),
                 time: start.plus_minutes(minutes),
                 purchase: id,
                 lines: None,

@@ -17,7 +17,7 @@ fn typical(engine: &Engine) -> Account {
     let mut rng = Rng::new(11);
     for visit in 0..6_u32 {
         let event = Event::Purchase(Purchase {
-            id: format!("pos-17-{visit:06}"),
+            id: format!("pos-17-{visit:06}").into(),
             time: at("2026-03-02T08:05:00-05:00").plus_minutes(visit * 2 * 1440 + visit * 37),
             location: None,
             staff: None,

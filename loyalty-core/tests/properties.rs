@@ -151,7 +151,7 @@ fn events(steps: &[Step]) -> Vec<Event> {
             Step::Buy(lines) => {
                 purchases.push(id.clone());
                 out.push(Event::Purchase(Purchase {
-                    id,
+                    id: id.into(),
                     time,
                     location: None,
                     staff: None,
@@ -163,7 +163,7 @@ fn events(steps: &[Step]) -> Vec<Event> {
             Step::Return { nth, lines } => {
                 let purchase = purchases.get(nth % purchases.len().max(1)).cloned().unwrap_or_else(|| "none".into());
                 out.push(Event::Return(Return {
-                    id,
+                    id: id.into(),
                     time,
                     purchase,
                     lines: lines
@@ -173,7 +173,7 @@ fn events(steps: &[Step]) -> Vec<Event> {
             }
             Step::Redeem { reward, reserve, settle } => {
                 let redeem = Redeem {
-                    id: id.clone(),
+                    id: id.as_str().into(),
                     time,
                     reward: rewards[reward % 3].into(),
                     voucher: None,
@@ -184,7 +184,7 @@ fn events(steps: &[Step]) -> Vec<Event> {
                     out.push(Event::Reserve(redeem));
                     if let Some(commit) = settle {
                         minutes += 1;
-                        let s = Settle { id: format!("{id}-s"), time: at(minutes), reservation: id };
+                        let s = Settle { id: format!("{id}-s").into(), time: at(minutes), reservation: id };
                         out.push(if *commit { Event::Commit(s) } else { Event::Release(s) });
                     }
                 } else {
@@ -193,7 +193,7 @@ fn events(steps: &[Step]) -> Vec<Event> {
             }
             Step::Wait(m) => {
                 minutes += m;
-                out.push(Event::TimeAdvanced(TimeAdvanced { id, time: at(minutes) }));
+                out.push(Event::TimeAdvanced(TimeAdvanced { id: id.into(), time: at(minutes) }));
             }
             Step::Adjust(points) => out.push(
                 Event::from_json(&format!(
@@ -210,7 +210,7 @@ fn events(steps: &[Step]) -> Vec<Event> {
                 let mut bad = line((1, 1, false));
                 bad.quantity = 0;
                 out.push(Event::Purchase(Purchase {
-                    id,
+                    id: id.into(),
                     time,
                     location: None,
                     staff: None,

@@ -469,7 +469,7 @@ fn member(engine: &Engine, population: &Population, weights: u64, n: u32, fold: 
         .plus_minutes(enrol_day * 1440 + first_visit.saturating_sub(1));
     let in_store = rng.chance(700);
     let enrol = Enrol {
-        id: "enrol".to_owned(),
+        id: "enrol".into(),
         time: enrol_at,
         member: id,
         location: pick(&mut rng, &LOCATIONS).map(|s| (*s).to_owned()),
@@ -492,7 +492,7 @@ fn member(engine: &Engine, population: &Population, weights: u64, n: u32, fold: 
         let id = life.next_id("s");
         if life
             .apply(Event::Subscribe(Subscribe {
-                id,
+                id: id.into(),
                 time: enrol_at,
                 plan: plan.id.clone(),
             }))
@@ -511,7 +511,7 @@ fn member(engine: &Engine, population: &Population, weights: u64, n: u32, fold: 
                     let time = population.start.plus_minutes(day * 1440 + 6 * 60);
                     if life
                         .apply(Event::Renew(Subscribe {
-                            id,
+                            id: id.into(),
                             time,
                             plan: plan.id.clone(),
                         }))
@@ -548,7 +548,7 @@ fn member(engine: &Engine, population: &Population, weights: u64, n: u32, fold: 
     }
     let id = life.next_id("t");
     life.apply(Event::TimeAdvanced(TimeAdvanced {
-        id,
+        id: id.into(),
         time: population.start.plus_days(population.days),
     }));
 }
@@ -616,7 +616,7 @@ fn visit(
     if let Some(reward) = choice {
         let id = life.next_id("r");
         let redeem = Redeem {
-            id: id.clone(),
+            id: id.as_str().into(),
             time,
             reward,
             voucher: None,
@@ -635,7 +635,7 @@ fn visit(
     }
     let id = life.next_id("p");
     life.apply(Event::Purchase(Purchase {
-        id,
+        id: id.into(),
         time: time.plus_minutes(1),
         location: None,
         staff: None,

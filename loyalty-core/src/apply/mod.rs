@@ -158,13 +158,13 @@ fn roll_back(acc: &mut Account, saved: Saved, journals: Journals) {
 /// [`crate::Engine::apply_in_place_into`] the first time, to be filled.
 impl Default for Outcome {
     fn default() -> Self {
-        empty_outcome("", Status::Applied)
+        empty_outcome(Arc::from(""), Status::Applied)
     }
 }
 
-fn empty_outcome(id: &str, status: Status) -> Outcome {
+fn empty_outcome(id: Arc<str>, status: Status) -> Outcome {
     Outcome {
-        event: Arc::from(id),
+        event: id,
         status,
         awards: vec![],
         discounts: vec![],
@@ -233,7 +233,7 @@ pub(crate) fn apply(
     event: &Event,
     on_error: OnError,
 ) -> Result<Outcome, Error> {
-    let mut out = empty_outcome(event.id(), Status::Applied);
+    let mut out = empty_outcome(event.shared_id(), Status::Applied);
     // Room for the ledger entries of a typical event, allocated as such:
     // `reserve` on an empty list takes the growth path, at twice the cost.
     out.ledger = Vec::with_capacity(8);
@@ -254,7 +254,7 @@ pub(crate) fn apply_into(
     run(engine, acc, event, on_error, out, false)
 }
 
-/// Make `out` the empty outcome of event `id` with `status`. When it is
+/// Make `out` the empty outcome of `event` with `status`. When it is
 /// `fresh` (made empty for this event by [`apply`]) only the status is
 /// set; a reused one gets the id and its lists are emptied, keeping their
 /// room (see [`crate::Engine::apply_in_place_into`]); its tier and
@@ -267,10 +267,10 @@ pub(crate) fn apply_into(
 /// each award (a reference count each) for the purchase to build anew.
 /// Every other event, and a purchase that fails (the caller empties the
 /// outcome then), has no awards: their list is emptied here.
-fn begin(out: &mut Outcome, id: &str, status: Status, fresh: bool, purchase: bool) {
+fn begin(out: &mut Outcome, event: &Event, status: Status, fresh: bool, purchase: bool) {
     out.status = status;
     if !fresh {
-        out.event = Arc::from(id);
+        out.event = event.shared_id();
         if !purchase {
             out.awards.clear();
         }
@@ -293,7 +293,7 @@ fn run(
     let digest = digest(event);
     if let Some(seen) = acc.recent_events.iter().find(|s| same_id(&s.id, id)) {
         if seen.digest == digest {
-            begin(out, id, Status::Duplicate, fresh, false);
+            begin(out, event, Status::Duplicate, fresh, false);
             out.balances = balances(engine, acc);
             let at = acc.last_event_at.unwrap_or(event.time());
             tier::write_info(engine, acc, at, None, &mut out.tier);
@@ -349,7 +349,7 @@ fn run(
     };
     begin(
         out,
-        id,
+        event,
         Status::Applied,
         fresh,
         matches!(event, Event::Purchase(_)),

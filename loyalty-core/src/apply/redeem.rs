@@ -131,7 +131,7 @@ impl Tx<'_, '_> {
         let discounts = discounts(engine, reward, lines, wallet)?;
         let allowance = self.allowance(reward)?;
         let mut reservation = Reservation {
-            id: r.id.clone(),
+            id: str::to_owned(&r.id),
             reward: reward.id.clone(),
             expires_at: self
                 .now
@@ -144,7 +144,7 @@ impl Tx<'_, '_> {
             allowance: None,
         };
         let mut done = Redemption {
-            id: r.id.clone(),
+            id: str::to_owned(&r.id),
             at: self.now,
             reward: reward.id.clone(),
             points: 0,

@@ -19,7 +19,7 @@
 use rust_decimal::Decimal;
 
 use crate::decimal::Dec;
-use crate::event::{Line, Purchase};
+use crate::event::{EventId, Line, Purchase};
 use crate::limits::{MAX_INTEGER_DIGITS, MAX_SCALE};
 use crate::time::Timestamp;
 
@@ -589,7 +589,7 @@ pub(crate) fn purchase(json: &str) -> Option<Purchase> {
             }
             once(&mut kind, ())
         },
-        "id" => once(&mut id, t.str()?.to_owned()),
+        "id" => once(&mut id, EventId::from(t.str()?)),
         "time" => once(&mut time, t.timestamp()?),
         "location" => once(&mut location, t.opt_str()?.map(str::to_owned)),
         "staff" => once(&mut staff, t.opt_str()?.map(str::to_owned)),
@@ -641,7 +641,9 @@ pub(crate) fn purchase_into(json: &str, into: &mut Purchase) -> Option<()> {
         },
         "id" => {
             first(&mut id)?;
-            set(id_into, t.str()?);
+            // A new id: the old one is shared with the account's memory
+            // of recent events and the purchase's record.
+            *id_into = EventId::from(t.str()?);
             Some(())
         },
         "time" => {

@@ -790,7 +790,7 @@ impl Model {
                             .as_ref()
                             .map(|x| x.expires_at)
                             .ok_or("a reservation without expiry")?;
-                        self.open.push((r.id.clone(), expires, cost));
+                        self.open.push((str::to_owned(&r.id), expires, cost));
                     }
                 }
                 // 5: vouchers spent are remembered; the same one never again.
@@ -898,7 +898,7 @@ impl Model {
                     ensure!(*m <= cap, "7: cashback {m} in a month above the cap {cap}");
                 }
                 self.purchases.push(Bought {
-                    id: p.id.clone(),
+                    id: str::to_owned(&p.id),
                     at: now,
                     quantities: p.lines.iter().map(|l| l.quantity).collect(),
                     returned: vec![0; p.lines.len()],
