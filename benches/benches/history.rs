@@ -15,7 +15,10 @@
 //!   part of the cost, and grows with the account);
 //! - `apply_kept/N`: the events as JSON through a [`json::KeptAccount`]
 //!   (the C door's `LoyaltyAccount`), the account kept in memory: each
-//!   event read as JSON, applied in place, its outcome written as JSON.
+//!   event read as JSON, applied in place, its outcome written as JSON;
+//! - `apply_kept_into/N`: the same, each answer written into one buffer
+//!   reused from event to event ([`json::KeptAccount::apply_into`]), as
+//!   the C door writes its outcomes.
 //!
 //! Run: `cargo bench -p loyalty-benches --bench history`.
 
@@ -95,6 +98,20 @@ fn history(c: &mut Criterion) {
                 |kept| {
                     for e in &events_json {
                         black_box(kept.apply(&engine, black_box(e)));
+                    }
+                },
+                BatchSize::SmallInput,
+            )
+        });
+        group.bench_with_input(BenchmarkId::new("apply_kept_into", n), &n, |b, _| {
+            let mut answer = String::new();
+            b.iter_batched_ref(
+                || json::KeptAccount::new(Some(copy(&acc))),
+                |kept| {
+                    for e in &events_json {
+                        answer.clear();
+                        kept.apply_into(&engine, black_box(e), &mut answer);
+                        black_box(&answer);
                     }
                 },
                 BatchSize::SmallInput,

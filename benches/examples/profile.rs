@@ -9,7 +9,9 @@
 //! place, N times (default 1,000), on copies of their account after EVENTS
 //! events (copies made outside `Engine::apply_in_place`);
 //! `profile history_kept EVENTS [N]` the same events as JSON through a
-//! `json::KeptAccount` (`--toggle-collect=profile::timed_kept`).
+//! `json::KeptAccount` (`--toggle-collect=profile::timed_kept`);
+//! `profile history_kept_into EVENTS [N]` with each answer written into
+//! one reused buffer (`--toggle-collect=profile::timed_kept_into`).
 //!
 //! `valgrind --tool=callgrind target/release/examples/profile quote 20000`
 
@@ -40,6 +42,20 @@ fn timed_apply(engine: &Engine, account: &mut loyalty_core::Account, event: &Eve
 #[inline(never)]
 fn timed_kept(engine: &Engine, kept: &mut json::KeptAccount, event: &str) {
     black_box(kept.apply(engine, event));
+}
+
+/// The timed call of `history_kept_into`, its answer written into a
+/// reused buffer (`--toggle-collect=profile::timed_kept_into`).
+#[inline(never)]
+fn timed_kept_into(
+    engine: &Engine,
+    kept: &mut json::KeptAccount,
+    event: &str,
+    answer: &mut String,
+) {
+    answer.clear();
+    kept.apply_into(engine, event, answer);
+    black_box(answer);
 }
 
 /// One member's history from an empty account, apart so callgrind can
@@ -79,7 +95,8 @@ fn main() {
         eprintln!("replay: {n} members, {events} events, {ns:.0} ns per event");
         return;
     }
-    if what == "history_kept" {
+    if what == "history_kept" || what == "history_kept_into" {
+        let reuse = what == "history_kept_into";
         let runs: u64 = args.get(3).and_then(|s| s.parse().ok()).unwrap_or(1_000);
         let (account, _) = loyalty_benches::history::account(&engine, 3, n);
         let events: Vec<String> = loyalty_benches::history::next_events(3, n)
@@ -89,10 +106,15 @@ fn main() {
         let copies: Vec<_> = (0..runs)
             .map(|_| json::KeptAccount::new(Some(loyalty_benches::history::copy(&account))))
             .collect();
+        let mut answer = String::new();
         let start = Instant::now();
         for mut kept in copies {
             for event in &events {
-                timed_kept(&engine, &mut kept, event);
+                if reuse {
+                    timed_kept_into(&engine, &mut kept, event, &mut answer);
+                } else {
+                    timed_kept(&engine, &mut kept, event);
+                }
             }
         }
         let applies = runs * loyalty_benches::history::NEXT;
