@@ -50,17 +50,29 @@ use crate::account::Account;
 use crate::engine::Engine;
 use crate::error::Error;
 use crate::event::Event;
+#[cfg(not(target_arch = "wasm32"))]
+use crate::event::Line;
 use crate::outcome::{Outcome, Quote};
 
 /// An account (or none yet: only an enrolment may come first) kept in
 /// memory, with the outcome of its last event, whose lists keep their
-/// room from one event to the next, and that event, into which the next
-/// purchase is read (natively: its strings and lists are reused).
+/// room from one event to the next, and the last event read, into which
+/// the next purchase is read (natively: its strings and lists are reused).
 #[derive(Debug, Default)]
 pub struct KeptAccount {
     account: Option<Account>,
     outcome: Outcome,
+    /// The last event; natively the last purchase, kept through the
+    /// events between two purchases (a redemption before paying, a
+    /// return), so that the next one is still read over it.
     last: Option<Event>,
+    /// Natively, the last event other than a purchase.
+    #[cfg(not(target_arch = "wasm32"))]
+    other: Option<Event>,
+    /// Lines of earlier purchases that the last one did not need, for a
+    /// longer one to be read over (see `fast::purchase_into`).
+    #[cfg(not(target_arch = "wasm32"))]
+    spare: Vec<Line>,
 }
 
 impl KeptAccount {
@@ -76,6 +88,10 @@ impl KeptAccount {
             account,
             outcome: Outcome::default(),
             last: None,
+            #[cfg(not(target_arch = "wasm32"))]
+            other: None,
+            #[cfg(not(target_arch = "wasm32"))]
+            spare: Vec::new(),
         }
     }
 
@@ -175,7 +191,14 @@ impl KeptAccount {
             account,
             outcome,
             last,
+            #[cfg(not(target_arch = "wasm32"))]
+            other,
+            #[cfg(not(target_arch = "wasm32"))]
+            spare,
         } = self;
+        #[cfg(not(target_arch = "wasm32"))]
+        let event = read_event(event, last, other, spare)?;
+        #[cfg(target_arch = "wasm32")]
         let event = read_event(event, last)?;
         match (account.as_mut(), event) {
             (Some(account), _) => engine.apply_in_place_into(account, event, outcome),
@@ -191,24 +214,44 @@ impl KeptAccount {
     }
 }
 
-/// The event `json`, as [`parse_event`] reads it, read into `last`. A
-/// purchase after a purchase is read over it (natively, in the shape tools
-/// write: `fast::purchase_into`), reusing its allocations; anything else
-/// replaces it.
-fn read_event<'e>(json: &str, last: &'e mut Option<Event>) -> Result<&'e Event, Error> {
-    #[cfg(not(target_arch = "wasm32"))]
+/// The event `json`, as [`parse_event`] reads it. A purchase is read over
+/// the last purchase, `last` (in the shape tools write:
+/// `fast::purchase_into`), reusing its allocations; anything else is
+/// parsed, a purchase into `last`, another event into `other`.
+#[cfg(not(target_arch = "wasm32"))]
+fn read_event<'e>(
+    json: &str,
+    last: &'e mut Option<Event>,
+    other: &'e mut Option<Event>,
+    spare: &mut Vec<Line>,
+) -> Result<&'e Event, Error> {
     let reused = json.len() <= crate::limits::MAX_DOCUMENT_BYTES
         && match last {
             // On `None` the purchase holds anything: it is replaced below.
-            Some(Event::Purchase(p)) => super::fast::purchase_into(json, p).is_some(),
+            Some(Event::Purchase(p)) => super::fast::purchase_into(json, p, spare).is_some(),
             _ => false,
         };
-    #[cfg(target_arch = "wasm32")]
-    let reused = false;
     match (reused, last) {
         (true, Some(event)) => Ok(event),
-        (_, slot) => Ok(slot.insert(parse_event(json)?)),
+        (_, last) => {
+            let event = parse_event(json)?;
+            // A purchase that failed to be read over `last` left it
+            // holding anything: it is a purchase all the same, read over
+            // whole by the next one.
+            let slot = if matches!(event, Event::Purchase(_)) {
+                last
+            } else {
+                other
+            };
+            Ok(slot.insert(event))
+        }
     }
+}
+
+/// [`read_event`] in the WebAssembly build, which has no fast reader.
+#[cfg(target_arch = "wasm32")]
+fn read_event<'e>(json: &str, last: &'e mut Option<Event>) -> Result<&'e Event, Error> {
+    Ok(last.insert(parse_event(json)?))
 }
 
 /// Append the outcome's JSON, as [`super::apply`] writes it.
