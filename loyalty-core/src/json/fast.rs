@@ -38,10 +38,15 @@ impl<'a> Text<'a> {
         self.s.as_bytes()
     }
 
-    /// Skips JSON whitespace (serde_json's four bytes).
+    /// Skips JSON whitespace (serde_json's four bytes). Compact JSON has
+    /// none, and every byte that starts a token is above a space: one
+    /// comparison settles it (this runs before every token).
     #[inline]
     fn skip_ws(&mut self) {
-        while let Some(b' ' | b'\n' | b'\r' | b'\t') = self.bytes().get(self.at) {
+        while let Some(&b) = self.bytes().get(self.at) {
+            if b > b' ' || !matches!(b, b' ' | b'\n' | b'\r' | b'\t') {
+                break;
+            }
             self.at += 1;
         }
     }
