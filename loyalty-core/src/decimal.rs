@@ -140,6 +140,33 @@ impl Dec {
             out.push('"');
             return;
         };
+        // A currency's amount (at most 4 decimals): the units written as
+        // an answer's integers are (a few stores below 10,000), then the
+        // point and the decimals, without the loop below, which makes
+        // every digit by a division into a zeroed buffer.
+        let scale = d.scale() as usize;
+        if let Some(&unit) = POW10.get(scale) {
+            out.push('"');
+            if d.is_sign_negative() {
+                out.push('-');
+            }
+            crate::json::write::direct::uint(out, m / unit);
+            if scale > 0 {
+                out.push('.');
+                let mut decimals = [b'0'; 4];
+                let mut rest = m % unit;
+                for slot in decimals.iter_mut().take(scale).rev() {
+                    // `rest % 10` is below 10: the cast keeps it.
+                    *slot = b'0' + (rest % 10) as u8;
+                    rest /= 10;
+                }
+                for &b in decimals.iter().take(scale) {
+                    out.push(char::from(b));
+                }
+            }
+            out.push('"');
+            return;
+        }
         // At most 28 digits after the point (`Decimal`'s largest scale),
         // the point and 20 before it: 49 bytes.
         let mut buf = [b'0'; 56];
@@ -175,6 +202,10 @@ impl Dec {
         out.push('"');
     }
 }
+
+/// `10^scale` for the scales of [`Dec::push_json`]'s shortcut.
+#[cfg(not(target_arch = "wasm32"))]
+const POW10: [u64; 5] = [1, 10, 100, 1_000, 10_000];
 
 /// A decimal as `Decimal`'s `Display` writes it (every digit of its scale,
 /// a `-` when the sign is negative), without the formatter.
