@@ -118,10 +118,13 @@ impl Dec {
     /// JSON writer: its text is only digits, `-` and `.`, which are never
     /// escaped, so it is copied between quotes without the writer's scan.
     ///
-    /// A mantissa that fits 64 bits (every amount an answer holds) has its
-    /// digits made from the last back in a small buffer and pushed one by
-    /// one: for a text of a few bytes that is cheaper than making a
-    /// [`StackText`] (zeroed), checking it as UTF-8 and copying it.
+    /// Three shortcuts, most used first: a zero of a currency's scale is
+    /// one copy of its whole text; an amount of at most 4 decimals (every
+    /// amount an answer holds) is its units then its decimals, pushed;
+    /// any other mantissa of 64 bits has its digits made from the last
+    /// back in a small buffer and pushed one by one. Pushing a text of a
+    /// few bytes costs less than making a [`StackText`] (zeroed), checking
+    /// it as UTF-8 and copying it. The rest goes through [`written`].
     pub(crate) fn push_json(&self, out: &mut String) {
         let d = self.0;
         // Zero, with the currency's decimals, is most of the amounts an
