@@ -58,21 +58,22 @@ fn timed_kept_into(
     black_box(answer);
 }
 
-/// One member's history from an empty account, apart so callgrind can
+/// One member's history from `account` cleared, as the replay benchmark
+/// replays it, apart so callgrind can
 /// collect only it (`--toggle-collect=profile::replay_one`).
 #[inline(never)]
-fn replay_one(engine: &Engine, history: &[Event]) {
-    let mut account = loyalty_core::Account::default();
-    let mut outcome = loyalty_core::Outcome::default();
+fn replay_one(
+    engine: &Engine,
+    history: &[Event],
+    account: &mut loyalty_core::Account,
+    outcome: &mut loyalty_core::Outcome,
+) {
+    account.clear();
     for event in history {
-        black_box(
-            engine
-                .apply_in_place_into(&mut account, event, &mut outcome)
-                .ok(),
-        );
-        black_box(&outcome);
+        black_box(engine.apply_in_place_into(account, event, outcome).ok());
+        black_box(&*outcome);
     }
-    black_box(&account);
+    black_box(&*account);
 }
 
 fn main() {
@@ -87,9 +88,10 @@ fn main() {
             .map(|m| loyalty_benches::population::member(5, m))
             .collect();
         let events: usize = histories.iter().map(Vec::len).sum();
+        let (mut account, mut outcome) = Default::default();
         let start = Instant::now();
         for history in &histories {
-            replay_one(&engine, history);
+            replay_one(&engine, history, &mut account, &mut outcome);
         }
         let ns = start.elapsed().as_nanos() as f64 / events as f64;
         eprintln!("replay: {n} members, {events} events, {ns:.0} ns per event");

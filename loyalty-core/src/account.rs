@@ -266,6 +266,87 @@ impl Account {
         }
     }
 
+    /// Empties the account back to [`Account::default()`], keeping the
+    /// room its lists have grown.
+    ///
+    /// A back office replaying many members one after the other can
+    /// replay each from one account cleared in between: the next member's
+    /// events then fill lists that already have room (lots, purchases,
+    /// vouchers, remembered events) rather than growing each of them from
+    /// nothing, a reallocation every time one doubles. Read or store the
+    /// member's final state first: clearing it is not undone.
+    ///
+    /// ```
+    /// use loyalty_core::{Account, Engine, Event};
+    ///
+    /// let engine = Engine::from_json(r#"{"name": "Points", "currency": "USD",
+    ///     "rules": [{"id": "base", "earn": {"type": "points_per_amount", "rate": "1"}}]}"#)?;
+    /// let enrol = Event::from_json(r#"{"type": "enrol", "id": "e-1", "member": "m-1",
+    ///     "time": "2026-03-02T08:00:00-05:00"}"#)?;
+    /// let buy = Event::from_json(r#"{"type": "purchase", "id": "p-1",
+    ///     "time": "2026-03-02T09:00:00-05:00",
+    ///     "lines": [{"sku": "latte", "unit_price": "4.50", "quantity": 2}]}"#)?;
+    /// // One account for every member replayed: the first one...
+    /// let mut account = Account::new("m-1");
+    /// engine.apply_in_place(&mut account, &enrol)?;
+    /// engine.apply_in_place(&mut account, &buy)?;
+    /// assert_eq!(account.points.balance, 9);
+    ///
+    /// // ...stored, then cleared for the next.
+    /// account.clear();
+    /// assert_eq!(account, Account::default());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn clear(&mut self) {
+        // Every field is named: a new one cannot be forgotten here.
+        let Account {
+            member,
+            enrolled_at,
+            last_event_at,
+            last_activity_at,
+            profile,
+            visits,
+            points,
+            wallet,
+            stamps,
+            vouchers,
+            reservations,
+            redemptions,
+            purchases,
+            tier,
+            usage,
+            subscription,
+            donations,
+            birthday_year,
+            referral_done,
+            referrals,
+            messaging,
+            recent_events,
+        } = self;
+        member.clear();
+        *enrolled_at = None;
+        *last_event_at = None;
+        *last_activity_at = None;
+        *profile = Profile::default();
+        *visits = 0;
+        points.clear();
+        wallet.clear();
+        *stamps = Stamps::default();
+        vouchers.clear();
+        reservations.clear();
+        redemptions.clear();
+        purchases.clear();
+        *tier = None;
+        usage.clear();
+        *subscription = None;
+        donations.clear();
+        *birthday_year = None;
+        *referral_done = false;
+        referrals.clear();
+        *messaging = MessagingState::default();
+        recent_events.clear();
+    }
+
     /// A copy with room for a few more elements in the lists events append
     /// to, for `Engine::apply`: a derived `clone()` leaves none, so the
     /// event's first push would move the whole list to a bigger buffer.
@@ -562,6 +643,19 @@ impl TierState {
 }
 
 impl Points {
+    /// Back to no points, keeping the lots' room (see [`Account::clear`]).
+    fn clear(&mut self) {
+        let Points {
+            balance,
+            pending,
+            reserved,
+            debt,
+            lots,
+        } = self;
+        (*balance, *pending, *reserved, *debt) = (0, 0, 0, 0);
+        lots.clear();
+    }
+
     fn copy_with_room(&self) -> Points {
         Points {
             balance: self.balance,

@@ -309,7 +309,15 @@ fn run(engine: &Engine, events: &[Event]) -> Result<(Account, Vec<String>), Test
 /// [`run`]'s history applied with one outcome reused for every event
 /// (`Engine::apply_in_place_into`): the final account and every answer.
 fn run_into(engine: &Engine, events: &[Event]) -> Result<(Account, Vec<String>), TestCaseError> {
-    let mut account = Account::new("m");
+    run_into_from(engine, events, Account::new("m"))
+}
+
+/// [`run_into`] from `account` rather than a new one.
+fn run_into_from(
+    engine: &Engine,
+    events: &[Event],
+    mut account: Account,
+) -> Result<(Account, Vec<String>), TestCaseError> {
     let mut outcome = Outcome::default();
     let mut answers = Vec::new();
     for event in events {
@@ -347,6 +355,24 @@ proptest! {
         let engine = program(variant);
         let events = events(&steps);
         prop_assert_eq!(run(&engine, &events)?, run_into(&engine, &events)?);
+    }
+
+    /// An account cleared after one member's history (`Account::clear`,
+    /// which keeps its lists' room) replays the next member's exactly as a
+    /// new account does.
+    #[test]
+    fn a_cleared_account_replays_as_a_new_one(
+        variant in 0u8..4,
+        before in prop::collection::vec(step(), 1..60),
+        steps in prop::collection::vec(step(), 1..60),
+    ) {
+        let engine = program(variant);
+        let (mut reused, _) = run_into(&engine, &events(&before))?;
+        reused.clear();
+        prop_assert_eq!(&reused, &Account::default());
+        reused.member.push('m');
+        let events = events(&steps);
+        prop_assert_eq!(run_into_from(&engine, &events, reused)?, run_into(&engine, &events)?);
     }
 
     /// Quoting every basket of a history into one reused quote answers as
