@@ -266,6 +266,9 @@ pub(crate) fn to_minor_units(amount: Decimal, scale: u32) -> i64 {
 /// ```ignore
 /// assert_eq!(split(10, &[1, 1, 1]), vec![4, 3, 3]);
 /// ```
+///
+/// The engine splits in place ([`split_in_place`]); this form is the tests'.
+#[cfg(test)]
 pub(crate) fn split(total: i64, weights: &[i64]) -> Vec<i64> {
     let mut shares = weights.to_vec();
     split_in_place(total, &mut shares);

@@ -11,9 +11,10 @@
 
 use rust_decimal::Decimal;
 
-use crate::basket::{minor, split, Valued};
+use crate::basket::{minor, split_in_place, Valued};
 use crate::engine::Engine;
 use crate::error::Error;
+use crate::inline::few;
 use crate::outcome::Discount;
 use crate::program::{Benefit, Match, Reward};
 
@@ -65,27 +66,15 @@ pub(crate) fn discounts(
                 reward: reward.id.clone(),
             }]
         }
-        Benefit::FixedDiscount { amount } => {
-            let targets: Vec<bool> = lines.iter().map(|l| l.eligible).collect();
-            share(engine, reward, lines, &targets, amount.0)?
-        }
+        Benefit::FixedDiscount { amount } => share(engine, reward, lines, &eligible, amount.0)?,
         Benefit::PercentDiscount {
             percent,
             matching,
             cap,
         } => {
-            let targets: Vec<bool> = lines
-                .iter()
-                .map(|l| l.eligible && matching.as_ref().is_none_or(|m| m.matches(l.line)))
-                .collect();
-            let base = engine.money(
-                lines
-                    .iter()
-                    .zip(&targets)
-                    .filter(|(_, t)| **t)
-                    .map(|(l, _)| l.value)
-                    .sum(),
-            );
+            let target =
+                |l: &Valued<'_>| l.eligible && matching.as_ref().is_none_or(|m| m.matches(l.line));
+            let base = engine.money(lines.iter().filter(|l| target(l)).map(|l| l.value).sum());
             let program = engine.program();
             let mut total = program
                 .money_rounding
@@ -93,12 +82,9 @@ pub(crate) fn discounts(
             if let Some(cap) = cap {
                 total = total.min(cap.0);
             }
-            share(engine, reward, lines, &targets, total)?
+            share(engine, reward, lines, &target, total)?
         }
-        Benefit::WalletPayment => {
-            let targets: Vec<bool> = lines.iter().map(|l| l.eligible).collect();
-            share(engine, reward, lines, &targets, engine.money(wallet))?
-        }
+        Benefit::WalletPayment => share(engine, reward, lines, &eligible, engine.money(wallet))?,
         Benefit::Donation { .. } => vec![],
     };
     Ok(out)
@@ -138,25 +124,32 @@ pub(crate) fn plan_discounts(
         .collect()
 }
 
-/// Share `amount` (capped at the targets' value) among the target lines.
+/// Whether the line can be discounted at all (its category is not excluded).
+fn eligible(line: &Valued<'_>) -> bool {
+    line.eligible
+}
+
+/// Share `amount` (capped at the targets' value) among the lines `target`
+/// picks. The weights are split where they lie, inline for a basket of a
+/// few lines (a redemption used to make three lists for it).
 fn share(
     engine: &Engine,
     reward: &Reward,
     lines: &[Valued<'_>],
-    targets: &[bool],
+    target: &dyn Fn(&Valued<'_>) -> bool,
     amount: Decimal,
 ) -> Result<Vec<Discount>, Error> {
-    let weights: Vec<i64> = lines
+    let mut shares: few![i64; 8] = lines
         .iter()
-        .zip(targets)
-        .map(|(l, &t)| if t { l.value } else { 0 })
+        .map(|l| if target(l) { l.value } else { 0 })
         .collect();
-    let available: i64 = weights.iter().sum();
+    let available: i64 = shares.iter().sum();
     let wanted = minor(engine, amount).min(available);
     if wanted <= 0 {
         return Err(not_eligible(reward, "no eligible amount in the basket"));
     }
-    Ok(split(wanted, &weights)
+    split_in_place(wanted, &mut shares);
+    Ok(shares
         .into_iter()
         .enumerate()
         .filter(|(_, cents)| *cents > 0)

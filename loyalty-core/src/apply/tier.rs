@@ -16,7 +16,7 @@ use crate::period;
 use crate::program::{Qualifier, TierWindow, Tiers};
 use crate::time::Timestamp;
 
-use super::Tx;
+use super::{Ref, Tx};
 
 fn width(window: &TierWindow) -> i64 {
     match window {
@@ -304,12 +304,9 @@ impl Tx<'_, '_> {
             None
         };
         let rank = level.map_or(0, |l| i64::try_from(l).unwrap_or(0) + 1);
-        self.entry(
-            Asset::Tier,
-            kind,
-            rank,
-            Some(id.as_deref().unwrap_or("none")),
-        );
+        // The entry shares the engine's id of the level, as the state does.
+        let reference = id.as_ref().map_or(Ref::Text("none"), Ref::Shared);
+        self.entry_ref(Asset::Tier, kind, rank, Some(reference));
         if let (Some(reward), EntryKind::TierUp) = (reward, kind) {
             self.issue_voucher(&reward, None, EntryKind::TierUp)?;
         }
