@@ -6,9 +6,9 @@
 //! `f64` in most JavaScript and many C parsers and stops being exact. The
 //! accepted grammar is deliberately narrow so that every door (Rust, C, JS)
 //! agrees on what a string means: an optional `-`, one to
-//! [`MAX_INTEGER_DIGITS`](crate::limits::MAX_INTEGER_DIGITS) digits, and
+//! [`MAX_INTEGER_DIGITS`] digits, and
 //! optionally a `.` followed by one to
-//! [`MAX_SCALE`](crate::limits::MAX_SCALE) digits. `+5`, `1_000`, `1e3`,
+//! [`MAX_SCALE`] digits. `+5`, `1_000`, `1e3`,
 //! `NaN`, `Infinity`, `.5` and `5.` are all rejected.
 
 use std::borrow::Cow;

@@ -21,8 +21,8 @@
 //! ```
 //!
 //! Before parsing, every document is checked against
-//! [`MAX_DOCUMENT_BYTES`](crate::limits::MAX_DOCUMENT_BYTES) and
-//! [`MAX_NESTING`](crate::limits::MAX_NESTING); parsing is strict (unknown
+//! [`MAX_DOCUMENT_BYTES`] and
+//! [`MAX_NESTING`]; parsing is strict (unknown
 //! fields, duplicate keys, trailing bytes and wrong types are errors naming
 //! the JSON path).
 
