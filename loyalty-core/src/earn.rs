@@ -322,6 +322,9 @@ impl Ctx<'_, '_> {
     fn weights(&self, matcher: Option<&Matcher>, arena: &mut Arena) -> (i128, Option<usize>) {
         if self.attribute {
             self.weights_into(matcher, arena)
+        } else if matcher.is_none() {
+            // Every eligible line counts: their sum is the subtotal.
+            (self.subtotal, None)
         } else {
             let total = self
                 .lines
