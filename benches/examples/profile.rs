@@ -59,8 +59,8 @@ fn timed_kept_into(
 }
 
 /// One member's history from `account` cleared, as the replay benchmark
-/// replays it, apart so callgrind can
-/// collect only it (`--toggle-collect=profile::replay_one`).
+/// replays it, apart so callgrind can collect only it
+/// (`--toggle-collect=profile::replay_one`).
 #[inline(never)]
 fn replay_one(
     engine: &Engine,
