@@ -121,10 +121,7 @@ impl Timestamp {
                 .checked_sub_signed(Duration::days(i64::from(days)))
                 .map(Timestamp);
         }
-        let date = i32::try_from(days)
-            .ok()
-            .and_then(|d| chrono::Datelike::num_days_from_ce(&utc.date()).checked_sub(d))
-            .and_then(chrono::NaiveDate::from_num_days_from_ce_opt)?;
+        let date = earlier_date(utc.date(), days)?;
         Some(Timestamp(DateTime::from_naive_utc_and_offset(
             date.and_time(utc.time()),
             *self.0.offset(),
@@ -654,25 +651,56 @@ impl JsonSchema for Timestamp {
 /// back (a 400-year cycle and a table each way); longer spans take that.
 fn later_date(date: chrono::NaiveDate, days: u32) -> Option<chrono::NaiveDate> {
     use chrono::Datelike;
-    if days > 4 * 366 {
-        return i32::try_from(days)
-            .ok()
-            .and_then(|d| date.num_days_from_ce().checked_add(d))
-            .and_then(chrono::NaiveDate::from_num_days_from_ce_opt);
+    if days > SPAN_BY_YEARS {
+        return by_day_count(date, i64::from(days));
     }
     let (mut year, mut ordinal) = (date.year(), date.ordinal() + days);
-    loop {
-        let length = if date_is_leap(year) { 366 } else { 365 };
-        if ordinal <= length {
-            return chrono::NaiveDate::from_yo_opt(year, ordinal);
-        }
-        ordinal -= length;
+    while ordinal > year_length(year) {
+        ordinal -= year_length(year);
         year = year.checked_add(1)?;
+    }
+    chrono::NaiveDate::from_yo_opt(year, ordinal)
+}
+
+/// `date` minus `days`, none before chrono's first date, as
+/// [`later_date`] moves forward (a return window's start).
+fn earlier_date(date: chrono::NaiveDate, days: u32) -> Option<chrono::NaiveDate> {
+    use chrono::Datelike;
+    if days > SPAN_BY_YEARS {
+        return by_day_count(date, -i64::from(days));
+    }
+    let (mut year, mut ordinal) = (date.year(), date.ordinal());
+    let mut days = days;
+    while days >= ordinal {
+        days -= ordinal;
+        year = year.checked_sub(1)?;
+        ordinal = year_length(year);
+    }
+    chrono::NaiveDate::from_yo_opt(year, ordinal - days)
+}
+
+/// The longest span [`later_date`] and [`earlier_date`] count year by year.
+const SPAN_BY_YEARS: u32 = 4 * 366;
+
+/// `date` moved by `days` through chrono's count of days since the Common Era.
+fn by_day_count(date: chrono::NaiveDate, days: i64) -> Option<chrono::NaiveDate> {
+    use chrono::Datelike;
+    i32::try_from(i64::from(date.num_days_from_ce()) + days)
+        .ok()
+        .and_then(chrono::NaiveDate::from_num_days_from_ce_opt)
+}
+
+/// Days in `year` (proleptic Gregorian).
+fn year_length(year: i32) -> u32 {
+    if is_leap_year(year) {
+        366
+    } else {
+        365
     }
 }
 
 /// Whether `year` (proleptic Gregorian) has 366 days.
-fn date_is_leap(year: i32) -> bool {
+fn is_leap_year(year: i32) -> bool {
     year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
 }
 
@@ -953,6 +981,12 @@ mod tests {
                 t.plus_days(days),
                 t.plus(Duration::days(i64::from(days))),
                 "{text} + {days} days"
+            );
+            assert_eq!(
+                t.minus_days(days),
+                t.0.checked_sub_signed(Duration::days(i64::from(days)))
+                    .map(Timestamp),
+                "{text} - {days} days"
             );
         }
     }
