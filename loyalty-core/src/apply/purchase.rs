@@ -64,14 +64,17 @@ impl Tx<'_, '_> {
         for r in ev.results.iter().filter(|r| r.stamps > 0) {
             self.add_stamps(r.stamps, EntryKind::Earn, rule_id(r.rule))?;
         }
-        let cashback: few![(Ref<'_>, i64); 6] = ev
-            .results
-            .iter()
-            .filter(|r| r.cashback > 0)
-            .map(|r| (rule_id(r.rule), r.cashback))
-            .collect();
-        self.earn(PoolId::Wallet, &cashback, EntryKind::Earn)?;
         let cashback_total = ev.cashback();
+        // Most baskets earn no cashback (most programs have none): no list.
+        if cashback_total > 0 {
+            let cashback: few![(Ref<'_>, i64); 6] = ev
+                .results
+                .iter()
+                .filter(|r| r.cashback > 0)
+                .map(|r| (rule_id(r.rule), r.cashback))
+                .collect();
+            self.earn(PoolId::Wallet, &cashback, EntryKind::Earn)?;
+        }
         if let Some(cap) = program
             .cashback
             .as_ref()
