@@ -850,8 +850,12 @@ impl Tx<'_, '_> {
                 self.give_back(r);
             }
         }
-        self.vest(PoolId::Points);
-        self.vest(PoolId::Wallet);
+        // Nearly always nothing is pending: settled here, without a call.
+        for id in [PoolId::Points, PoolId::Wallet] {
+            if self.pool(id).pending != 0 {
+                self.vest(id);
+            }
+        }
         self.expire_lots();
         let expired = |v: &crate::account::Voucher| v.expires_at.is_some_and(|t| t <= now);
         // Vouchers are kept soonest to expire first: the expired ones are
