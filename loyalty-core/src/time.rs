@@ -692,16 +692,11 @@ fn by_day_count(date: chrono::NaiveDate, days: i64) -> Option<chrono::NaiveDate>
 
 /// Days in `year` (proleptic Gregorian).
 fn year_length(year: i32) -> u32 {
-    if is_leap_year(year) {
+    if year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) {
         366
     } else {
         365
     }
-}
-
-/// Whether `year` (proleptic Gregorian) has 366 days.
-fn is_leap_year(year: i32) -> bool {
-    year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
 }
 
 #[cfg(test)]
