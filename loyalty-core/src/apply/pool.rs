@@ -381,13 +381,15 @@ impl Tx<'_, '_> {
         taken
     }
 
-    /// Refuse unless `needed` is spendable.
+    /// Refuse unless `needed` is spendable. `what` is only written into
+    /// the error (a redemption names its reward with `format_args!`, which
+    /// makes no string unless it is refused).
     pub(crate) fn require(
         &mut self,
         id: PoolId,
         needed: i64,
         path: &str,
-        what: &str,
+        what: impl std::fmt::Display,
     ) -> Result<(), Error> {
         let available = self.pool(id).balance;
         if available >= needed {

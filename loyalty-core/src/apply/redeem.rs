@@ -108,7 +108,7 @@ impl Tx<'_, '_> {
                 PoolId::Wallet,
                 wanted,
                 "amount",
-                &format!("reward `{}`", reward.id),
+                format_args!("reward `{}`", reward.id),
             )?;
             if wanted > payable(lines) {
                 return Err(Error::rule(
@@ -130,27 +130,11 @@ impl Tx<'_, '_> {
         }
         let discounts = discounts(engine, reward, lines, wallet)?;
         let allowance = self.allowance(reward)?;
-        let mut reservation = Reservation {
-            id: str::to_owned(&r.id),
-            reward: reward.id.clone(),
-            expires_at: self
-                .now
-                .plus_minutes(engine.program().redemption.reservation_minutes),
-            points: 0,
-            lots: vec![],
-            voucher: None,
-            wallet: 0,
-            wallet_lots: vec![],
-            allowance: None,
-        };
-        let mut done = Redemption {
-            id: str::to_owned(&r.id),
-            at: self.now,
-            reward: reward.id.clone(),
-            points: 0,
-            voucher: None,
-            wallet: 0,
-        };
+        // What the redemption takes, kept here and put in a reservation or
+        // a redemption record at the end: making both up front cost four
+        // strings a redemption, two of them always thrown away.
+        let (mut points_held, mut lots_held, mut voucher_held) = (0, vec![], None);
+        let (mut wallet_held, mut wallet_lots_held) = (0, vec![]);
         match &reward.cost {
             Cost::Points { points } => {
                 let points = i64::from(*points);
@@ -158,28 +142,26 @@ impl Tx<'_, '_> {
                     PoolId::Points,
                     points,
                     "reward",
-                    &format!("reward `{}`", reward.id),
+                    format_args!("reward `{}`", reward.id),
                 )?;
                 let lots = self.take_oldest(PoolId::Points, points);
                 if reserve {
                     self.hold(PoolId::Points, points, &r.id);
-                    reservation.points = points;
-                    reservation.lots = lots;
+                    lots_held = lots;
                 } else {
                     self.entry(Asset::Points, EntryKind::Redeem, -points, Some(&reward.id));
-                    done.points = points;
                 }
+                points_held = points;
             }
             Cost::Wallet => {
                 let lots = self.take_oldest(PoolId::Wallet, wallet);
                 if reserve {
                     self.hold(PoolId::Wallet, wallet, &r.id);
-                    reservation.wallet = wallet;
-                    reservation.wallet_lots = lots;
+                    wallet_lots_held = lots;
                 } else {
                     self.entry(Asset::Wallet, EntryKind::Redeem, -wallet, Some(&reward.id));
-                    done.wallet = wallet;
                 }
+                wallet_held = wallet;
             }
             Cost::Voucher => {
                 let at = match &r.voucher {
@@ -234,11 +216,10 @@ impl Tx<'_, '_> {
                             1,
                             Some(&voucher.id),
                         );
-                        reservation.voucher = Some(voucher);
                     } else {
                         self.entry(Asset::Vouchers, EntryKind::Redeem, -1, Some(&voucher.id));
-                        done.voucher = Some(voucher);
                     }
+                    voucher_held = Some(voucher);
                 }
             }
             Cost::Allowance { .. } => {}
@@ -248,15 +229,35 @@ impl Tx<'_, '_> {
         }
         self.out.discounts = discounts;
         if reserve {
-            reservation.allowance = allowance;
+            let expires_at = self
+                .now
+                .plus_minutes(engine.program().redemption.reservation_minutes);
             self.out.reservation = Some(ReservationInfo {
-                id: reservation.id.clone(),
-                expires_at: reservation.expires_at,
+                id: str::to_owned(&r.id),
+                expires_at,
             });
-            self.acc.reservations.push(reservation);
+            self.acc.reservations.push(Reservation {
+                id: str::to_owned(&r.id),
+                reward: reward.id.clone(),
+                expires_at,
+                points: points_held,
+                lots: lots_held,
+                voucher: voucher_held,
+                wallet: wallet_held,
+                wallet_lots: wallet_lots_held,
+                allowance,
+            });
         } else {
             self.settle_benefit(reward)?;
-            self.remember_redemption(done);
+            let at = self.now;
+            self.remember_redemption(|| Redemption {
+                id: str::to_owned(&r.id),
+                at,
+                reward: reward.id.clone(),
+                points: points_held,
+                voucher: voucher_held,
+                wallet: wallet_held,
+            });
         }
         self.acc.last_activity_at = Some(self.now);
         Ok(())
@@ -290,9 +291,12 @@ impl Tx<'_, '_> {
         Ok(())
     }
 
-    fn remember_redemption(&mut self, r: Redemption) {
+    /// Keep the redemption `made` makes for a return, when returns are on
+    /// (made only then).
+    fn remember_redemption(&mut self, made: impl FnOnce() -> Redemption) {
         if self.engine.program().returns.window_days > 0 {
             self.journal.redemptions.before_push(&self.acc.redemptions);
+            let r = made();
             self.acc.redemptions.push_back(r);
         }
     }
@@ -338,9 +342,10 @@ impl Tx<'_, '_> {
         if let Some(reward) = self.engine.reward(&r.reward) {
             self.settle_benefit(reward)?;
         }
-        self.remember_redemption(Redemption {
+        let at = self.now;
+        self.remember_redemption(|| Redemption {
             id: r.id,
-            at: self.now,
+            at,
             reward: r.reward,
             points: r.points,
             voucher: r.voucher,
