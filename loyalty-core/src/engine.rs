@@ -50,6 +50,9 @@ pub struct Engine {
     rule_ids: Vec<Arc<str>>,
     /// Tier level ids, shared by every outcome's tier information.
     tier_ids: Vec<Arc<str>>,
+    /// Reward ids (in the program's order), shared by every discount a
+    /// redemption gives.
+    reward_ids: Vec<Arc<str>>,
     /// The rules compiled for evaluation.
     compiled: Compiled,
 }
@@ -73,6 +76,7 @@ impl Clone for Engine {
             thresholds: self.thresholds.clone(),
             rule_ids: own(&self.rule_ids),
             tier_ids: own(&self.tier_ids),
+            reward_ids: own(&self.reward_ids),
             compiled: self.compiled.clone(),
         }
     }
@@ -113,9 +117,15 @@ impl Engine {
         let tier_ids = program.tiers.as_ref().map_or_else(Vec::new, |t| {
             t.levels.iter().map(|l| Arc::from(l.id.as_str())).collect()
         });
+        let reward_ids = program
+            .rewards
+            .iter()
+            .map(|r| Arc::from(r.id.as_str()))
+            .collect();
         Ok(Engine {
             compiled: Compiled::new(&program),
             tier_ids,
+            reward_ids,
             rule_ids,
             program,
             rewards,
@@ -335,6 +345,12 @@ impl Engine {
         self.rewards
             .get(id)
             .and_then(|&i| self.program.rewards.get(i))
+    }
+
+    /// The reward `id` names, with the engine's shared copy of its id.
+    pub(crate) fn reward_with_id(&self, id: &str) -> Option<(&Reward, &Arc<str>)> {
+        let &i = self.rewards.get(id)?;
+        Some((self.program.rewards.get(i)?, self.reward_ids.get(i)?))
     }
 
     /// `minor` currency units as money with the currency's decimals (150 -> 1.50).

@@ -162,7 +162,9 @@ pub struct Discount {
     /// Amount off the line; never more than the line's value.
     pub amount: Dec,
     /// Reward id.
-    pub reward: String,
+    // Shared with the engine (an `Arc`, like an award's rule id): the
+    // lines of a redemption, and every redemption, name the same copy.
+    pub reward: Arc<str>,
 }
 
 /// A reservation opened by a reserve event.

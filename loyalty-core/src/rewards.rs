@@ -9,6 +9,8 @@
 //! A discount line is never more than the line's value, and a reward that
 //! would give nothing is refused as not eligible.
 
+use std::sync::Arc;
+
 use rust_decimal::Decimal;
 
 use crate::basket::{minor, split_in_place, Valued};
@@ -31,13 +33,18 @@ fn line_index(i: usize) -> u32 {
 }
 
 /// The discount lines `reward` gives on `lines`.
+///
+/// Written over `out` (the outcome's list, which keeps its room); every
+/// discount shares `id`, the engine's copy of the reward's id.
 pub(crate) fn discounts(
     engine: &Engine,
-    reward: &Reward,
+    (reward, id): (&Reward, &Arc<str>),
     lines: &[Valued<'_>],
     wallet: i64,
-) -> Result<Vec<Discount>, Error> {
-    let out = match &reward.benefit {
+    out: &mut Vec<Discount>,
+) -> Result<(), Error> {
+    out.clear();
+    match &reward.benefit {
         Benefit::FreeItem {
             matching,
             max_value,
@@ -60,13 +67,15 @@ pub(crate) fn discounts(
             let (i, unit) =
                 best.ok_or_else(|| not_eligible(reward, "no matching item in the basket"))?;
             let amount = max_value.map_or(unit, |m| unit.min(m.0));
-            vec![Discount {
+            out.push(Discount {
                 line: line_index(i),
                 amount: amount.into(),
-                reward: reward.id.clone(),
-            }]
+                reward: Arc::clone(id),
+            });
         }
-        Benefit::FixedDiscount { amount } => share(engine, reward, lines, &eligible, amount.0)?,
+        Benefit::FixedDiscount { amount } => {
+            share(engine, (reward, id), lines, &eligible, amount.0, out)?;
+        }
         Benefit::PercentDiscount {
             percent,
             matching,
@@ -82,12 +91,15 @@ pub(crate) fn discounts(
             if let Some(cap) = cap {
                 total = total.min(cap.0);
             }
-            share(engine, reward, lines, &target, total)?
+            share(engine, (reward, id), lines, &target, total, out)?;
         }
-        Benefit::WalletPayment => share(engine, reward, lines, &eligible, engine.money(wallet))?,
-        Benefit::Donation { .. } => vec![],
-    };
-    Ok(out)
+        Benefit::WalletPayment => {
+            let amount = engine.money(wallet);
+            share(engine, (reward, id), lines, &eligible, amount, out)?;
+        }
+        Benefit::Donation { .. } => {}
+    }
+    Ok(())
 }
 
 /// What the wallet can pay on `lines`: their eligible value, in minor units.
@@ -118,7 +130,7 @@ pub(crate) fn plan_discounts(
             (amount >= unit).then(|| Discount {
                 line: line_index(i),
                 amount: amount.into(),
-                reward: "plan".to_owned(),
+                reward: Arc::from("plan"),
             })
         })
         .collect()
@@ -134,11 +146,12 @@ fn eligible(line: &Valued<'_>) -> bool {
 /// few lines (a redemption used to make three lists for it).
 fn share(
     engine: &Engine,
-    reward: &Reward,
+    (reward, id): (&Reward, &Arc<str>),
     lines: &[Valued<'_>],
     target: &dyn Fn(&Valued<'_>) -> bool,
     amount: Decimal,
-) -> Result<Vec<Discount>, Error> {
+    out: &mut Vec<Discount>,
+) -> Result<(), Error> {
     let mut shares: few![i64; 8] = lines
         .iter()
         .map(|l| if target(l) { l.value } else { 0 })
@@ -149,14 +162,16 @@ fn share(
         return Err(not_eligible(reward, "no eligible amount in the basket"));
     }
     split_in_place(wanted, &mut shares);
-    Ok(shares
-        .into_iter()
-        .enumerate()
-        .filter(|(_, cents)| *cents > 0)
-        .map(|(i, cents)| Discount {
-            line: line_index(i),
-            amount: engine.money(cents).into(),
-            reward: reward.id.clone(),
-        })
-        .collect())
+    out.extend(
+        shares
+            .into_iter()
+            .enumerate()
+            .filter(|(_, cents)| *cents > 0)
+            .map(|(i, cents)| Discount {
+                line: line_index(i),
+                amount: engine.money(cents).into(),
+                reward: Arc::clone(id),
+            }),
+    );
+    Ok(())
 }

@@ -86,7 +86,7 @@ impl Tx<'_, '_> {
         reserve: bool,
     ) -> Result<(), Error> {
         let engine = self.engine;
-        let reward = engine.reward(&r.reward).ok_or_else(|| {
+        let (reward, reward_id) = engine.reward_with_id(&r.reward).ok_or_else(|| {
             Error::rule(
                 "unknown_reward",
                 "reward",
@@ -128,7 +128,9 @@ impl Tx<'_, '_> {
                 "the member has not chosen a cause to donate to",
             ));
         }
-        let discounts = discounts(engine, reward, lines, wallet)?;
+        // Written over the outcome's list, which keeps its room.
+        let mut given = std::mem::take(&mut self.out.discounts);
+        discounts(engine, (reward, reward_id), lines, wallet, &mut given)?;
         let allowance = self.allowance(reward)?;
         // What the redemption takes, kept here and put in a reservation or
         // a redemption record at the end: making both up front cost four
@@ -227,7 +229,7 @@ impl Tx<'_, '_> {
         if let Some(a) = &allowance {
             period::record(&mut self.acc.usage, &a.key, a.period, 1);
         }
-        self.out.discounts = discounts;
+        self.out.discounts = given;
         if reserve {
             let expires_at = self
                 .now

@@ -412,7 +412,7 @@ mod tests {
                 Discount {
                     line: u32::MAX,
                     amount: d("0"),
-                    reward: String::new(),
+                    reward: "".into(),
                 },
             ];
             variants.push(b);
