@@ -16,7 +16,7 @@ use crate::program::{AllowancePeriod, Benefit, Cost, Reward};
 use crate::rewards::{discounts, payable};
 
 use super::member::plan_in_force;
-use super::{PoolId, Tx};
+use super::{PoolId, Ref, Tx};
 
 impl Tx<'_, '_> {
     fn check_tier(&self, reward: &Reward) -> Result<(), Error> {
@@ -151,7 +151,8 @@ impl Tx<'_, '_> {
                     self.hold(PoolId::Points, points, &r.id);
                     lots_held = lots;
                 } else {
-                    self.entry(Asset::Points, EntryKind::Redeem, -points, Some(&reward.id));
+                    let id = Some(Ref::Shared(reward_id));
+                    self.entry_ref(Asset::Points, EntryKind::Redeem, -points, id);
                 }
                 points_held = points;
             }
@@ -161,7 +162,8 @@ impl Tx<'_, '_> {
                     self.hold(PoolId::Wallet, wallet, &r.id);
                     wallet_lots_held = lots;
                 } else {
-                    self.entry(Asset::Wallet, EntryKind::Redeem, -wallet, Some(&reward.id));
+                    let id = Some(Ref::Shared(reward_id));
+                    self.entry_ref(Asset::Wallet, EntryKind::Redeem, -wallet, id);
                 }
                 wallet_held = wallet;
             }
