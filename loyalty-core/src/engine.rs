@@ -342,9 +342,7 @@ impl Engine {
     }
 
     pub(crate) fn reward(&self, id: &str) -> Option<&Reward> {
-        self.rewards
-            .get(id)
-            .and_then(|&i| self.program.rewards.get(i))
+        self.reward_with_id(id).map(|(reward, _)| reward)
     }
 
     /// The reward `id` names, with the engine's shared copy of its id.
