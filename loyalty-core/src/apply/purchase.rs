@@ -16,6 +16,7 @@ use rust_decimal::Decimal;
 use crate::account::{LineRecord, PurchaseRecord, Redemption};
 use crate::basket::{minor, Valued};
 use crate::earn::{self, evaluate, Evaluation};
+use crate::engine::Engine;
 use crate::error::Error;
 use crate::event::{Purchase, Return};
 use crate::inline::few;
@@ -54,12 +55,7 @@ impl Tx<'_, '_> {
 
         // Entries share the engine's rule ids.
         let rule_id = |index: usize| engine.rule_id(index).map_or(Ref::Text(""), Ref::Shared);
-        let points: few![(Ref<'_>, i64); 6] = ev
-            .results
-            .iter()
-            .filter(|r| r.points > 0)
-            .map(|r| (rule_id(r.rule), r.points))
-            .collect();
+        let points = by_rule(engine, &ev, |r| r.points);
         self.earn(PoolId::Points, &points, EntryKind::Earn)?;
         for r in ev.results.iter().filter(|r| r.stamps > 0) {
             self.add_stamps(r.stamps, EntryKind::Earn, rule_id(r.rule))?;
@@ -67,12 +63,7 @@ impl Tx<'_, '_> {
         let cashback_total = ev.cashback();
         // Most baskets earn no cashback (most programs have none): no list.
         if cashback_total > 0 {
-            let cashback: few![(Ref<'_>, i64); 6] = ev
-                .results
-                .iter()
-                .filter(|r| r.cashback > 0)
-                .map(|r| (rule_id(r.rule), r.cashback))
-                .collect();
+            let cashback = by_rule(engine, &ev, |r| r.cashback);
             self.earn(PoolId::Wallet, &cashback, EntryKind::Earn)?;
         }
         if let Some(cap) = program
@@ -375,4 +366,22 @@ impl Back {
         self.donation += o.donation;
         self.spend += o.spend;
     }
+}
+
+/// What each rule of `ev` gave of one asset (`given`), with the rule's
+/// shared id: a pool's earning entries.
+#[inline]
+fn by_rule<'e>(
+    engine: &'e Engine,
+    ev: &Evaluation<'_>,
+    given: impl Fn(&earn::Result<'_>) -> i64,
+) -> few![(Ref<'e>, i64); 6] {
+    ev.results
+        .iter()
+        .filter(|r| given(r) > 0)
+        .map(|r| {
+            let id = engine.rule_id(r.rule).map_or(Ref::Text(""), Ref::Shared);
+            (id, given(r))
+        })
+        .collect()
 }
