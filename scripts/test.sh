@@ -6,6 +6,7 @@ cd "$(dirname "$0")/.."
 
 bash scripts/test-rust.sh
 bash scripts/test-c.sh
+bash scripts/instructions.sh
 bash scripts/test-wasm.sh
 bash scripts/test-sim.sh
 bash scripts/test-differential.sh
