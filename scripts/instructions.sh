@@ -40,6 +40,7 @@ rows=(
     "in place, 10 events|profile::timed_apply|history 10 50|2000|9290"
     "in place, 1,000 events|profile::timed_apply|history 1000 50|2000|10180"
     "replayed event|profile::replay_one|replay 300|events|8140"
+    "quote, 200 rules|loyalty_core::engine::Engine::quote|rules_200_quote 500|600|53200"
 )
 
 failed=0

@@ -4,7 +4,8 @@
 //! purchases made before the loop starts; `profile MODE N PASSES` runs
 //! them PASSES times and gives the fastest pass.
 //! `profile replay MEMBERS` replays the replay benchmark's first MEMBERS
-//! members' histories on one thread.
+//! members' histories on one thread; `profile rules_200_quote N` quotes
+//! the per-mechanic benchmark's basket under its 200-rule program N times.
 //! `profile history EVENTS [N]` applies the regular's next 40 events in
 //! place, N times (default 1,000), on copies of their account after EVENTS
 //! events (copies made outside `Engine::apply_in_place`);
@@ -80,6 +81,26 @@ fn main() {
     let args: Vec<String> = std::env::args().collect();
     let what = args.get(1).map_or("quote", String::as_str).to_owned();
     let n: u64 = args.get(2).and_then(|s| s.parse().ok()).unwrap_or(100_000);
+    if what == "rules_200_quote" {
+        // `profile rules_200_quote N`: the per-mechanic benchmark's quote
+        // of a basket under 200 rules, N times after 100 of warm-up.
+        use loyalty_benches::mechanics::{program_200, purchase, regular};
+        let engine = Engine::from_json(&program_200()).expect("valid 200-rule program");
+        let account = regular(&engine, 20);
+        let Event::Purchase(p) = purchase("p", "2026-03-02T08:30:00-05:00") else {
+            unreachable!("a purchase")
+        };
+        for _ in 0..100 {
+            black_box(engine.quote(&account, &p).ok());
+        }
+        let start = Instant::now();
+        for _ in 0..n {
+            black_box(engine.quote(&account, black_box(&p)).ok());
+        }
+        let ns = start.elapsed().as_nanos() as f64 / n as f64;
+        eprintln!("rules_200_quote: {n} quotes, {ns:.0} ns per quote");
+        return;
+    }
     let engine = Engine::from_json(CAFE_HYBRID).expect("valid program");
     if what == "replay" {
         // `profile replay MEMBERS`: the replay benchmark's members (seed 5),

@@ -7,12 +7,14 @@
 //!   the floor the engine is compared with;
 //! - [`history`]: a regular's long event stream (lots, tier buckets,
 //!   idempotency memory, returns and redemptions);
+//! - [`mechanics`]: a café basket, a regular, and a program of 200 rules;
 //! - [`population`]: members with short histories, for the replay;
 //! - [`size`]: bytes of an account in memory.
 
 pub mod baseline;
 pub mod cafe;
 pub mod history;
+pub mod mechanics;
 pub mod population;
 pub mod size;
 

@@ -430,6 +430,13 @@ pub(crate) fn evaluate<'p>(
         ..
     } = ev;
     arena.size = n + 1;
+    // Room for every rule at once: a large program's results outgrow the
+    // inline room, and growing it by doubling copied them five times over
+    // (in a program of 200 rules, some 2,900 instructions a purchase).
+    let rules = program.rules.len();
+    if rules > results.capacity() {
+        results.reserve(rules - results.len());
+    }
     let mut cashback_left = engine.cashback_room(facts.usage, facts.time);
     let mut reordered = false;
     for &index in engine.rule_order() {
@@ -469,7 +476,7 @@ pub(crate) fn evaluate<'p>(
             }
             Earn::PointsMultiplier { .. } => multiply(
                 &mut r,
-                results,
+                around(&ctx, results, !reordered, &compiled.targets),
                 &compiled.targets,
                 compiled.rate,
                 &ctx,
@@ -479,7 +486,8 @@ pub(crate) fn evaluate<'p>(
                 // Nothing to do below the first level or at a factor of 1.
                 if let Some(factor) = facts.tier.and_then(|t| compiled_rules.tier_factor(t)) {
                     let targets = &compiled.targets;
-                    multiply(&mut r, results, targets, Some(factor), &ctx, arena)?;
+                    let done = around(&ctx, results, !reordered, targets);
+                    multiply(&mut r, done, targets, Some(factor), &ctx, arena)?;
                 }
             }
             Earn::CashbackPercent {
@@ -709,6 +717,48 @@ fn unit_award(l: &Valued<'_>, matcher: Option<&Matcher>, each: u32) -> i64 {
     }
 }
 
+/// The results among `done` (the rules evaluated so far) in which a
+/// multiplier looks for those of `targets`: all of them when they are few,
+/// as in a café's program. When they are many (a program of 200 rules has
+/// some 150 before its multipliers, and scanning them all for each was a
+/// third of its quote) and still in evaluation order (no exclusive group's
+/// winner took an earlier rival's place), only those between the targets'
+/// first and last rank, found by binary searches. (The WebAssembly build,
+/// whose package's size counts for more, scans them all.)
+#[inline(always)]
+#[cfg_attr(target_arch = "wasm32", allow(unused_variables))]
+fn around<'d, 'p>(
+    ctx: &Ctx<'_, '_>,
+    done: &'d [Result<'p>],
+    in_order: bool,
+    targets: &[usize],
+) -> &'d [Result<'p>] {
+    #[cfg(not(target_arch = "wasm32"))]
+    if in_order && done.len() > 8 {
+        return between_ranks(ctx, done, targets);
+    }
+    done
+}
+
+/// [`around`] of many results in evaluation order: out of line, as the
+/// few results of a café's program never need it.
+#[cfg(not(target_arch = "wasm32"))]
+#[inline(never)]
+fn between_ranks<'d, 'p>(
+    ctx: &Ctx<'_, '_>,
+    done: &'d [Result<'p>],
+    targets: &[usize],
+) -> &'d [Result<'p>] {
+    let rank = |index: usize| ctx.engine.rule_rank(index);
+    let ranks = targets.iter().map(|&t| rank(t));
+    let (Some(first), Some(last)) = (ranks.clone().min(), ranks.max()) else {
+        return &[];
+    };
+    let from = done.partition_point(|r| rank(r.rule) < first);
+    let to = done.partition_point(|r| rank(r.rule) <= last);
+    done.get(from..to).unwrap_or_default()
+}
+
 /// A multiplier's extra points: `rounding(targets x factor) - targets`,
 /// shared like the targets (the lines, then the per-visit part) when
 /// attributing.
@@ -790,7 +840,87 @@ fn cap_result(r: &mut Result<'_>, cap: i64, arena: &mut Arena, n: usize) {
 #[cfg(test)]
 mod tests {
     use super::{write_awards, Result};
+    use crate::account::Account;
     use crate::engine::Engine;
+    use crate::event::Purchase;
+
+    /// A multiplier finds its targets among few results by a scan and
+    /// among many by a search on their ranks; either way it doubles
+    /// exactly its targets that gave something, whether an exclusive
+    /// group's winner took an earlier rival's place (results out of
+    /// evaluation order) or not, and whatever the targets' order.
+    #[test]
+    fn multipliers_find_their_targets_among_few_or_many_results() {
+        let purchase: Purchase = serde_json::from_str(
+            r#"{"id": "p", "time": "2026-03-02T10:00:00-05:00",
+                "lines": [{"sku": "latte", "quantity": 1, "unit_price": "4.00"}]}"#,
+        )
+        .expect("purchase");
+        for rules in 1..=24_usize {
+            for grouped in [false, true] {
+                for pattern in 0..4_usize {
+                    let mut list: Vec<String> = Vec::new();
+                    let mut points = Vec::new();
+                    if grouped {
+                        // `low` comes first and loses to `high`, evaluated
+                        // last, which takes its place among the results.
+                        list.push(r#"{"id": "low", "group": "g", "earn": {"type": "points_per_visit", "points": 2}}"#.into());
+                    }
+                    for i in 0..rules {
+                        list.push(format!(
+                            r#"{{"id": "v{i}", "earn": {{"type": "points_per_visit", "points": {}}}}}"#,
+                            i + 1
+                        ));
+                        points.push((format!("v{i}"), i as i64 + 1));
+                    }
+                    if grouped {
+                        list.push(r#"{"id": "high", "group": "g", "earn": {"type": "points_per_visit", "points": 7}}"#.into());
+                        points.push(("high".into(), 7));
+                    }
+                    let mut targets: Vec<&str> = points
+                        .iter()
+                        .enumerate()
+                        .filter(|(i, _)| match pattern {
+                            0 => *i == 0,
+                            1 => i % 3 == 1 || points.len() == 1,
+                            2 => true,
+                            _ => *i + 1 == points.len(),
+                        })
+                        .map(|(_, (id, _))| id.as_str())
+                        .collect();
+                    if grouped {
+                        // The loser gave nothing: nothing of it is doubled.
+                        targets.push("low");
+                    }
+                    targets.reverse();
+                    let extra: i64 = points
+                        .iter()
+                        .filter(|(id, _)| targets.contains(&id.as_str()))
+                        .map(|(_, p)| p)
+                        .sum();
+                    let quoted = serde_json::to_string(&targets).expect("json");
+                    list.push(format!(
+                        r#"{{"id": "double", "earn": {{"type": "points_multiplier", "factor": "2", "rules": {quoted}}}}}"#
+                    ));
+                    let engine = Engine::from_json(&format!(
+                        r#"{{"name": "Many rules", "currency": "USD", "rules": [{}]}}"#,
+                        list.join(",")
+                    ))
+                    .expect("valid program");
+                    let quote = engine.quote(&Account::new("m"), &purchase).expect("quote");
+                    let doubled = quote
+                        .awards
+                        .iter()
+                        .find(|a| &*a.rule == "double")
+                        .map_or(0, |a| a.points);
+                    let all: i64 = points.iter().map(|(_, p)| p).sum();
+                    let case = format!("{rules} rules, grouped {grouped}, pattern {pattern}");
+                    assert_eq!(doubled, extra, "{case}");
+                    assert_eq!(quote.points, all + extra, "{case}");
+                }
+            }
+        }
+    }
 
     /// Awards written over a reused list are the awards of a new one,
     /// whatever the list held: other rules, more or fewer awards, vouchers

@@ -270,12 +270,12 @@ impl Engine {
         &self.order
     }
 
-    /// Position of rule `index` in the evaluation order.
     /// The id of the rule at `index`, to share.
     pub(crate) fn rule_id(&self, index: usize) -> Option<&Arc<str>> {
         self.rule_ids.get(index)
     }
 
+    /// Position of rule `index` in the evaluation order.
     pub(crate) fn rule_rank(&self, index: usize) -> usize {
         self.rank.get(index).copied().unwrap_or(usize::MAX)
     }
