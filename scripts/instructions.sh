@@ -41,6 +41,7 @@ rows=(
     "in place, 1,000 events|profile::timed_apply|history 1000 50|2000|10180"
     "replayed event|profile::replay_one|replay 300|events|8140"
     "quote, 200 rules|loyalty_core::engine::Engine::quote|rules_200_quote 500|600|53200"
+    "apply in place, 200 rules|profile::timed_apply|rules_200_apply 300|400|105330"
 )
 
 failed=0

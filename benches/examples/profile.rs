@@ -5,7 +5,9 @@
 //! them PASSES times and gives the fastest pass.
 //! `profile replay MEMBERS` replays the replay benchmark's first MEMBERS
 //! members' histories on one thread; `profile rules_200_quote N` quotes
-//! the per-mechanic benchmark's basket under its 200-rule program N times.
+//! the per-mechanic benchmark's basket under its 200-rule program N times,
+//! `profile rules_200_apply N` applies it in place to N copies of the
+//! regular's account (`--toggle-collect=profile::timed_apply`).
 //! `profile history EVENTS [N]` applies the regular's next 40 events in
 //! place, N times (default 1,000), on copies of their account after EVENTS
 //! events (copies made outside `Engine::apply_in_place`);
@@ -81,24 +83,33 @@ fn main() {
     let args: Vec<String> = std::env::args().collect();
     let what = args.get(1).map_or("quote", String::as_str).to_owned();
     let n: u64 = args.get(2).and_then(|s| s.parse().ok()).unwrap_or(100_000);
-    if what == "rules_200_quote" {
-        // `profile rules_200_quote N`: the per-mechanic benchmark's quote
-        // of a basket under 200 rules, N times after 100 of warm-up.
+    if what == "rules_200_quote" || what == "rules_200_apply" {
+        // `profile rules_200_quote|rules_200_apply N`: the per-mechanic
+        // benchmark's basket under 200 rules, quoted, or applied in place
+        // on copies of the regular's account made before the loop; N
+        // times after 100 of warm-up.
         use loyalty_benches::mechanics::{program_200, purchase, regular};
         let engine = Engine::from_json(&program_200()).expect("valid 200-rule program");
         let account = regular(&engine, 20);
-        let Event::Purchase(p) = purchase("p", "2026-03-02T08:30:00-05:00") else {
+        let event = purchase("p", "2026-03-02T08:30:00-05:00");
+        let Event::Purchase(p) = &event else {
             unreachable!("a purchase")
         };
-        for _ in 0..100 {
-            black_box(engine.quote(&account, &p).ok());
-        }
+        let apply = what == "rules_200_apply";
+        let mut copies: Vec<_> = (0..if apply { n + 100 } else { 0 })
+            .map(|_| loyalty_benches::history::copy(&account))
+            .collect();
+        let mut run = |i: usize| match copies.get_mut(i) {
+            Some(a) => timed_apply(&engine, a, &event),
+            None => {
+                black_box(engine.quote(&account, black_box(p)).ok());
+            }
+        };
+        (0..100).for_each(&mut run);
         let start = Instant::now();
-        for _ in 0..n {
-            black_box(engine.quote(&account, black_box(&p)).ok());
-        }
+        (100..n as usize + 100).for_each(&mut run);
         let ns = start.elapsed().as_nanos() as f64 / n as f64;
-        eprintln!("rules_200_quote: {n} quotes, {ns:.0} ns per quote");
+        eprintln!("{what}: {n} events, {ns:.0} ns each");
         return;
     }
     let engine = Engine::from_json(CAFE_HYBRID).expect("valid program");

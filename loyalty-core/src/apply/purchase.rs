@@ -369,19 +369,22 @@ impl Back {
 }
 
 /// What each rule of `ev` gave of one asset (`given`), with the rule's
-/// shared id: a pool's earning entries.
+/// shared id: a pool's earning entries. Room for every result is made at
+/// once: a large program's many results would otherwise grow the list by
+/// doubling, copying it each time.
 #[inline]
 fn by_rule<'e>(
     engine: &'e Engine,
     ev: &Evaluation<'_>,
     given: impl Fn(&earn::Result<'_>) -> i64,
 ) -> few![(Ref<'e>, i64); 6] {
-    ev.results
-        .iter()
-        .filter(|r| given(r) > 0)
-        .map(|r| {
-            let id = engine.rule_id(r.rule).map_or(Ref::Text(""), Ref::Shared);
-            (id, given(r))
-        })
-        .collect()
+    let mut parts: few![(Ref<'e>, i64); 6] = Default::default();
+    if ev.results.len() > 6 {
+        parts.reserve(ev.results.len());
+    }
+    parts.extend(ev.results.iter().filter(|r| given(r) > 0).map(|r| {
+        let id = engine.rule_id(r.rule).map_or(Ref::Text(""), Ref::Shared);
+        (id, given(r))
+    }));
+    parts
 }
