@@ -251,9 +251,7 @@ impl Tx<'_, '_> {
         }
         // An entry per part: room for them at once (a large program's
         // many rules would otherwise grow the ledger by doubling).
-        if parts.len() > 6 {
-            self.out.ledger.reserve(parts.len());
-        }
+        self.out.ledger.reserve(parts.len());
         let now = self.now;
         let expires_at = self.lot_expiry(id, now);
         let pending_days = if kind == EntryKind::Earn {

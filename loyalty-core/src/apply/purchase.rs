@@ -369,9 +369,9 @@ impl Back {
 }
 
 /// What each rule of `ev` gave of one asset (`given`), with the rule's
-/// shared id: a pool's earning entries. Room for every result is made at
-/// once: a large program's many results would otherwise grow the list by
-/// doubling, copying it each time.
+/// shared id: a pool's earning entries. Past the list's inline room (6),
+/// room for every result is made at once: a large program's many results
+/// would otherwise grow the list by doubling, copying it each time.
 #[inline]
 fn by_rule<'e>(
     engine: &'e Engine,
