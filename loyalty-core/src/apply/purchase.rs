@@ -369,9 +369,10 @@ impl Back {
 }
 
 /// What each rule of `ev` gave of one asset (`given`), with the rule's
-/// shared id: a pool's earning entries. Past the list's inline room (6),
-/// room for every result is made at once: a large program's many results
-/// would otherwise grow the list by doubling, copying it each time.
+/// shared id: a pool's earning entries. Past the list's inline room, room
+/// for every result is made at once (as `earn::evaluate` does for the
+/// results): a large program's many results would otherwise grow the
+/// list by doubling, copying it each time.
 #[inline]
 fn by_rule<'e>(
     engine: &'e Engine,
@@ -379,7 +380,7 @@ fn by_rule<'e>(
     given: impl Fn(&earn::Result<'_>) -> i64,
 ) -> few![(Ref<'e>, i64); 6] {
     let mut parts: few![(Ref<'e>, i64); 6] = Default::default();
-    if ev.results.len() > 6 {
+    if ev.results.len() > parts.capacity() {
         parts.reserve(ev.results.len());
     }
     parts.extend(ev.results.iter().filter(|r| given(r) > 0).map(|r| {
