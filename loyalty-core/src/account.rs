@@ -7,11 +7,11 @@
 //! an event therefore does not grow with the member's history.
 
 use std::collections::VecDeque;
-use std::sync::Arc;
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use crate::id::Id;
 use crate::time::Timestamp;
 
 mod compact;
@@ -188,10 +188,9 @@ impl Profile {
 #[serde(deny_unknown_fields)]
 pub struct TierState {
     /// Current level id; none below the first threshold.
-    // Shared (an `Arc`): the engine's own copy of the id when the engine
-    // set it, so copying the account copies no string.
+    // An `Id`: copying the account allocates nothing for it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub level: Option<Arc<str>>,
+    pub level: Option<Id>,
     /// When the current level was reached.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub since: Option<Timestamp>,
@@ -449,7 +448,7 @@ struct Rest {
 
 #[derive(Debug)]
 struct SavedTier {
-    level: Option<Arc<str>>,
+    level: Option<Id>,
     since: Option<Timestamp>,
     review_at: Option<Timestamp>,
     grace_until: Option<Timestamp>,
@@ -804,9 +803,9 @@ pub struct Redemption {
 /// In JSON, a positional array (see its JSON Schema).
 #[derive(Clone, Debug, PartialEq)]
 pub struct PurchaseRecord {
-    /// The purchase event id. Shared (an `Arc`): copying an account does
-    /// not copy the ids of its purchases.
-    pub id: Arc<str>,
+    /// The purchase event id (an [`Id`]: copying an account allocates
+    /// nothing for the ids of its purchases).
+    pub id: Id,
     /// When.
     pub at: Timestamp,
     /// Per line: units, units returned, and what the line earned and gave back.
@@ -869,9 +868,9 @@ pub struct LineRecord {
 /// digits (see its JSON Schema).
 #[derive(Clone, Debug, PartialEq)]
 pub struct SeenEvent {
-    /// Event id. Shared (an `Arc`): copying an account copies the ids of
-    /// the events it remembers without allocating.
-    pub id: Arc<str>,
+    /// Event id (an [`Id`]: copying an account copies the ids of the
+    /// events it remembers without allocating).
+    pub id: Id,
     /// 64-bit digest of the event's fields. A number, not its hex
     /// text: every event computes and compares one, and accounts copy and
     /// parse the sixteen or more they remember.

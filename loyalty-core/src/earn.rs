@@ -13,8 +13,6 @@
 //! - per-visit points and stamps belong to the purchase as a whole;
 //! - a multiplier's extra points are shared like its targets' points.
 
-use std::sync::Arc;
-
 use rust_decimal::Decimal;
 
 use crate::account::Usage;
@@ -23,6 +21,7 @@ use crate::compiled::{Cond, Matcher, Rate, RulePlan};
 use crate::decimal::{Dec, Rounding};
 use crate::engine::Engine;
 use crate::error::{Document, Error};
+use crate::id::Id;
 use crate::inline::few;
 use crate::limits::{MAX_POINTS, MAX_STAMPS};
 use crate::outcome::Award;
@@ -607,9 +606,8 @@ fn write_awards(engine: &Engine, results: &[Result<'_>], awards: &mut Vec<Award>
     let reused = awards.len();
     for (slot, r) in awards.iter_mut().zip(results) {
         match engine.rule_id(r.rule) {
-            Some(rule) if Arc::ptr_eq(&slot.rule, rule) => {}
-            Some(rule) => slot.rule = Arc::clone(rule),
-            None => slot.rule = Arc::from(""),
+            Some(rule) => slot.rule.copy_from(rule),
+            None => slot.rule = Id::from(""),
         }
         slot.points = r.points;
         slot.stamps = r.stamps;
@@ -633,7 +631,7 @@ fn award(engine: &Engine, r: &Result<'_>) -> Award {
         rule: engine
             .rule_id(r.rule)
             .cloned()
-            .unwrap_or_else(|| Arc::from("")),
+            .unwrap_or_else(|| Id::from("")),
         points: r.points,
         stamps: r.stamps,
         cashback: money(engine, r.cashback),

@@ -5,7 +5,6 @@
 //! `Sync`: load it once, share it across threads (e.g. in an `Arc`).
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
 
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
@@ -15,6 +14,7 @@ use crate::apply::OnError;
 use crate::compiled::Compiled;
 use crate::error::Error;
 use crate::event::{Event, Purchase};
+use crate::id::Id;
 use crate::outcome::{Outcome, Quote};
 use crate::program::{Expiry, Program, Qualifier, Reward, Shortfall};
 use crate::time::Timestamp;
@@ -47,26 +47,26 @@ pub struct Engine {
     /// Tier thresholds in qualifying units (minor units for spend).
     thresholds: Vec<i64>,
     /// Rule ids, shared by every award of every outcome.
-    rule_ids: Vec<Arc<str>>,
+    rule_ids: Vec<Id>,
     /// Tier level ids, shared by every outcome's tier information.
-    tier_ids: Vec<Arc<str>>,
+    tier_ids: Vec<Id>,
     /// Reward ids (in the program's order), shared by every discount a
     /// redemption gives.
-    reward_ids: Vec<Arc<str>>,
+    reward_ids: Vec<Id>,
     /// The rules compiled for evaluation.
     compiled: Compiled,
 }
 
 /// A clone has ids of its own (the rule and level ids that awards, ledger
-/// entries and tier information share with the engine): threads that
-/// each apply events with their own clone do not contend for the ids'
-/// reference counts, as threads sharing one engine do (every award and
-/// ledger entry takes a reference, and two cores writing one count take
-/// turns at its cache line). Replaying members on all cores, give each
-/// thread its own clone.
+/// entries and tier information copy from the engine): an id too long to
+/// be held inline is shared (see [`Id`]), and threads that each apply
+/// events with their own clone do not contend for its reference count, as
+/// threads sharing one engine do (every award and ledger entry takes a
+/// reference, and two cores writing one count take turns at its cache
+/// line). Replaying members on all cores, give each thread its own clone.
 impl Clone for Engine {
     fn clone(&self) -> Engine {
-        let own = |ids: &[Arc<str>]| ids.iter().map(|id| Arc::from(&**id)).collect();
+        let own = |ids: &[Id]| ids.iter().map(|id| Id::from(&**id)).collect();
         Engine {
             program: self.program.clone(),
             rewards: self.rewards.clone(),
@@ -112,15 +112,15 @@ impl Engine {
         let rule_ids = program
             .rules
             .iter()
-            .map(|r| Arc::from(r.id.as_str()))
+            .map(|r| Id::from(r.id.as_str()))
             .collect();
         let tier_ids = program.tiers.as_ref().map_or_else(Vec::new, |t| {
-            t.levels.iter().map(|l| Arc::from(l.id.as_str())).collect()
+            t.levels.iter().map(|l| Id::from(l.id.as_str())).collect()
         });
         let reward_ids = program
             .rewards
             .iter()
-            .map(|r| Arc::from(r.id.as_str()))
+            .map(|r| Id::from(r.id.as_str()))
             .collect();
         Ok(Engine {
             compiled: Compiled::new(&program),
@@ -271,7 +271,7 @@ impl Engine {
     }
 
     /// The id of the rule at `index`, to share.
-    pub(crate) fn rule_id(&self, index: usize) -> Option<&Arc<str>> {
+    pub(crate) fn rule_id(&self, index: usize) -> Option<&Id> {
         self.rule_ids.get(index)
     }
 
@@ -290,19 +290,13 @@ impl Engine {
     }
 
     /// Id of tier level `index`, to share.
-    pub(crate) fn tier_shared_id(&self, index: usize) -> Option<&Arc<str>> {
+    pub(crate) fn tier_shared_id(&self, index: usize) -> Option<&Id> {
         self.tier_ids.get(index)
     }
 
     /// Index of the tier level called `id`.
     pub(crate) fn tier_index(&self, id: &str) -> Option<usize> {
-        // An account the engine moved to a level holds the engine's own
-        // copy of the id: found by its address, without comparing text.
-        let ours = |t: &Arc<str>| std::ptr::eq(t.as_ptr(), id.as_ptr()) && t.len() == id.len();
-        self.tier_ids
-            .iter()
-            .position(ours)
-            .or_else(|| self.tier_ids.iter().position(|t| **t == *id))
+        self.tier_ids.iter().position(|t| t.as_str() == id)
     }
 
     /// Thresholds of the tier levels in qualifying units.
@@ -346,7 +340,7 @@ impl Engine {
     }
 
     /// The reward `id` names, with the engine's shared copy of its id.
-    pub(crate) fn reward_with_id(&self, id: &str) -> Option<(&Reward, &Arc<str>)> {
+    pub(crate) fn reward_with_id(&self, id: &str) -> Option<(&Reward, &Id)> {
         let &i = self.rewards.get(id)?;
         Some((self.program.rewards.get(i)?, self.reward_ids.get(i)?))
     }
@@ -468,7 +462,7 @@ mod tests {
         assert_eq!(answers[0], answers[1]);
         let (a, b) = (&answers[0].1.awards[0].rule, &answers[1].1.awards[0].rule);
         assert!(
-            !std::sync::Arc::ptr_eq(a, b),
+            !std::ptr::eq(a.as_ptr(), b.as_ptr()),
             "the clone shares the engine's ids"
         );
     }

@@ -12,28 +12,19 @@
 //! assert_eq!(e.id(), "p1");
 //! ```
 
-use std::sync::Arc;
-
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::decimal::Dec;
 use crate::error::Error;
+use crate::id::Id;
 use crate::time::Timestamp;
 
-/// An event's id, made with `.into()` from a `&str` or a `String`.
-///
-/// Natively an `Arc<str>`: the outcome, the account's memory of recent
-/// events and a purchase's record then hold the event's own id rather than
-/// a copy each, which was an allocation and a free in every event (3% of a
-/// replayed event's instructions). In the WebAssembly build a `String`, as
-/// it was: the `Arc` there grew the npm package's `.wasm` by 1.4 KB
-/// gzipped, past its budget, and its callers only ever see JSON.
-#[cfg(not(target_arch = "wasm32"))]
-pub type EventId = Arc<str>;
-/// An event's id (see the native build's documentation).
-#[cfg(target_arch = "wasm32")]
-pub type EventId = String;
+/// An event's id, made with `.into()` from a `&str` or a `String`: an
+/// [`Id`], so the outcome, its ledger entries, the account's memory of
+/// recent events and a purchase's record hold copies that cost no
+/// allocation (see [`Id`]).
+pub type EventId = Id;
 
 /// One thing that happened to a member.
 #[derive(Clone, Debug, PartialEq, Serialize, JsonSchema)]
@@ -301,11 +292,8 @@ impl Event {
 
     /// The event's id as the outcome and the account keep it (see
     /// [`EventId`]): natively another reference to the event's own.
-    pub(crate) fn shared_id(&self) -> Arc<str> {
-        #[cfg(not(target_arch = "wasm32"))]
-        return Arc::clone(self.event_id());
-        #[cfg(target_arch = "wasm32")]
-        return Arc::from(self.event_id().as_str());
+    pub(crate) fn shared_id(&self) -> Id {
+        self.event_id().clone()
     }
 
     fn event_id(&self) -> &EventId {

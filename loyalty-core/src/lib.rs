@@ -90,6 +90,7 @@ pub use decimal::{Dec, Rounding};
 pub use engine::{Applied, Engine};
 pub use error::{Document, Error, ErrorKind};
 pub use event::Event;
+pub use id::Id;
 pub use outcome::{Outcome, Quote};
 pub use program::Program;
 pub use time::Timestamp;

@@ -4,20 +4,19 @@
 //! to its event id; the account's balances always equal the sum of the
 //! entries on each [`Asset`].
 
-use std::sync::Arc;
-
 use schemars::JsonSchema;
 use serde::Serialize;
 
 use crate::account::Voucher;
 use crate::decimal::Dec;
+use crate::id::Id;
 use crate::time::Timestamp;
 
 /// The result of applying one event.
 #[derive(Clone, Debug, PartialEq, Serialize, JsonSchema)]
 pub struct Outcome {
     /// The event id.
-    pub event: Arc<str>,
+    pub event: Id,
     /// Applied, or recognised as a duplicate (and then nothing changed).
     pub status: Status,
     /// What each rule gave, for the till to explain ("coffee stamp: +2").
@@ -93,9 +92,9 @@ pub struct Suppressed {
 #[derive(Clone, Debug, PartialEq, Serialize, JsonSchema)]
 pub struct TierInfo {
     /// Current level; none below the first.
-    // Level ids are shared with the engine (an `Arc`), not copied per outcome.
+    // An `Id`: copied from the engine's without allocating.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub level: Option<Arc<str>>,
+    pub level: Option<Id>,
     /// Qualifying value in the window now (money for spend, else a count).
     pub qualifying: Dec,
     /// The next level and what is missing to reach it.
@@ -112,7 +111,7 @@ pub struct TierInfo {
 #[derive(Clone, Debug, PartialEq, Serialize, JsonSchema)]
 pub struct TierProgress {
     /// The next level.
-    pub level: Arc<str>,
+    pub level: Id,
     /// What is missing.
     pub remaining: Dec,
 }
@@ -131,8 +130,8 @@ pub enum Status {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
 pub struct Award {
     /// Rule id.
-    // Shared with the engine (an `Arc`): an award costs no copy of the id.
-    pub rule: Arc<str>,
+    // An `Id`: copied from the engine's without allocating.
+    pub rule: Id,
     /// Points given (0 when the rule gives stamps).
     #[serde(skip_serializing_if = "is_zero")]
     pub points: i64,
@@ -162,9 +161,8 @@ pub struct Discount {
     /// Amount off the line; never more than the line's value.
     pub amount: Dec,
     /// Reward id.
-    // Shared with the engine (an `Arc`, like an award's rule id): the
-    // lines of a redemption, and every redemption, name the same copy.
-    pub reward: Arc<str>,
+    // An `Id`, like an award's rule id: copied without allocating.
+    pub reward: Id,
 }
 
 /// A reservation opened by a reserve event.
@@ -283,9 +281,9 @@ pub enum EntryKind {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
 pub struct LedgerEntry {
     /// The event that caused it.
-    // Shared by the outcome and all its entries (an `Arc`): one copy of the
-    // id per event, not one per entry.
-    pub event: Arc<str>,
+    // An `Id`: the outcome's copy, copied into each entry without
+    // allocating.
+    pub event: Id,
     /// What moved.
     pub asset: Asset,
     /// Why.
@@ -293,10 +291,9 @@ pub struct LedgerEntry {
     /// Signed amount.
     pub amount: i64,
     /// The rule, reward, voucher, purchase or reservation concerned.
-    // Shared with the engine for rule ids (an `Arc`): earning entries cost
-    // no copy of the id.
+    // An `Id`: copied from the engine's rule ids without allocating.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub reference: Option<Arc<str>>,
+    pub reference: Option<Id>,
 }
 
 /// What a basket would earn, without changing anything.

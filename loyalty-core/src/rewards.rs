@@ -9,13 +9,12 @@
 //! A discount line is never more than the line's value, and a reward that
 //! would give nothing is refused as not eligible.
 
-use std::sync::Arc;
-
 use rust_decimal::Decimal;
 
 use crate::basket::{minor, split_in_place, Valued};
 use crate::engine::Engine;
 use crate::error::Error;
+use crate::id::Id;
 use crate::inline::few;
 use crate::outcome::Discount;
 use crate::program::{Benefit, Match, Reward};
@@ -38,7 +37,7 @@ fn line_index(i: usize) -> u32 {
 /// discount shares `id`, the engine's copy of the reward's id.
 pub(crate) fn discounts(
     engine: &Engine,
-    (reward, id): (&Reward, &Arc<str>),
+    (reward, id): (&Reward, &Id),
     lines: &[Valued<'_>],
     wallet: i64,
     out: &mut Vec<Discount>,
@@ -70,7 +69,7 @@ pub(crate) fn discounts(
             out.push(Discount {
                 line: line_index(i),
                 amount: amount.into(),
-                reward: Arc::clone(id),
+                reward: Id::clone(id),
             });
         }
         Benefit::FixedDiscount { amount } => {
@@ -130,7 +129,7 @@ pub(crate) fn plan_discounts(
             (amount >= unit).then(|| Discount {
                 line: line_index(i),
                 amount: amount.into(),
-                reward: Arc::from("plan"),
+                reward: Id::from("plan"),
             })
         })
         .collect()
@@ -146,7 +145,7 @@ fn eligible(line: &Valued<'_>) -> bool {
 /// few lines (a redemption used to make three lists for it).
 fn share(
     engine: &Engine,
-    (reward, id): (&Reward, &Arc<str>),
+    (reward, id): (&Reward, &Id),
     lines: &[Valued<'_>],
     target: &dyn Fn(&Valued<'_>) -> bool,
     amount: Decimal,
@@ -170,7 +169,7 @@ fn share(
             .map(|(i, cents)| Discount {
                 line: line_index(i),
                 amount: engine.money(cents).into(),
-                reward: Arc::clone(id),
+                reward: Id::clone(id),
             }),
     );
     Ok(())

@@ -23,8 +23,6 @@
 //! - `last_activity_at` is left out when it equals `last_event_at` (`null`
 //!   when there is none but there is a `last_event_at`).
 
-use std::sync::Arc;
-
 use std::borrow::Cow;
 use std::collections::VecDeque;
 use std::fmt;
@@ -39,6 +37,7 @@ use super::{
     Account, Bucket, LineRecord, Lot, MessagingState, Points, Profile, PurchaseRecord, SeenEvent,
     Stamps,
 };
+use crate::id::Id;
 #[cfg(not(target_arch = "wasm32"))]
 use crate::text::Padded;
 use crate::text::StackText;
@@ -703,9 +702,9 @@ impl<'de> DeserializeSeed<'de> for PurchaseIn<'_> {
     }
 }
 
-/// A string read straight into an `Arc<str>` (escaped or not), without an
+/// A string read straight into an `Id` (escaped or not), without an
 /// intermediate `String`.
-struct SharedStr(Arc<str>);
+struct SharedStr(Id);
 
 impl<'de> Deserialize<'de> for SharedStr {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<SharedStr, D::Error> {
@@ -716,7 +715,7 @@ impl<'de> Deserialize<'de> for SharedStr {
                 f.write_str("a string")
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<SharedStr, E> {
-                Ok(SharedStr(Arc::from(v)))
+                Ok(SharedStr(Id::from(v)))
             }
         }
         d.deserialize_str(V)
@@ -926,7 +925,7 @@ impl<'de> Deserialize<'de> for SeenEvent {
                 match v.rsplit_once(' ') {
                     Some((id, d)) => match digest(d) {
                         Some(digest) => Ok(SeenEvent {
-                            id: Arc::from(id),
+                            id: Id::from(id),
                             digest,
                         }),
                         None => Err(E::custom(format!(
@@ -1623,7 +1622,6 @@ impl<'de> Deserialize<'de> for Account {
 #[cfg(not(target_arch = "wasm32"))]
 mod usual {
     use std::collections::VecDeque;
-    use std::sync::Arc;
 
     use serde::de::value::{Error as ValueError, StrDeserializer};
     use serde::Deserialize;
@@ -1634,6 +1632,7 @@ mod usual {
         TierState, Usage, Voucher,
     };
     use super::{digest, resolve};
+    use crate::id::Id;
     use crate::json::fast::{members, once, Text};
     use crate::program::IntentKind;
     use crate::time::Timestamp;
@@ -1763,7 +1762,7 @@ mod usual {
         if !t.open()? {
             return None;
         }
-        let id = Arc::from(t.str()?);
+        let id = Id::from(t.str()?);
         if !t.then()? {
             return None;
         }
@@ -1839,7 +1838,7 @@ mod usual {
         let (id, d) = text.split_at_checked(text.len().checked_sub(17)?)?;
         let d = d.strip_prefix(' ')?;
         Some(SeenEvent {
-            id: Arc::from(id),
+            id: Id::from(id),
             digest: digest(d)?,
         })
     }
@@ -1963,7 +1962,7 @@ mod usual {
         let (mut level, mut since, mut review_at, mut grace_until, mut buckets) =
             (None, None, None, None, None);
         members!(t, {
-            "level" => once(&mut level, t.opt_str()?.map(Arc::<str>::from)),
+            "level" => once(&mut level, t.opt_str()?.map(Id::from)),
             "since" => once(&mut since, opt_stamp(t)?),
             "review_at" => once(&mut review_at, opt_stamp(t)?),
             "grace_until" => once(&mut grace_until, opt_stamp(t)?),
@@ -2284,7 +2283,7 @@ mod tests {
         for id in ["e", "caf\u{e9} 1", &"x".repeat(128), &"y".repeat(300)] {
             for digest in [0, 0x0123_4567_89ab_cdef, u64::MAX] {
                 let seen = SeenEvent {
-                    id: Arc::from(id),
+                    id: Id::from(id),
                     digest,
                 };
                 let json = serde_json::to_string(&seen).unwrap();
@@ -2451,7 +2450,7 @@ mod tests {
         let mut b = a.clone();
         b.recent_events = (0..=crate::limits::MAX_ID_BYTES + 2)
             .map(|n| SeenEvent {
-                id: Arc::from(match n % 3 {
+                id: Id::from(match n % 3 {
                     0 => "x".repeat(n),
                     1 => format!("{}\u{e9}", "y".repeat(n.saturating_sub(2))),
                     _ => format!("\u{1f600}{}", "z".repeat(n.saturating_sub(4))),

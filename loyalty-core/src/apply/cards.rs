@@ -1,10 +1,9 @@
 //! The stamp card and the vouchers it (and rules, tiers, birthdays,
 //! referrals) issues.
 
-use std::sync::Arc;
-
 use crate::account::Voucher;
 use crate::error::{Document, Error};
+use crate::id::Id;
 use crate::outcome::{Asset, EntryKind};
 use crate::time::Timestamp;
 
@@ -105,7 +104,7 @@ impl Tx<'_, '_> {
             let voucher = self.new_voucher(reward, days.map(|d| self.now.plus_days(d)))?;
             // Both ledger entries of the card refer to the voucher: one
             // shared copy of its id rather than one each.
-            let id: Arc<str> = Arc::from(voucher.id.as_str());
+            let id: Id = Id::from(voucher.id.as_str());
             self.entry_ref(
                 Asset::Stamps,
                 EntryKind::CardCompleted,

@@ -26,8 +26,6 @@ mod purchase;
 mod redeem;
 mod tier;
 
-use std::sync::Arc;
-
 use rust_decimal::Decimal;
 
 use crate::account::{Account, Saved, SeenEvent};
@@ -36,6 +34,7 @@ use crate::earn::{evaluate, Evaluation, Facts};
 use crate::engine::Engine;
 use crate::error::{Document, Error};
 use crate::event::{Event, Purchase};
+use crate::id::Id;
 use crate::idempotency::digest;
 use crate::limits::{MAX_POINTS, MAX_STAMPS, MAX_TEXT_BYTES};
 use crate::outcome::{Asset, Balances, EntryKind, LedgerEntry, Outcome, Quote, Status};
@@ -62,16 +61,16 @@ pub(crate) fn balances(engine: &Engine, account: &Account) -> Balances {
 #[derive(Clone, Copy, Debug)]
 pub(crate) enum Ref<'a> {
     /// Shared: the entry holds another reference to it.
-    Shared(&'a Arc<str>),
+    Shared(&'a Id),
     /// Copied into the entry.
     Text(&'a str),
 }
 
 impl Ref<'_> {
-    fn to_shared(self) -> Arc<str> {
+    fn to_shared(self) -> Id {
         match self {
-            Ref::Shared(id) => Arc::clone(id),
-            Ref::Text(text) => Arc::from(text),
+            Ref::Shared(id) => Id::clone(id),
+            Ref::Text(text) => Id::from(text),
         }
     }
 }
@@ -158,11 +157,11 @@ fn roll_back(acc: &mut Account, saved: Saved, journals: Journals) {
 /// [`crate::Engine::apply_in_place_into`] the first time, to be filled.
 impl Default for Outcome {
     fn default() -> Self {
-        empty_outcome(Arc::from(""), Status::Applied)
+        empty_outcome(Id::from(""), Status::Applied)
     }
 }
 
-fn empty_outcome(id: Arc<str>, status: Status) -> Outcome {
+fn empty_outcome(id: Id, status: Status) -> Outcome {
     Outcome {
         event: id,
         status,
@@ -389,7 +388,7 @@ fn run(
     }
     // The outcome's copy of the id, shared.
     acc.recent_events.push(SeenEvent {
-        id: Arc::clone(&out.event),
+        id: Id::clone(&out.event),
         digest,
     });
     out.balances = balances(engine, acc);

@@ -9,8 +9,6 @@
 //! Per-visit awards, vouchers issued by rules and redeemed rewards are
 //! settled when the last unit comes back.
 
-use std::sync::Arc;
-
 use rust_decimal::Decimal;
 
 use crate::account::{LineRecord, PurchaseRecord, Redemption};
@@ -19,6 +17,7 @@ use crate::earn::{self, evaluate, Evaluation};
 use crate::engine::Engine;
 use crate::error::Error;
 use crate::event::{Purchase, Return};
+use crate::id::Id;
 use crate::inline::few;
 use crate::outcome::{Asset, Effect, EntryKind};
 use crate::period;
@@ -153,7 +152,7 @@ impl Tx<'_, '_> {
             self.journal.purchases.before_push(&self.acc.purchases);
             self.acc.purchases.push_back(PurchaseRecord {
                 // The purchase's id is the event's: the outcome's copy, shared.
-                id: Arc::clone(&self.out.event),
+                id: Id::clone(&self.out.event),
                 at: self.now,
                 lines: records,
                 visit_points: ev.results.iter().map(|r| r.visit_points).sum(),

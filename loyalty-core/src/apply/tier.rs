@@ -4,13 +4,12 @@
 //! for calendar years, one bucket for lifetime), so a purchase costs the same
 //! whatever the member's history: only buckets inside the window are kept.
 
-use std::sync::Arc;
-
 use rust_decimal::Decimal;
 
 use crate::account::{Account, Bucket, TierState};
 use crate::engine::Engine;
 use crate::error::Error;
+use crate::id::Id;
 use crate::outcome::{Asset, EntryKind, TierInfo, TierProgress};
 use crate::period;
 use crate::program::{Qualifier, TierWindow, Tiers};
@@ -192,21 +191,19 @@ pub(crate) fn write_info(
         at_risk: false,
     });
     match (level, &mut info.level) {
-        (Some(id), Some(kept)) if Arc::ptr_eq(id, kept) => {}
-        (Some(id), kept) => *kept = Some(Arc::clone(id)),
+        (Some(id), Some(kept)) => kept.copy_from(id),
+        (Some(id), kept) => *kept = Some(Id::clone(id)),
         // A level the program no longer has keeps its saved name.
-        (None, kept) => *kept = saved_level.map(Arc::from),
+        (None, kept) => *kept = saved_level.map(Id::from),
     }
     match (next, &mut info.next) {
         (Some((id, remaining)), Some(kept)) => {
-            if !Arc::ptr_eq(id, &kept.level) {
-                kept.level = Arc::clone(id);
-            }
+            kept.level.copy_from(id);
             kept.remaining = remaining.into();
         }
         (next, kept) => {
             *kept = next.map(|(id, remaining)| TierProgress {
-                level: Arc::clone(id),
+                level: Id::clone(id),
                 remaining: remaining.into(),
             });
         }

@@ -250,7 +250,7 @@ fn balances_of(out: &mut String, b: &Balances) {
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::indexing_slicing)]
 mod tests {
-    use std::sync::Arc;
+    use crate::id::Id;
 
     use crate::account::Voucher;
     use crate::decimal::Dec;
@@ -284,7 +284,7 @@ mod tests {
             f(&mut b);
             out.push(b);
         };
-        push(&|b| b.event = Arc::from("we\"ird\\\n\u{1}é"));
+        push(&|b| b.event = Id::from("we\"ird\\\n\u{1}é"));
         push(&|b| b.status = Status::Duplicate);
         push(&|b| {
             for a in &mut b.awards {
@@ -293,7 +293,7 @@ mod tests {
                 a.cashback = Some(d("-1.50"));
                 a.donation = Some(d("0.001"));
                 a.voucher = Some("v\"".into());
-                a.rule = Arc::from("r\u{7}");
+                a.rule = Id::from("r\u{7}");
             }
         });
         push(&|b| {
@@ -302,16 +302,16 @@ mod tests {
                 e.amount = i64::MIN;
                 e.asset = Asset::WalletPending;
                 e.kind = EntryKind::DebtRepaid;
-                e.event = Arc::from("\"");
+                e.event = Id::from("\"");
             }
         });
         push(&|b| b.tier = None);
         push(&|b| {
             b.tier = Some(TierInfo {
-                level: Some(Arc::from("g\"")),
+                level: Some(Id::from("g\"")),
                 qualifying: d("79228162514264337593543950335"),
                 next: Some(TierProgress {
-                    level: Arc::from("p"),
+                    level: Id::from("p"),
                     remaining: d("-0.0000000000000000000000000001"),
                 }),
                 next_evaluation: Some(t),
@@ -395,7 +395,7 @@ mod tests {
                 a.cashback = Some(d("0.10"));
                 a.donation = Some(d("-2"));
                 a.voucher = Some("v\u{1}\"".into());
-                a.rule = Arc::from("r\\é");
+                a.rule = Id::from("r\\é");
             }
             b.points = i64::MAX;
             b.stamps = -1;
