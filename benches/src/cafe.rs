@@ -65,8 +65,8 @@ fn line(rng: &mut Rng) -> Line {
         .unwrap_or("coffee");
     let cents = rng.range(150, 1200) as i64;
     Line {
-        sku: format!("{category}-{}", cents % 7),
-        category: Some(category.to_owned()),
+        sku: format!("{category}-{}", cents % 7).into(),
+        category: Some(category.into()),
         tags: vec![],
         quantity: rng.range32(1, 3),
         unit_price: Dec(Decimal::new(cents, 2)),

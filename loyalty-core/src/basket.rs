@@ -49,7 +49,7 @@ pub(crate) struct Valued<'a> {
 impl Match {
     /// Whether `line` is one of the listed SKUs, categories or tags.
     pub(crate) fn matches(&self, line: &Line) -> bool {
-        self.skus.contains(&line.sku)
+        self.skus.iter().any(|x| *x == line.sku)
             || line
                 .category
                 .as_ref()

@@ -177,10 +177,13 @@ pub struct Purchase {
 #[serde(deny_unknown_fields)]
 pub struct Line {
     /// Product code.
-    pub sku: String,
+    // An `Id`, as every basket line has one: reading a line allocates
+    // nothing for it.
+    pub sku: Id,
     /// Product category.
+    // An `Id`, like the SKU.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub category: Option<String>,
+    pub category: Option<Id>,
     /// Free tags (e.g. `seasonal`, `vegan`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<String>,

@@ -139,6 +139,12 @@ impl PartialEq<String> for Id {
     }
 }
 
+impl PartialEq<Id> for String {
+    fn eq(&self, other: &Id) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
 impl PartialEq<Id> for str {
     fn eq(&self, other: &Id) -> bool {
         self == other.as_str()

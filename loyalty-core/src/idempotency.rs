@@ -129,6 +129,12 @@ impl Feed for String {
     }
 }
 
+impl Feed for crate::id::Id {
+    fn feed(&self, h: &mut Mixer) {
+        self.as_str().feed(h);
+    }
+}
+
 impl Feed for u32 {
     fn feed(&self, h: &mut Mixer) {
         h.u64(u64::from(*self));

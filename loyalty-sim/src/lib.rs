@@ -28,7 +28,7 @@ use loyalty_core::analytics::{Analytics, Report};
 use loyalty_core::decimal::Dec;
 use loyalty_core::event::{Enrol, Line, Purchase, Redeem, Subscribe, TimeAdvanced};
 use loyalty_core::program::{Benefit, Cost, Program};
-use loyalty_core::{Engine, Event, Timestamp};
+use loyalty_core::{Engine, Event, Id, Timestamp};
 use rayon::prelude::*;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -94,9 +94,9 @@ pub struct Habit {
 #[serde(deny_unknown_fields)]
 pub struct Item {
     /// SKU.
-    pub sku: String,
+    pub sku: Id,
     /// Category (what programs match on).
-    pub category: String,
+    pub category: Id,
     /// Unit price.
     pub price: Dec,
 }
@@ -121,8 +121,8 @@ pub struct Menu {
 
 fn item(sku: &str, category: &str, cents: i64) -> Item {
     Item {
-        sku: sku.to_owned(),
-        category: category.to_owned(),
+        sku: sku.into(),
+        category: category.into(),
         price: Dec(Decimal::new(cents, 2)),
     }
 }
@@ -711,10 +711,10 @@ fn applies(benefit: &Benefit, basket: &[Line]) -> bool {
     };
     matching.is_none_or(|m| {
         basket.iter().any(|l| {
-            m.skus.contains(&l.sku)
+            m.skus.iter().any(|x| *x == l.sku)
                 || l.category
                     .as_ref()
-                    .is_some_and(|c| m.categories.contains(c))
+                    .is_some_and(|c| m.categories.iter().any(|x| x == c))
                 || l.tags.iter().any(|t| m.tags.contains(t))
         })
     })

@@ -20,6 +20,7 @@ use rust_decimal::Decimal;
 
 use crate::decimal::Dec;
 use crate::event::{EventId, Line, Purchase};
+use crate::id::Id;
 use crate::limits::{MAX_INTEGER_DIGITS, MAX_SCALE};
 use crate::time::Timestamp;
 
@@ -558,8 +559,8 @@ fn line(t: &mut Text<'_>) -> Option<Line> {
     let (mut quantity, mut unit_price, mut discount, mut reward_discount) =
         (None, None, None, None);
     members!(t, {
-        "sku" => once(&mut sku, t.str()?.to_owned()),
-        "category" => once(&mut category, t.opt_str()?.map(str::to_owned)),
+        "sku" => once(&mut sku, Id::from(t.str()?)),
+        "category" => once(&mut category, t.opt_str()?.map(Id::from)),
         "tags" => once(&mut tags, t.list(|t| t.str().map(str::to_owned))?),
         "quantity" => once(&mut quantity, t.u32()?),
         "unit_price" => once(&mut unit_price, dec(t)?),
@@ -736,12 +737,12 @@ fn line_into(t: &mut Text<'_>, into: &mut Line) -> Option<()> {
     members!(t, {
         "sku" => {
             first(&mut sku)?;
-            set(sku_into, t.str()?);
+            *sku_into = Id::from(t.str()?);
             Some(())
         },
         "category" => {
             first(&mut category)?;
-            set_opt(category_into, t.opt_str()?);
+            *category_into = t.opt_str()?.map(Id::from);
             Some(())
         },
         "tags" => {
