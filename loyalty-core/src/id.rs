@@ -28,10 +28,11 @@ use crate::limits::MAX_ID_BYTES;
 /// increment and its drop an atomic decrement, each some 20 cycles that
 /// also hold up the processor's other memory accesses. Applying a café
 /// purchase to a copy of an account made 17 of them, and as many again
-/// when the outcome and the copy were dropped; inline ids made that
-/// apply about 5% faster and a stateless JSON apply (whose account's ids
-/// were each an allocation) about 10%, though they cost more instructions
-/// (callgrind counts an atomic as one instruction, which hid the cost).
+/// when the outcome and the copy were dropped (callgrind counts an
+/// atomic as one instruction, which hid the cost). Inline ids made the
+/// JSON doors 10-15% faster (an account read from JSON allocated each of
+/// its ids); the typed paths, which branch on the representation at
+/// every read, took the same time within the host's noise.
 /// In the WebAssembly build, single-threaded and where the package's size
 /// counts for more, an id is a `String`.
 ///
