@@ -294,7 +294,7 @@ impl Event {
     }
 
     /// The event's id as the outcome and the account keep it (see
-    /// [`EventId`]): natively another reference to the event's own.
+    /// [`EventId`]): a copy of the event's own, which allocates nothing.
     pub(crate) fn shared_id(&self) -> Id {
         self.event_id().clone()
     }
