@@ -702,33 +702,13 @@ impl<'de> DeserializeSeed<'de> for PurchaseIn<'_> {
     }
 }
 
-/// A string read straight into an `Id` (escaped or not), without an
-/// intermediate `String`.
-struct SharedStr(Id);
-
-impl<'de> Deserialize<'de> for SharedStr {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<SharedStr, D::Error> {
-        struct V;
-        impl Visitor<'_> for V {
-            type Value = SharedStr;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a string")
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<SharedStr, E> {
-                Ok(SharedStr(Id::from(v)))
-            }
-        }
-        d.deserialize_str(V)
-    }
-}
-
 impl<'de> Visitor<'de> for PurchaseIn<'_> {
     type Value = PurchaseRecord;
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a purchase: [id, at, lines, tier_bucket, visit_points, visit_stamps, redemptions, cause, vouchers]")
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<PurchaseRecord, A::Error> {
-        let id = needed(seq.next_element::<SharedStr>()?, 0, &self)?.0;
+        let id = needed(seq.next_element::<Id>()?, 0, &self)?;
         let at = needed(seq.next_element_seed(TimeIn(self.0))?, 1, &self)?;
         let lines = needed(seq.next_element()?, 2, &self)?;
         let mut p = PurchaseRecord {
