@@ -15,10 +15,15 @@ fn opt(s: Option<&String>) -> usize {
     s.map_or(0, |s| s.capacity())
 }
 
-/// A shared string: its bytes after the two reference counts (the account
+/// An id (`loyalty_core::Id`): held inline up to 23 bytes, past that a
+/// shared string, its bytes after the two reference counts (the account
 /// may share it with the engine or other copies; counted whole here).
 fn shared(s: &str) -> usize {
-    2 * size_of::<usize>() + s.len()
+    if s.len() <= 23 {
+        0
+    } else {
+        2 * size_of::<usize>() + s.len()
+    }
 }
 
 fn vec<T>(v: &Vec<T>) -> usize {
@@ -51,7 +56,7 @@ fn purchase(p: &PurchaseRecord) -> usize {
 pub fn in_memory(account: &Account) -> usize {
     let a = account;
     size_of::<Account>()
-        + a.member.capacity()
+        + shared(&a.member)
         + vec(&a.profile.tags)
         + a.profile.tags.iter().map(|t| string(t)).sum::<usize>()
         + opt(a.profile.birthday.as_ref())

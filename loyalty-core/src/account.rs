@@ -32,7 +32,9 @@ mod compact;
 #[serde(deny_unknown_fields)]
 pub struct Account {
     /// The member's id in the host's system.
-    pub member: String,
+    // An `Id`: copying the account, as every `Engine::apply` does,
+    // allocates nothing for it.
+    pub member: Id,
     /// When the member enrolled; none until the enrol event.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enrolled_at: Option<Timestamp>,
@@ -258,7 +260,7 @@ pub struct CauseTotal {
 
 impl Account {
     /// A new, not yet enrolled account for `member`.
-    pub fn new(member: impl Into<String>) -> Account {
+    pub fn new(member: impl Into<Id>) -> Account {
         Account {
             member: member.into(),
             ..Account::default()
@@ -322,7 +324,7 @@ impl Account {
             messaging,
             recent_events,
         } = self;
-        member.clear();
+        *member = Id::default();
         *enrolled_at = None;
         *last_event_at = None;
         *last_activity_at = None;
@@ -437,7 +439,7 @@ pub(crate) struct Saved {
 /// lists, for every event of every member).
 #[derive(Debug, Default)]
 struct Rest {
-    identity: Option<(String, Profile)>,
+    identity: Option<(Id, Profile)>,
     reservations: Vec<Reservation>,
     usage: Vec<Usage>,
     subscription: Option<Subscription>,

@@ -370,7 +370,7 @@ proptest! {
         let (mut reused, _) = run_into(&engine, &events(&before))?;
         reused.clear();
         prop_assert_eq!(&reused, &Account::default());
-        reused.member.push('m');
+        reused.member = "m".into();
         let events = events(&steps);
         prop_assert_eq!(run_into_from(&engine, &events, reused)?, run_into(&engine, &events)?);
     }

@@ -1502,7 +1502,7 @@ impl<'de> Visitor<'de> for AccountVisitor {
         f.write_str("an account object")
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Account, A::Error> {
-        let mut member: Option<String> = None;
+        let mut member: Option<Id> = None;
         let mut enrolled_at: Option<Option<Timestamp>> = None;
         let mut last_event_at: Option<Option<Timestamp>> = None;
         let mut last_activity_at: Option<Option<Timestamp>> = None;
@@ -2042,7 +2042,7 @@ mod usual {
         let (mut birthday_year, mut referral_done, mut referrals) = (None, None, None);
         let (mut messaging_, mut recent_events) = (None, None);
         members!(t, {
-            "member" => once(&mut member, string(t)?),
+            "member" => once(&mut member, Id::from(t.str()?)),
             "enrolled_at" => once(&mut enrolled_at, opt_stamp(t)?),
             "last_event_at" => once(&mut last_event_at, opt_stamp(t)?),
             "last_activity_at" => once(&mut last_activity_at, opt_stamp(t)?),

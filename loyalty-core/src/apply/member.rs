@@ -12,6 +12,7 @@ use crate::account::{Account, Subscription};
 use crate::engine::Engine;
 use crate::error::Error;
 use crate::event::{Adjust, Enrol, Referral, Subscribe, UpdateProfile};
+use crate::id::Id;
 use crate::outcome::{Asset, EntryKind};
 use crate::period;
 use crate::time::Timestamp;
@@ -44,7 +45,7 @@ pub(crate) fn plan_in_force<'a>(
 
 impl Tx<'_, '_> {
     pub(crate) fn enrol(&mut self, e: &Enrol) -> Result<(), Error> {
-        self.acc.member.clone_from(&e.member);
+        self.acc.member = Id::from(e.member.as_str());
         self.acc.enrolled_at = Some(self.now);
         self.acc.last_activity_at = Some(self.now);
         self.acc.profile.tags.clone_from(&e.tags);

@@ -118,7 +118,7 @@ impl Tx<'_, '_> {
             if !self.acc.referral_done && enough {
                 self.out.effects.push(Effect::Referral {
                     referrer: referrer.clone(),
-                    referred: self.acc.member.clone(),
+                    referred: self.acc.member.to_string(),
                 });
                 self.acc.referral_done = true;
             }
