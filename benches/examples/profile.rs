@@ -156,6 +156,39 @@ fn main() {
         eprintln!("history_kept {n}: {applies} applies, {ns:.0} ns per event (drops included)");
         return;
     }
+    if what == "history_copy" {
+        let runs: u64 = args.get(3).and_then(|s| s.parse().ok()).unwrap_or(1_000);
+        let (account, _) = loyalty_benches::history::account(&engine, 3, n);
+        let events = loyalty_benches::history::next_events(3, n);
+        eprintln!(
+            "lots {} purchases {} lines {} vouchers {} redemptions {} remembered {} buckets {}",
+            account.points.lots.len(),
+            account.purchases.len(),
+            account
+                .purchases
+                .iter()
+                .map(|p| p.lines.len())
+                .sum::<usize>(),
+            account.vouchers.len(),
+            account.redemptions.len(),
+            account.recent_events.len(),
+            account.tier.as_ref().map_or(0, |t| t.buckets.len()),
+        );
+        let start = Instant::now();
+        for _ in 0..runs {
+            let mut a = account.clone();
+            for event in &events {
+                if let Ok((next, _)) = engine.apply(&a, event) {
+                    a = next;
+                }
+            }
+            black_box(a);
+        }
+        let applies = runs * loyalty_benches::history::NEXT;
+        let ns = start.elapsed().as_nanos() as f64 / applies as f64;
+        eprintln!("history_copy {n}: {applies} applies, {ns:.0} ns per event");
+        return;
+    }
     if what == "history" {
         let runs: u64 = args.get(3).and_then(|s| s.parse().ok()).unwrap_or(1_000);
         let (account, _) = loyalty_benches::history::account(&engine, 3, n);

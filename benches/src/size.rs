@@ -35,11 +35,11 @@ fn deque<T>(v: &std::collections::VecDeque<T>) -> usize {
 }
 
 fn voucher(v: &Voucher) -> usize {
-    v.id.capacity() + v.reward.capacity()
+    shared(&v.id) + shared(&v.reward)
 }
 
 fn redemption(r: &Redemption) -> usize {
-    r.id.capacity() + r.reward.capacity() + r.voucher.as_ref().map_or(0, voucher)
+    shared(&r.id) + shared(&r.reward) + r.voucher.as_ref().map_or(0, voucher)
 }
 
 fn purchase(p: &PurchaseRecord) -> usize {
@@ -49,7 +49,7 @@ fn purchase(p: &PurchaseRecord) -> usize {
         + p.redemptions.iter().map(redemption).sum::<usize>()
         + opt(p.cause.as_ref())
         + vec(&p.vouchers)
-        + p.vouchers.iter().map(|v| v.capacity()).sum::<usize>()
+        + p.vouchers.iter().map(|v| shared(v)).sum::<usize>()
 }
 
 /// Bytes of `account` in memory (struct and heap).
@@ -69,7 +69,7 @@ pub fn in_memory(account: &Account) -> usize {
         + vec(&a.reservations)
         + a.reservations
             .iter()
-            .map(|r| r.id.capacity() + r.reward.capacity() + vec(&r.lots) + vec(&r.wallet_lots))
+            .map(|r| shared(&r.id) + shared(&r.reward) + vec(&r.lots) + vec(&r.wallet_lots))
             .sum::<usize>()
         + deque(&a.redemptions)
         + a.redemptions.iter().map(redemption).sum::<usize>()

@@ -288,7 +288,7 @@ impl Analytics {
 
         for v in &outcome.vouchers {
             self.vouchers_issued += 1;
-            if let Some(value) = self.voucher_values.get(&v.reward) {
+            if let Some(value) = self.voucher_values.get(v.reward.as_str()) {
                 self.voucher_value_issued += *value;
                 self.voucher_value_known += 1;
             }
@@ -518,7 +518,7 @@ impl Analytics {
                         vouchers += 1;
                         value += self
                             .voucher_values
-                            .get(reward)
+                            .get(reward.as_str())
                             .copied()
                             .unwrap_or(Decimal::ZERO);
                     }

@@ -666,7 +666,7 @@ fn choose_reward(
     // A voucher for something not in today's basket waits for another day.
     if let Some(v) = account.vouchers.iter().find(|v| usable(&v.reward)) {
         if rng.chance(population.redeem_per_mille) {
-            return Some(v.reward.clone());
+            return Some(v.reward.to_string());
         }
         return None;
     }

@@ -1785,7 +1785,7 @@ mod usual {
         if !t.then()? {
             return Some(p);
         }
-        p.vouchers = strings(t)?;
+        p.vouchers = t.list(|t| t.str().map(Id::from))?;
         if t.then()? {
             return None;
         }
@@ -1857,8 +1857,8 @@ mod usual {
     fn voucher(t: &mut Text<'_>) -> Option<Voucher> {
         let (mut id, mut reward, mut issued_at, mut expires_at) = (None, None, None, None);
         members!(t, {
-            "id" => once(&mut id, string(t)?),
-            "reward" => once(&mut reward, string(t)?),
+            "id" => once(&mut id, Id::from(t.str()?)),
+            "reward" => once(&mut reward, Id::from(t.str()?)),
             "issued_at" => once(&mut issued_at, stamp(t)?),
             "expires_at" => once(&mut expires_at, opt_stamp(t)?),
         })?;
@@ -1893,8 +1893,8 @@ mod usual {
         let (mut lots_, mut voucher, mut wallet, mut wallet_lots, mut allowance) =
             (None, None, None, None, None);
         members!(t, {
-            "id" => once(&mut id, string(t)?),
-            "reward" => once(&mut reward, string(t)?),
+            "id" => once(&mut id, Id::from(t.str()?)),
+            "reward" => once(&mut reward, Id::from(t.str()?)),
             "expires_at" => once(&mut expires_at, stamp(t)?),
             "points" => once(&mut points, t.i64()?),
             // A reservation's lots have no anchor (`Lot`'s own reader).
@@ -1921,9 +1921,9 @@ mod usual {
         let (mut id, mut at, mut reward, mut points, mut voucher, mut wallet) =
             (None, None, None, None, None, None);
         members!(t, {
-            "id" => once(&mut id, string(t)?),
+            "id" => once(&mut id, Id::from(t.str()?)),
             "at" => once(&mut at, stamp(t)?),
-            "reward" => once(&mut reward, string(t)?),
+            "reward" => once(&mut reward, Id::from(t.str()?)),
             "points" => once(&mut points, t.i64()?),
             "voucher" => once(&mut voucher, opt_voucher(t)?),
             "wallet" => once(&mut wallet, t.i64()?),

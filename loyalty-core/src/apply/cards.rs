@@ -28,8 +28,8 @@ impl Tx<'_, '_> {
         }
         self.vouchers_issued += 1;
         Ok(Voucher {
-            id: voucher_id(&self.out.event, self.vouchers_issued),
-            reward: reward.to_owned(),
+            id: Id::from(voucher_id(&self.out.event, self.vouchers_issued)),
+            reward: Id::from(reward),
             issued_at: self.now,
             expires_at,
         })
@@ -65,7 +65,7 @@ impl Tx<'_, '_> {
         reward: &str,
         expires_at: Option<Timestamp>,
         kind: EntryKind,
-    ) -> Result<String, Error> {
+    ) -> Result<Id, Error> {
         let voucher = self.new_voucher(reward, expires_at)?;
         let id = voucher.id.clone();
         self.hand_out(voucher, kind, Ref::Text(&id));

@@ -44,7 +44,7 @@ impl Tx<'_, '_> {
                 IntentKind::RewardEarned
             };
             out.push(Intent {
-                subject: Some(v.reward.clone()),
+                subject: Some(v.reward.to_string()),
                 at: v.expires_at,
                 ..intent(kind)
             });

@@ -10,6 +10,7 @@ use crate::account::{Redemption, Reservation, Usage};
 use crate::basket::{minor, Valued};
 use crate::error::Error;
 use crate::event::{Redeem, Settle};
+use crate::id::Id;
 use crate::outcome::{Asset, EntryKind, ReservationInfo};
 use crate::period;
 use crate::program::{AllowancePeriod, Benefit, Cost, Reward};
@@ -241,8 +242,8 @@ impl Tx<'_, '_> {
                 expires_at,
             });
             self.acc.reservations.push(Reservation {
-                id: str::to_owned(&r.id),
-                reward: reward.id.clone(),
+                id: r.id.clone(),
+                reward: Id::from(reward.id.as_str()),
                 expires_at,
                 points: points_held,
                 lots: lots_held,
@@ -255,9 +256,9 @@ impl Tx<'_, '_> {
             self.settle_benefit(reward)?;
             let at = self.now;
             self.remember_redemption(|| Redemption {
-                id: str::to_owned(&r.id),
+                id: r.id.clone(),
                 at,
-                reward: reward.id.clone(),
+                reward: Id::from(reward.id.as_str()),
                 points: points_held,
                 voucher: voucher_held,
                 wallet: wallet_held,

@@ -276,7 +276,7 @@ pub struct Model {
     /// Open reservations: id, expiry, points held.
     open: Vec<(String, Timestamp, i64)>,
     settled: Vec<String>,
-    spent_vouchers: Vec<String>,
+    spent_vouchers: Vec<loyalty_core::Id>,
     /// Lots as earned: (expires at, points). An upper bound for expiry.
     lots: Vec<(Timestamp, i64)>,
     /// Cashback earned per purchase and per month, in minor units.
@@ -479,7 +479,7 @@ impl Model {
             }
             Event::Redeem(r) | Event::Reserve(r) => {
                 if let Some(v) = &r.voucher {
-                    if self.spent_vouchers.contains(v) {
+                    if self.spent_vouchers.iter().any(|s| s == v) {
                         return Expect::Fail(ErrorKind::Rule);
                     }
                 }
