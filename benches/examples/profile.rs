@@ -14,7 +14,9 @@
 //! `profile history_kept EVENTS [N]` the same events as JSON through a
 //! `json::KeptAccount` (`--toggle-collect=profile::timed_kept`);
 //! `profile history_kept_into EVENTS [N]` with each answer written into
-//! one reused buffer (`--toggle-collect=profile::timed_kept_into`).
+//! one reused buffer (`--toggle-collect=profile::timed_kept_into`);
+//! `profile history_copy EVENTS [N]` through `Engine::apply`, a new
+//! account each event.
 //!
 //! `valgrind --tool=callgrind target/release/examples/profile quote 20000`
 
@@ -157,6 +159,9 @@ fn main() {
         return;
     }
     if what == "history_copy" {
+        // `profile history_copy EVENTS RUNS`: `history`'s events through
+        // `Engine::apply`, each new account replacing the last (whose
+        // drop is timed too), as a caller of the pure API goes on.
         let runs: u64 = args.get(3).and_then(|s| s.parse().ok()).unwrap_or(1_000);
         let (account, _) = loyalty_benches::history::account(&engine, 3, n);
         let events = loyalty_benches::history::next_events(3, n);
