@@ -303,8 +303,9 @@ impl Engine {
     }
 
     /// Index of the tier level called `id`.
+    #[inline]
     pub(crate) fn tier_index(&self, id: &str) -> Option<usize> {
-        self.tier_ids.iter().position(|t| t.as_str() == id)
+        self.tier_ids.iter().position(|t| crate::id::same(t, id))
     }
 
     /// Thresholds of the tier levels in qualifying units.
