@@ -30,16 +30,16 @@ trap 'rm -rf "$work"' EXIT
 # as the profile says it replayed) | budget (0: none)
 rows=(
     "baseline|loyalty_benches::baseline::cafe_hybrid|baseline 2000|3000|0"
-    "quote_into|loyalty_core::engine::Engine::quote_into|quote_into 2000|3000|2740"
+    "quote_into|loyalty_core::engine::Engine::quote_into|quote_into 2000|3000|2700"
     "quote|loyalty_core::engine::Engine::quote|quote 2000|3000|2890"
-    "apply (typed)|loyalty_core::engine::Engine::apply|apply 2000|3000|9690"
+    "apply (typed)|loyalty_core::engine::Engine::apply|apply 2000|3000|9650"
     "quote JSON|loyalty_core::json::quote|quote_json 2000|3000|20840"
     "apply JSON stateless|loyalty_core::json::apply|apply_json 2000|3000|35340"
-    "kept JSON, 10 events|profile::timed_kept|history_kept 10 50|2000|18330"
-    "kept JSON into, 10 events|profile::timed_kept_into|history_kept_into 10 50|2000|17820"
-    "in place, 10 events|profile::timed_apply|history 10 50|2000|9290"
-    "in place, 1,000 events|profile::timed_apply|history 1000 50|2000|10180"
-    "replayed event|profile::replay_one|replay 300|events|8140"
+    "kept JSON, 10 events|profile::timed_kept|history_kept 10 50|2000|18230"
+    "kept JSON into, 10 events|profile::timed_kept_into|history_kept_into 10 50|2000|17720"
+    "in place, 10 events|profile::timed_apply|history 10 50|2000|9200"
+    "in place, 1,000 events|profile::timed_apply|history 1000 50|2000|10100"
+    "replayed event|profile::replay_one|replay 300|events|8040"
     "quote, 200 rules|loyalty_core::engine::Engine::quote|rules_200_quote 500|600|53200"
     "apply in place, 200 rules|profile::timed_apply|rules_200_apply 300|400|105330"
 )
