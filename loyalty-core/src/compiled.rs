@@ -254,7 +254,11 @@ impl Names {
         self.short.is_empty() && self.long.is_empty()
     }
 
-    #[inline]
+    /// Always inline: a line's category is looked up on every line of
+    /// every purchase, and out of line the call cost as much as the
+    /// comparisons (the compiler's estimate let it go out of line when
+    /// the basket checks grew).
+    #[inline(always)]
     fn bits(&self, name: &str) -> u64 {
         match pack(name) {
             // A few names (nearly always): compared in turn.

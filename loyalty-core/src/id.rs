@@ -232,7 +232,21 @@ pub(crate) enum Fault {
 
 impl Fault {
     /// What is wrong with `id`, if anything.
+    ///
+    /// Inline, with the usual id (printable ASCII, at most 16 bytes)
+    /// settled by two word tests: every line of every purchase has a SKU
+    /// to check, and the call with its length tests cost more than them.
+    #[inline]
     pub(crate) fn of(id: &str) -> Option<Fault> {
+        match short_printable(id.as_bytes()) {
+            Some(true) => None,
+            _ => Self::of_any(id),
+        }
+    }
+
+    /// [`Fault::of`] for any id.
+    #[inline(never)]
+    fn of_any(id: &str) -> Option<Fault> {
         if id.is_empty() {
             Some(Fault::Empty)
         } else if id.len() > MAX_ID_BYTES {
@@ -293,45 +307,73 @@ pub(crate) fn has_control(text: &str) -> bool {
 /// the one before it rather than leaving bytes to test one by one.
 #[cfg(not(target_arch = "wasm32"))]
 fn printable(bytes: &[u8]) -> bool {
-    if bytes.len() < 8 {
-        return match (bytes.first_chunk::<4>(), bytes.last_chunk::<4>()) {
-            (Some(&a), Some(&b)) => {
-                word(u64::from(u32::from_le_bytes(a)), 0x0101_0101)
-                    && word(u64::from(u32::from_le_bytes(b)), 0x0101_0101)
-            }
-            _ => bytes.iter().all(|b| (0x20..0x7f).contains(b)),
-        };
+    if let Some(short) = short_printable(bytes) {
+        return short;
     }
-    const ONES: u64 = 0x0101_0101_0101_0101;
     let mut rest = bytes;
+    let mut flags = 0;
     while let Some((w, tail)) = rest.split_first_chunk::<8>() {
-        if !word(u64::from_le_bytes(*w), ONES) {
-            return false;
-        }
+        flags |= bad(u64::from_le_bytes(*w), ONES);
         rest = tail;
     }
-    rest.is_empty()
-        || bytes
-            .last_chunk::<8>()
-            .is_some_and(|w| word(u64::from_le_bytes(*w), ONES))
+    flags |= bytes
+        .last_chunk::<8>()
+        .map_or(0, |w| bad(u64::from_le_bytes(*w), ONES));
+    flags == 0
 }
 
-/// Whether the bytes of `x` (as many as `ones` has 1 bytes) are all
-/// printable ASCII. A byte below 0x20 borrows through its high bit; a byte
-/// above 0x7e reaches it when 1 is added (or has it already). Only a bad
-/// byte starts a carry or a borrow, so any flag means a bad byte.
+/// [`printable`] for 1 to 16 bytes, without a loop or a branch on a byte:
+/// two words from the two ends (overlapping below 16 bytes), or below 8
+/// bytes two halves packed in one word. `None` for other lengths.
 #[cfg(not(target_arch = "wasm32"))]
-fn word(x: u64, ones: u64) -> bool {
+#[inline]
+fn short_printable(bytes: &[u8]) -> Option<bool> {
+    let word = |w: Option<&[u8; 8]>| w.map_or(0, |w| u64::from_le_bytes(*w));
+    let half = |w: Option<&[u8; 4]>| w.map_or(0, |w| u64::from(u32::from_le_bytes(*w)));
+    match bytes.len() {
+        8..=16 => {
+            Some(bad(word(bytes.first_chunk()), ONES) | bad(word(bytes.last_chunk()), ONES) == 0)
+        }
+        4..=7 => Some(
+            bad(
+                half(bytes.first_chunk()) | half(bytes.last_chunk()) << 32,
+                ONES,
+            ) == 0,
+        ),
+        1..=3 => Some(bytes.iter().all(|b| (0x20..0x7f).contains(b))),
+        _ => None,
+    }
+}
+
+/// A 1 in each byte of a word.
+#[cfg(not(target_arch = "wasm32"))]
+const ONES: u64 = 0x0101_0101_0101_0101;
+
+/// Flags (high bits) for the bytes of `x` (as many as `ones` has 1 bytes)
+/// that are not printable ASCII: none when all are. A byte below 0x20
+/// borrows through its high bit; a byte above 0x7e reaches it when 1 is
+/// added (or has it already). Only a bad byte starts a carry or a borrow,
+/// so any flag means a bad byte.
+#[cfg(not(target_arch = "wasm32"))]
+#[inline]
+fn bad(x: u64, ones: u64) -> u64 {
     let high = ones * 0x80;
     let below = x.wrapping_sub(ones * 0x20) & !x & high;
     let above = (x.wrapping_add(ones) | x) & high;
-    below | above == 0
+    below | above
 }
 
 /// Byte by byte in the WebAssembly build, whose size matters more.
 #[cfg(target_arch = "wasm32")]
 fn printable(bytes: &[u8]) -> bool {
     bytes.iter().all(|b| (0x20..0x7f).contains(b))
+}
+
+/// No shortcut in the WebAssembly build: [`Fault::of`] takes the one path.
+#[cfg(target_arch = "wasm32")]
+#[inline]
+fn short_printable(_: &[u8]) -> Option<bool> {
+    None
 }
 
 #[cfg(test)]
@@ -394,5 +436,29 @@ mod tests {
         assert_eq!(Fault::of("a\tb"), Some(Fault::Control));
         assert_eq!(Fault::of("a\u{85}b"), Some(Fault::Control));
         assert_eq!(Fault::of("a\u{7f}"), Some(Fault::Control));
+    }
+
+    /// The short ids' shortcut gives what the definition gives, at every
+    /// length around it, with a control or non-ASCII character anywhere.
+    #[test]
+    fn faults_of_every_length() {
+        for len in 0..=20 {
+            for at in 0..=len {
+                for odd in ['\t', '\u{7f}', '\u{85}', '\u{e9}', ' ', '~'] {
+                    let mut id: String = "k".repeat(len);
+                    if at < len {
+                        id.replace_range(at..=at, odd.encode_utf8(&mut [0; 4]));
+                    }
+                    let expected = if id.is_empty() {
+                        Some(Fault::Empty)
+                    } else if id.chars().any(char::is_control) {
+                        Some(Fault::Control)
+                    } else {
+                        None
+                    };
+                    assert_eq!(Fault::of(&id), expected, "{id:?}");
+                }
+            }
+        }
     }
 }
