@@ -439,7 +439,9 @@ pub(crate) fn evaluate<'p>(
     if rules > results.capacity() {
         results.reserve(rules - results.len());
     }
-    let mut cashback_left = engine.cashback_room(facts.usage, facts.time);
+    // The cashback caps' room, worked out at the first rule that gives
+    // cashback (most purchases of most programs have none).
+    let mut cashback_left: Option<Option<i64>> = None;
     let mut reordered = false;
     for &index in engine.rule_order() {
         let (Some(rule), Some(compiled)) = (program.rules.get(index), compiled_rules.rule(index))
@@ -540,7 +542,9 @@ pub(crate) fn evaluate<'p>(
             cap_result(&mut r, cap, arena, n);
         }
         if r.cashback > 0 {
-            let room = cashback_left.unwrap_or(i64::MAX).max(0);
+            let left =
+                cashback_left.get_or_insert_with(|| engine.cashback_room(facts.usage, facts.time));
+            let room = left.unwrap_or(i64::MAX).max(0);
             if r.cashback > room {
                 r.cashback = room;
                 let block = r.shares.and_then(|(_, at)| arena.block_mut(at));
@@ -548,7 +552,9 @@ pub(crate) fn evaluate<'p>(
                     split_in_place(room, lines);
                 }
             }
-            cashback_left = cashback_left.map(|left| left - r.cashback);
+            if let Some(left) = left {
+                *left -= r.cashback;
+            }
         }
         if r.is_empty() {
             arena.give_back(mark);

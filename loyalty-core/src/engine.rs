@@ -302,10 +302,14 @@ impl Engine {
         self.tier_ids.get(index)
     }
 
-    /// Index of the tier level called `id`.
+    /// Index of the tier level called `id`, compared with the program's
+    /// own strings: reading a shared [`Id`] decodes its representation
+    /// first, which for a few levels cost more than the comparisons (this
+    /// runs four times a purchase).
     #[inline]
     pub(crate) fn tier_index(&self, id: &str) -> Option<usize> {
-        self.tier_ids.iter().position(|t| crate::id::same(t, id))
+        let levels = &self.program.tiers.as_ref()?.levels;
+        levels.iter().position(|l| crate::id::same(&l.id, id))
     }
 
     /// Thresholds of the tier levels in qualifying units.
