@@ -257,8 +257,9 @@ impl Names {
     /// Always inline: a line's category is looked up on every line of
     /// every purchase, and out of line the call cost as much as the
     /// comparisons (the compiler's estimate let it go out of line when
-    /// the basket checks grew).
-    #[inline(always)]
+    /// the basket checks grew). Not in the WebAssembly build, whose size
+    /// matters more.
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
     fn bits(&self, name: &str) -> u64 {
         match pack(name) {
             // A few names (nearly always): compared in turn.
