@@ -313,12 +313,12 @@ fn printable(bytes: &[u8]) -> bool {
     let mut rest = bytes;
     let mut flags = 0;
     while let Some((w, tail)) = rest.split_first_chunk::<8>() {
-        flags |= bad(u64::from_le_bytes(*w), ONES);
+        flags |= bad(u64::from_le_bytes(*w));
         rest = tail;
     }
     flags |= bytes
         .last_chunk::<8>()
-        .map_or(0, |w| bad(u64::from_le_bytes(*w), ONES));
+        .map_or(0, |w| bad(u64::from_le_bytes(*w)));
     flags == 0
 }
 
@@ -331,15 +331,8 @@ fn short_printable(bytes: &[u8]) -> Option<bool> {
     let word = |w: Option<&[u8; 8]>| w.map_or(0, |w| u64::from_le_bytes(*w));
     let half = |w: Option<&[u8; 4]>| w.map_or(0, |w| u64::from(u32::from_le_bytes(*w)));
     match bytes.len() {
-        8..=16 => {
-            Some(bad(word(bytes.first_chunk()), ONES) | bad(word(bytes.last_chunk()), ONES) == 0)
-        }
-        4..=7 => Some(
-            bad(
-                half(bytes.first_chunk()) | half(bytes.last_chunk()) << 32,
-                ONES,
-            ) == 0,
-        ),
+        8..=16 => Some(bad(word(bytes.first_chunk())) | bad(word(bytes.last_chunk())) == 0),
+        4..=7 => Some(bad(half(bytes.first_chunk()) | half(bytes.last_chunk()) << 32) == 0),
         1..=3 => Some(bytes.iter().all(|b| (0x20..0x7f).contains(b))),
         _ => None,
     }
@@ -349,17 +342,16 @@ fn short_printable(bytes: &[u8]) -> Option<bool> {
 #[cfg(not(target_arch = "wasm32"))]
 const ONES: u64 = 0x0101_0101_0101_0101;
 
-/// Flags (high bits) for the bytes of `x` (as many as `ones` has 1 bytes)
-/// that are not printable ASCII: none when all are. A byte below 0x20
-/// borrows through its high bit; a byte above 0x7e reaches it when 1 is
-/// added (or has it already). Only a bad byte starts a carry or a borrow,
-/// so any flag means a bad byte.
+/// Flags (high bits) for the bytes of `x` that are not printable ASCII:
+/// none when all are. A byte below 0x20 borrows through its high bit; a
+/// byte above 0x7e reaches it when 1 is added (or has it already). Only a
+/// bad byte starts a carry or a borrow, so any flag means a bad byte.
 #[cfg(not(target_arch = "wasm32"))]
 #[inline]
-fn bad(x: u64, ones: u64) -> u64 {
-    let high = ones * 0x80;
-    let below = x.wrapping_sub(ones * 0x20) & !x & high;
-    let above = (x.wrapping_add(ones) | x) & high;
+fn bad(x: u64) -> u64 {
+    let high = ONES * 0x80;
+    let below = x.wrapping_sub(ONES * 0x20) & !x & high;
+    let above = (x.wrapping_add(ONES) | x) & high;
     below | above
 }
 
