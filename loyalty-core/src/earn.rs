@@ -224,7 +224,9 @@ impl<'p> Evaluation<'p> {
 /// an `i64` at four decimals), and the union of the lines' masks.
 fn survey(lines: &[Valued<'_>]) -> (i128, u64) {
     lines.iter().fold((0, 0), |(subtotal, masks), l| {
-        let base = if l.eligible { i128::from(l.base) } else { 0 };
+        // A product, not a branch: which lines are excluded is as good as
+        // random to the processor's branch predictor.
+        let base = i128::from(l.base) * i128::from(l.eligible);
         (subtotal + base, masks | l.mask)
     })
 }
@@ -717,11 +719,9 @@ fn per_unit_into(
 
 /// What line `l` earns at `each` per earning unit.
 fn unit_award(l: &Valued<'_>, matcher: Option<&Matcher>, each: u32) -> i64 {
-    if matcher.is_some_and(|m| m.hits(l)) {
-        i64::from(each) * i64::from(l.earning_units)
-    } else {
-        0
-    }
+    let hit = matcher.map_or(0, |m| m.hit(l));
+    // `hit` is 0 or 1, and `each x units` fits: a product of two `u32`s.
+    (u64::from(each) * u64::from(l.earning_units) * hit) as i64
 }
 
 /// The results among `done` (the rules evaluated so far) in which a
