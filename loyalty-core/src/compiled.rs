@@ -559,7 +559,13 @@ mod tests {
     /// differ in any one bit or in both halves.
     #[test]
     fn all_ones_if_same_is_equality() {
-        let keys = [0, 1, u128::MAX, 1 << 64, 0x1234_5678_9abc_def0_0fed_cba9_8765_4321];
+        let keys = [
+            0,
+            1,
+            u128::MAX,
+            1 << 64,
+            0x1234_5678_9abc_def0_0fed_cba9_8765_4321,
+        ];
         for a in keys {
             assert_eq!(super::all_ones_if_same(a, a), u64::MAX);
             for bit in 0..128 {
