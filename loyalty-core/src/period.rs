@@ -240,7 +240,7 @@ mod tests {
             (600, 600),
             (1439, 0),
         ];
-        for days in [0_u8, 0x1f, 0x60, 0x7f, 0b1010_101] {
+        for days in [0_u8, 0x1f, 0x60, 0x7f, 0b101_0101] {
             for (from, to) in windows {
                 for day in 0..7 {
                     for minute in [
