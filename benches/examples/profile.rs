@@ -18,9 +18,12 @@
 //! `profile history_copy EVENTS [N]` through `Engine::apply`, a new
 //! account each event.
 //! With `SAME=K` in the environment, the café modes run the same K
-//! purchases over and over: a stream the processor's branch predictor
-//! learns, so the difference from the usual one is what mispredicted
-//! branches cost (`SAME=1 profile quote_into 20000 10`).
+//! purchases over and over (from the 1,001st, or `START=S` later): a
+//! stream the processor's branch predictor learns, so the difference from
+//! the usual one is about what mispredicted branches cost. One purchase
+//! costs more or less than the average one: compare the usual stream with
+//! the mean over several `START`s (`SAME=1 START=7 profile quote_into
+//! 20000 10`).
 //!
 //! `valgrind --tool=callgrind target/release/examples/profile quote 20000`
 
@@ -230,15 +233,20 @@ fn main() {
         .map(|(_, e)| serde_json::to_string(e).expect("json"))
         .collect();
     let mut quote = loyalty_core::Quote::default();
-    // `SAME=K`: the same K purchases over and over, a stream the
-    // processor's branch predictor learns: the difference from the
-    // usual stream is what mispredicted branches cost.
-    let same: usize = std::env::var("SAME")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(0);
+    // `SAME=K` and `START=S` (see the module's doc).
+    let var = |name: &str| -> usize {
+        std::env::var(name)
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(0)
+    };
+    let (same, start) = (var("SAME"), var("START"));
     let mut run = |i: usize| {
-        let i = if same > 0 { 1_000 + i % same } else { i };
+        let i = if same > 0 {
+            1_000 + (start + i % same) % n as usize
+        } else {
+            i
+        };
         let (level, event) = &events[i];
         let p = &buys[i];
         match what.as_str() {
