@@ -308,10 +308,14 @@ impl Ctx<'_, '_> {
         }
     }
 
-    /// Whether line `l` counts for an amount-based rule: eligible, and
-    /// matching when the rule names lines.
-    fn counts(l: &Valued<'_>, matcher: Option<&Matcher>) -> bool {
-        l.eligible && matcher.is_none_or(|m| m.hits(l))
+    /// The earning base of line `l` if it counts for an amount-based rule
+    /// (eligible, and matching when the rule names lines), else 0: a
+    /// product of 0s and 1s, not a branch (which lines count is as good as
+    /// random to the processor's branch predictor).
+    fn counted(l: &Valued<'_>, matcher: Option<&Matcher>) -> i64 {
+        let hit = matcher.map_or(1, |m| m.hit(l));
+        // `hit` is 0 or 1: the cast keeps it.
+        l.base * i64::from(l.eligible) * hit as i64
     }
 
     /// The earning base of the counted lines in minor units and, when
@@ -330,8 +334,7 @@ impl Ctx<'_, '_> {
             let total = self
                 .lines
                 .iter()
-                .filter(|l| Self::counts(l, matcher))
-                .map(|l| i128::from(l.base))
+                .map(|l| i128::from(Self::counted(l, matcher)))
                 .sum();
             (total, None)
         }
@@ -342,7 +345,7 @@ impl Ctx<'_, '_> {
         let (at, block) = arena.take();
         let mut total = 0;
         for (w, l) in block.iter_mut().zip(self.lines) {
-            *w = if Self::counts(l, matcher) { l.base } else { 0 };
+            *w = Self::counted(l, matcher);
             total += i128::from(*w);
         }
         if let Some(whole) = block.get_mut(self.lines.len()) {
