@@ -409,7 +409,60 @@ fn too_many(what: &str, max: i64) -> Error {
 /// The evaluation is written into `ev` (a fresh one), where the caller
 /// keeps it: its inline storage is never moved. The awards are written
 /// over `awards` (the caller's quote or outcome, see [`write_awards`]).
+///
+/// Natively the rules run in one of two copies of [`rules`], one for each
+/// value of `attribute`, so that a quote's loop carries none of the
+/// attributing code or its tests (and the processor's branch predictor
+/// none of its branches); the WebAssembly build, whose size counts for
+/// more, has the one.
 pub(crate) fn evaluate<'p>(
+    engine: &'p Engine,
+    lines: &[Valued<'_>],
+    facts: &Facts<'_>,
+    attribute: bool,
+    ev: &mut Evaluation<'p>,
+    awards: &mut Vec<Award>,
+) -> std::result::Result<(), Error> {
+    #[cfg(not(target_arch = "wasm32"))]
+    return if attribute {
+        attributing(engine, lines, facts, ev, awards)
+    } else {
+        totals_only(engine, lines, facts, ev, awards)
+    };
+    #[cfg(target_arch = "wasm32")]
+    return rules(engine, lines, facts, attribute, ev, awards);
+}
+
+/// [`rules`] attributing (an apply).
+#[cfg(not(target_arch = "wasm32"))]
+#[inline(never)]
+fn attributing<'p>(
+    engine: &'p Engine,
+    lines: &[Valued<'_>],
+    facts: &Facts<'_>,
+    ev: &mut Evaluation<'p>,
+    awards: &mut Vec<Award>,
+) -> std::result::Result<(), Error> {
+    rules(engine, lines, facts, true, ev, awards)
+}
+
+/// [`rules`] totalling only (a quote).
+#[cfg(not(target_arch = "wasm32"))]
+#[inline(never)]
+fn totals_only<'p>(
+    engine: &'p Engine,
+    lines: &[Valued<'_>],
+    facts: &Facts<'_>,
+    ev: &mut Evaluation<'p>,
+    awards: &mut Vec<Award>,
+) -> std::result::Result<(), Error> {
+    rules(engine, lines, facts, false, ev, awards)
+}
+
+/// [`evaluate`]'s work, inlined natively into a copy for each value of
+/// `attribute`.
+#[cfg_attr(not(target_arch = "wasm32"), inline(always))]
+fn rules<'p>(
     engine: &'p Engine,
     lines: &[Valued<'_>],
     facts: &Facts<'_>,
@@ -611,6 +664,7 @@ pub(crate) fn evaluate<'p>(
 /// an award whose slot already names the same rule keeps the shared id, so
 /// the steady case makes no allocation and touches no reference count. A
 /// new list is collected, which allocates it at its size at once.
+#[cfg_attr(not(target_arch = "wasm32"), inline(always))]
 fn write_awards(engine: &Engine, results: &[Result<'_>], awards: &mut Vec<Award>) {
     if awards.capacity() == 0 {
         *awards = results.iter().map(|r| award(engine, r)).collect();
@@ -661,6 +715,7 @@ fn money(engine: &Engine, minor: i64) -> Option<Dec> {
 }
 
 /// Whether a rule applies: its condition holds and its per-member limit is not reached.
+#[cfg_attr(not(target_arch = "wasm32"), inline(always))]
 fn applies(ctx: &Ctx<'_, '_>, rule: &RulePlan) -> bool {
     if let Some((limit, key)) = &rule.limit {
         let period = period::key(limit.per, ctx.facts.time);
