@@ -30,7 +30,7 @@ trap 'rm -rf "$work"' EXIT
 # as the profile says it replayed) | budget (0: none)
 rows=(
     "baseline|loyalty_benches::baseline::cafe_hybrid|baseline 2000|3000|0"
-    "quote_into|loyalty_core::engine::Engine::quote_into|quote_into 2000|3000|2580"
+    "quote_into|loyalty_core::engine::Engine::quote_into|quote_into 2000|3000|2545"
     "quote|loyalty_core::engine::Engine::quote|quote 2000|3000|2770"
     "apply (typed)|loyalty_core::engine::Engine::apply|apply 2000|3000|9440"
     "quote JSON|loyalty_core::json::quote|quote_json 2000|3000|20640"
