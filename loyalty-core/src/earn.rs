@@ -425,38 +425,26 @@ pub(crate) fn evaluate<'p>(
 ) -> std::result::Result<(), Error> {
     #[cfg(not(target_arch = "wasm32"))]
     return if attribute {
-        attributing(engine, lines, facts, ev, awards)
+        rules_as::<true>(engine, lines, facts, ev, awards)
     } else {
-        totals_only(engine, lines, facts, ev, awards)
+        rules_as::<false>(engine, lines, facts, ev, awards)
     };
     #[cfg(target_arch = "wasm32")]
     return rules(engine, lines, facts, attribute, ev, awards);
 }
 
-/// [`rules`] attributing (an apply).
+/// [`rules`] with `attribute` a constant: a function of its own for each
+/// value (an apply's, a quote's).
 #[cfg(not(target_arch = "wasm32"))]
 #[inline(never)]
-fn attributing<'p>(
+fn rules_as<'p, const ATTRIBUTE: bool>(
     engine: &'p Engine,
     lines: &[Valued<'_>],
     facts: &Facts<'_>,
     ev: &mut Evaluation<'p>,
     awards: &mut Vec<Award>,
 ) -> std::result::Result<(), Error> {
-    rules(engine, lines, facts, true, ev, awards)
-}
-
-/// [`rules`] totalling only (a quote).
-#[cfg(not(target_arch = "wasm32"))]
-#[inline(never)]
-fn totals_only<'p>(
-    engine: &'p Engine,
-    lines: &[Valued<'_>],
-    facts: &Facts<'_>,
-    ev: &mut Evaluation<'p>,
-    awards: &mut Vec<Award>,
-) -> std::result::Result<(), Error> {
-    rules(engine, lines, facts, false, ev, awards)
+    rules(engine, lines, facts, ATTRIBUTE, ev, awards)
 }
 
 /// [`evaluate`]'s work, inlined natively into a copy for each value of
