@@ -46,17 +46,15 @@ pub(crate) enum Matcher {
 impl Matcher {
     /// Whether the valued line `l` is one of those.
     pub(crate) fn hits(&self, l: &Valued<'_>) -> bool {
-        match self {
-            Matcher::Bit(bit) => l.mask & bit != 0,
-            Matcher::Direct(m) => m.matches(l.line),
-        }
+        self.hit(l) != 0
     }
 
-    /// [`Matcher::hits`] as 1 or 0, worked out without a branch on the
-    /// line (a shift, not a comparison the compiler would make a jump):
-    /// which lines of a basket match is as good as random to the
-    /// processor's branch predictor, and a mispredicted branch costs
-    /// some 15 cycles, more than the arithmetic of a per-unit award.
+    /// 1 when the valued line `l` is one of those, else 0, worked out
+    /// without a branch on the line (a shift, not a comparison the
+    /// compiler would make a jump): which lines of a basket match is as
+    /// good as random to the processor's branch predictor, and a
+    /// mispredicted branch costs some 15 cycles, more than the arithmetic
+    /// of a per-unit award.
     #[inline]
     pub(crate) fn hit(&self, l: &Valued<'_>) -> u64 {
         match self {
