@@ -67,10 +67,11 @@ pub(crate) enum Ref<'a> {
 }
 
 impl Ref<'_> {
-    fn to_shared(self) -> Id {
+    /// Make `slot` hold this reference, written where it lies.
+    fn write_to(self, slot: &mut Option<Id>) {
         match self {
-            Ref::Shared(id) => Id::clone(id),
-            Ref::Text(text) => Id::from(text),
+            Ref::Shared(id) => slot.get_or_insert_default().copy_from(id),
+            Ref::Text(text) => *slot = Some(Id::from(text)),
         }
     }
 }
@@ -823,13 +824,23 @@ impl Tx<'_, '_> {
         reference: Option<Ref<'_>>,
     ) {
         if amount != 0 || matches!(asset, Asset::Tier | Asset::Subscription) {
-            self.out.ledger.push(LedgerEntry {
-                event: self.out.event.clone(),
+            // The ids are copied into the entry once it is in the list, not
+            // into an entry built on the stack and then moved there (see
+            // `Id::copy_from`).
+            let Outcome { event, ledger, .. } = &mut *self.out;
+            ledger.push(LedgerEntry {
+                event: Id::default(),
                 asset,
                 kind,
                 amount,
-                reference: reference.map(Ref::to_shared),
+                reference: None,
             });
+            if let Some(entry) = ledger.last_mut() {
+                entry.event.copy_from(event);
+                if let Some(reference) = reference {
+                    reference.write_to(&mut entry.reference);
+                }
+            }
         }
     }
 
