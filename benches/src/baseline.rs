@@ -1,6 +1,7 @@
 //! The baseline: the café hybrid program written by hand in plain Rust
 //! over `rust_decimal`, with no engine. It reads the same [`Purchase`] the
-//! engine reads (strings, decimals, an RFC 3339 time with an offset), so
+//! engine reads (strings, decimals, a time with an offset, its local clock
+//! worked out by integer arithmetic rather than through chrono), so
 //! the comparison is of the rules engine against the code a developer
 //! would write for this one program.
 //!
@@ -11,7 +12,6 @@
 //! - big basket: 50 points when the eligible subtotal is at least 25.00;
 //! - one stamp per coffee unit.
 
-use chrono::{Datelike, Timelike};
 use loyalty_core::event::Purchase;
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
@@ -47,9 +47,13 @@ pub fn cafe_hybrid(level: Level, purchase: &Purchase) -> Earned {
         }
     }
     let base = floor(eligible);
-    let local = purchase.time.as_datetime();
-    let minute = local.hour() * 60 + local.minute();
-    let happy = local.weekday().num_days_from_monday() < 5 && (14 * 60..16 * 60).contains(&minute);
+    // The local clock by integer arithmetic, as a till's own code would
+    // read it: seconds since 1970 moved by the offset (1970-01-01 was a
+    // Thursday, weekday 3 counting Monday as 0).
+    let local = purchase.time.unix_seconds() + i64::from(purchase.time.offset_seconds());
+    let minute = local.rem_euclid(86_400) / 60;
+    let weekday = (local.div_euclid(86_400) + 3).rem_euclid(7);
+    let happy = weekday < 5 && (14 * 60..16 * 60).contains(&minute);
     let doubled = if happy {
         floor(Decimal::from(base) * Decimal::TWO)
     } else {

@@ -234,7 +234,7 @@ impl Analytics {
             return;
         }
         let time = event.time();
-        let at = time.as_datetime().timestamp();
+        let at = time.unix_seconds();
         self.latest = Some(self.latest.map_or(time, |l| l.max(time)));
         let week_key = week_of(at);
         let minor = self.minor_units;
@@ -461,7 +461,7 @@ impl Analytics {
         as_of: Option<Timestamp>,
         accounts: Option<&mut dyn Iterator<Item = &Account>>,
     ) -> Report {
-        let now = as_of.map(|t| t.as_datetime().timestamp());
+        let now = as_of.map(|t| t.unix_seconds());
         let members = self.members.len() as u64;
         let active = |days: i64| {
             now.map_or(0, |now| {

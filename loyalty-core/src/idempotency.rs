@@ -161,10 +161,9 @@ impl Feed for Dec {
 impl Feed for Timestamp {
     /// The instant and the offset it was written with.
     fn feed(&self, h: &mut Mixer) {
-        let t = self.as_datetime();
-        h.u64(t.timestamp() as u64);
-        h.u64(u64::from(t.timestamp_subsec_nanos()));
-        h.u64(i64::from(t.offset().local_minus_utc()) as u64);
+        h.u64(self.unix_seconds() as u64);
+        h.u64(u64::from(self.subsec_nanos()));
+        h.u64(i64::from(self.offset_seconds()) as u64);
     }
 }
 

@@ -5,7 +5,7 @@
 //! simply a till sending `-04:00` instead of `-05:00`, and 14:00 local stays
 //! 14:00 local on both sides of it.
 
-use chrono::{DateTime, Datelike, Duration, FixedOffset, NaiveDate, NaiveTime, TimeZone, Timelike};
+use chrono::{DateTime, Datelike, Duration, FixedOffset, NaiveDate, NaiveTime, TimeZone};
 
 use crate::account::Usage;
 use crate::program::{LocalTime, Period, Weekday};
@@ -15,17 +15,37 @@ fn local(t: Timestamp) -> DateTime<FixedOffset> {
     t.as_datetime()
 }
 
-/// The key of the period `t` falls in: local day number, the day number of
-/// the local week's Monday, `year * 12 + month`, or 0 for a campaign.
+/// The key of the period `t` falls in: local day number (days since
+/// 0001-12-31, chrono's count from the Common Era), the day number of the
+/// local week's Monday, `year * 12 + month`, or 0 for a campaign. Days and
+/// weeks come from the local seconds by arithmetic; a month needs the
+/// calendar.
 pub(crate) fn key(per: Period, t: Timestamp) -> i64 {
-    let date = local(t).date_naive();
-    let day = i64::from(date.num_days_from_ce());
+    let day = local_day(t) + DAYS_TO_1970;
     match per {
         Period::Day => day,
-        Period::Week => day - i64::from(date.weekday().num_days_from_monday()),
-        Period::Month => i64::from(date.year()) * 12 + i64::from(date.month0()),
+        Period::Week => day - i64::from(local_weekday(t)),
+        Period::Month => {
+            let date = local(t).date_naive();
+            i64::from(date.year()) * 12 + i64::from(date.month0())
+        }
         Period::Campaign => 0,
     }
+}
+
+/// chrono's day number (from the Common Era) of 1970-01-01.
+const DAYS_TO_1970: i64 = 719_163;
+
+/// Days from 1970-01-01 to `t`'s local date.
+fn local_day(t: Timestamp) -> i64 {
+    // Under 2^40: the cast keeps it.
+    t.local_day_and_second().0 as i64 - Timestamp::MONDAY_BEFORE
+}
+
+/// `t`'s local day of the week, Monday 0.
+fn local_weekday(t: Timestamp) -> u8 {
+    // 0 to 6: the cast keeps it.
+    (t.local_day_and_second().0 % 7) as u8
 }
 
 /// How much of `what` was used in `period`.
@@ -62,19 +82,12 @@ pub(crate) fn monday_index(d: Weekday) -> u8 {
     }
 }
 
-/// `t`'s local day of the week (Monday 0) and minutes after local midnight:
-/// the UTC weekday and time of day moved by the offset (less than a day,
-/// so at most one day either way), without working out a calendar date.
+/// `t`'s local day of the week (Monday 0) and minutes after local
+/// midnight, from its local seconds (a leap second is second 59's).
 pub(crate) fn local_clock(t: Timestamp) -> (u8, u16) {
-    let dt = t.as_datetime();
-    let utc = dt.naive_utc();
-    let second = i64::from(utc.time().num_seconds_from_midnight())
-        + i64::from(dt.offset().local_minus_utc());
-    let day = i64::from(utc.date().weekday().num_days_from_monday()) + second.div_euclid(86_400);
-    // Both are small (0..7, 0..1440): the conversions cannot fail.
-    let weekday = u8::try_from(day.rem_euclid(7)).unwrap_or(0);
-    let minute = u16::try_from(second.rem_euclid(86_400) / 60).unwrap_or(0);
-    (weekday, minute)
+    let (day, second) = t.local_day_and_second();
+    // 0 to 6 and under 1,440: the casts keep them.
+    ((day % 7) as u8, (second / 60) as u16)
 }
 
 /// Whether `t`'s local day is one of `days` (bit 0 Monday) and its local
@@ -115,7 +128,7 @@ pub(crate) fn whole_days(since: Timestamp, t: Timestamp) -> i64 {
 
 /// Days since 1970-01-01 (UTC) of `t`.
 pub(crate) fn day_index(t: Timestamp) -> i64 {
-    t.as_datetime().timestamp().div_euclid(86_400)
+    t.unix_seconds().div_euclid(86_400)
 }
 
 /// The local year of `t`.
@@ -269,10 +282,12 @@ mod tests {
         }
     }
 
-    /// The integer local clock agrees with chrono's calendar, before and
-    /// after 1970 and with offsets of either sign.
+    /// The integer local clock and day and week keys agree with chrono's
+    /// calendar, before and after 1970, with offsets of either sign and on
+    /// leap seconds.
     #[test]
     fn local_clock_agrees_with_chrono() {
+        use chrono::Timelike;
         let mut seed = 11_u64;
         for _ in 0..20_000 {
             seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
@@ -281,7 +296,14 @@ mod tests {
             let Some(offset) = FixedOffset::east_opt(offset) else {
                 continue;
             };
-            let Some(dt) = DateTime::from_timestamp(secs, 0) else {
+            // Now and then a leap second (second 59 and a billion
+            // nanoseconds and more).
+            let (secs, nanos) = if seed % 13 == 0 {
+                (secs - secs.rem_euclid(60) + 59, 1_000_000_000)
+            } else {
+                (secs, 0)
+            };
+            let Some(dt) = DateTime::from_timestamp(secs, nanos) else {
                 continue;
             };
             let dt = dt.with_timezone(&offset);
@@ -294,6 +316,36 @@ mod tests {
                 (local.hour() * 60 + local.minute()) as u16,
             );
             assert_eq!(local_clock(ts), want, "{dt}");
+            let date = local.date_naive();
+            let day = i64::from(date.num_days_from_ce());
+            assert_eq!(key(Period::Day, ts), day, "{dt}");
+            let monday = day - i64::from(date.weekday().num_days_from_monday());
+            assert_eq!(key(Period::Week, ts), monday, "{dt}");
+            assert_eq!(day_index(ts), local.timestamp().div_euclid(86_400), "{dt}");
+        }
+        // And at the ends of chrono's calendar, in the farthest offsets
+        // that keep the local time in it.
+        for (end, offset) in [
+            (DateTime::<chrono::Utc>::MIN_UTC, 0),
+            (DateTime::<chrono::Utc>::MIN_UTC, 86_399),
+            (DateTime::<chrono::Utc>::MAX_UTC, 0),
+            (DateTime::<chrono::Utc>::MAX_UTC, -86_399),
+        ] {
+            let Some(t) = FixedOffset::east_opt(offset).map(|o| end.with_timezone(&o)) else {
+                continue;
+            };
+            let ts = Timestamp::from_datetime(t);
+            let date = t.date_naive();
+            let want = (
+                t.weekday().num_days_from_monday() as u8,
+                (t.hour() * 60 + t.minute()) as u16,
+            );
+            assert_eq!(local_clock(ts), want, "{t}");
+            assert_eq!(
+                key(Period::Day, ts),
+                i64::from(date.num_days_from_ce()),
+                "{t}"
+            );
         }
     }
 }

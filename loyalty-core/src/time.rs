@@ -4,12 +4,25 @@
 //! offset it is written with is the member's local time for that event (used
 //! by time windows). A timestamp without an offset is an error: a till in
 //! Montréal and a server in UTC must not disagree about which day it is.
+//!
+//! A [`Timestamp`] is kept as plain integers (Unix seconds, nanoseconds,
+//! offset), not as chrono's date-time, which keeps a calendar date (year
+//! and day of the year) and a time of day. The engine mostly compares
+//! instants, adds days to them, counts the seconds between them (an
+//! account's times are written relative to its last event) and reads
+//! and writes them as text; on integers each of those is a few
+//! instructions, where chrono's representation turned a date into a day
+//! count and back every time (about a tenth of reading and writing an
+//! account). chrono is still the reference: it does the calendar work the
+//! engine rarely needs (months, birthdays, leap seconds, unusual text),
+//! through [`Timestamp::as_datetime`], and tests check every fast path
+//! against it.
 
 use std::borrow::Cow;
-use std::cmp::Ordering;
 use std::fmt;
+use std::num::NonZeroU32;
 
-use chrono::{DateTime, Duration, FixedOffset};
+use chrono::{DateTime, Duration, FixedOffset, Offset, Utc};
 use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
@@ -30,56 +43,119 @@ use crate::text::StackText;
 /// assert_eq!(serde_json::to_string(&t).unwrap(), "\"2026-03-14T09:30:00-04:00\"");
 /// assert!(serde_json::from_str::<Timestamp>("\"2026-03-14T09:30:00\"").is_err());
 /// ```
-#[derive(Clone, Copy, Debug, Eq)]
-pub struct Timestamp(DateTime<FixedOffset>);
+// The derived order is the instant's (seconds, then nanoseconds), then the
+// offset's; equality is the instant's and the offset's.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Timestamp {
+    /// Seconds since 1970-01-01T00:00:00Z.
+    secs: i64,
+    /// One more than the nanoseconds into the second, which are
+    /// 1,000,000,000 or more during a leap second (the second after second
+    /// 59), as chrono keeps them. Never zero: an `Option<Timestamp>` (a
+    /// lot's expiry, a purchase's tier bucket time...) takes no more room
+    /// than a timestamp, as it did when this type wrapped chrono's, whose
+    /// date has such a niche.
+    nanos_on: NonZeroU32,
+    /// The offset it was written with, in seconds east of UTC (under a day).
+    offset: i32,
+}
 
-impl PartialEq for Timestamp {
-    fn eq(&self, other: &Self) -> bool {
-        self.0 == other.0 && self.0.offset() == other.0.offset()
+impl fmt::Debug for Timestamp {
+    /// As chrono's date-time debugs (what this type's derived `Debug`
+    /// printed when it wrapped one).
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Timestamp({:?})", self.as_datetime())
     }
 }
 
-impl std::hash::Hash for Timestamp {
-    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
-        self.0.hash(state);
-        self.0.offset().local_minus_utc().hash(state);
-    }
-}
+/// Seconds in a day.
+const DAY: i64 = 86_400;
 
-impl PartialOrd for Timestamp {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
+/// Unix seconds of [`Timestamp::max`], 9999-12-31T23:59:59Z.
+const LAST: i64 = days_from_civil(9_999, 12, 31) * DAY + DAY - 1;
 
-impl Ord for Timestamp {
-    fn cmp(&self, other: &Self) -> Ordering {
-        self.0.cmp(&other.0).then_with(|| {
-            self.0
-                .offset()
-                .local_minus_utc()
-                .cmp(&other.0.offset().local_minus_utc())
-        })
-    }
-}
+/// Unix seconds of the first instant of chrono's calendar: an instant
+/// before it has no chrono date-time.
+const CALENDAR_START: i64 = DateTime::<Utc>::MIN_UTC.timestamp();
 
-/// [`Timestamp::max`] in UTC, made by the compiler rather than on every
-/// saturating addition.
-const LAST: DateTime<chrono::Utc> = {
-    let last = match chrono::NaiveDate::from_ymd_opt(9999, 12, 31) {
-        Some(day) => match day.and_hms_opt(23, 59, 59) {
-            Some(t) => t,
-            None => chrono::NaiveDateTime::MAX,
-        },
-        None => chrono::NaiveDateTime::MAX,
+/// Unix seconds of the last second of chrono's calendar.
+const CALENDAR_END: i64 = DateTime::<Utc>::MAX_UTC.timestamp();
+
+/// Unix seconds of the supported years' first instant ([`MIN_YEAR`]) and
+/// of the first instant after them (UTC), as [`Timestamp::parse`] checks
+/// them.
+const SUPPORTED: (i64, i64) = (
+    days_from_civil(MIN_YEAR as u32, 1, 1) * DAY,
+    days_from_civil(MAX_YEAR as u32 + 1, 1, 1) * DAY,
+);
+
+/// Days from 1970-01-01 to the proleptic Gregorian date `year-month-day`
+/// (year 0 to some 2,900,000, month 1 to 12), by C. Neri and L.
+/// Schneider's algorithm ("Euclidean affine functions and their
+/// application to calendar algorithms", 2022): the year counted from
+/// March (a leap day is its last) and moved on by 400 years, so that
+/// every step is unsigned and its divisions by constants are
+/// multiplications.
+const fn days_from_civil(year: u32, month: u32, day: u32) -> i64 {
+    let january_or_february = month <= 2;
+    let year = year + 400 - january_or_february as u32;
+    let month = if january_or_february {
+        month + 12
+    } else {
+        month
     };
-    DateTime::from_naive_utc_and_offset(last, chrono::Utc)
-};
+    let century = year / 100;
+    let year_days = 1_461 * year / 4 - century + century / 4;
+    let month_days = (979 * month - 2_919) / 32;
+    // Days since 0000-03-01, 400 years (146,097 days) on.
+    let n = year_days + month_days + day - 1;
+    n as i64 - 719_468 - 146_097
+}
+
+/// The proleptic Gregorian date (year, month 1 to 12, day) `days` after
+/// 1970-01-01, for the years 0 to some 1,000,000 (none otherwise):
+/// [`days_from_civil`] undone, by the same authors' algorithm (unsigned
+/// multiplications and shifts, no division left to the processor).
+#[cfg(not(target_arch = "wasm32"))]
+fn civil_from_days(days: i64) -> Option<(u32, u32, u32)> {
+    // Days since 0000-03-01, 400 years on: positive from the year -400.
+    let n = u32::try_from(days + 719_468 + 146_097)
+        .ok()
+        .filter(|&n| n < 1 << 29)?;
+    let n1 = 4 * n + 3;
+    let century = n1 / 146_097;
+    let of_century = n1 % 146_097 / 4;
+    let p = 2_939_745_u64 * u64::from(4 * of_century + 3);
+    // The high half is the year of the century and the low half its
+    // fraction: the day of the (March-based) year. Both fit: the casts
+    // keep them.
+    let (of_year, year_of_century) = ((p as u32) / 2_939_745 / 4, (p >> 32) as u32);
+    let m = 2_141 * of_year + 197_913;
+    let (month, day) = (m >> 16, (m & 0xFFFF) / 2_141 + 1);
+    let next_year = of_year >= 306;
+    let year = (100 * century + year_of_century + u32::from(next_year)).checked_sub(400)?;
+    Some((year, if next_year { month - 12 } else { month }, day))
+}
+
+/// Days in `month` (1 to 12) of `year` (proleptic Gregorian).
+#[cfg_attr(target_arch = "wasm32", allow(dead_code))]
+fn month_length(year: u32, month: u32) -> u32 {
+    match month {
+        2 if year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
 
 impl Timestamp {
     /// The latest instant the engine represents: 9999-12-31T23:59:59Z.
     pub fn max() -> Timestamp {
-        Timestamp(LAST.fixed_offset())
+        Timestamp {
+            secs: LAST,
+            nanos_on: NonZeroU32::MIN,
+            offset: 0,
+        }
     }
 
     /// An instant to compare with, telling the instants `at` with
@@ -106,26 +182,21 @@ impl Timestamp {
     }
 
     fn is_leap_second(&self) -> bool {
-        chrono::Timelike::nanosecond(&self.0.naive_utc().time()) >= 1_000_000_000
+        self.nanos_on.get() > 1_000_000_000
     }
 
     /// This instant minus `days` whole days, or none before the calendar
-    /// chrono represents: the UTC date moves back and the time of day stays
-    /// (the general duration arithmetic for a leap second, as in
-    /// [`Timestamp::plus_days`]).
+    /// chrono represents: the same instant as subtracting a duration
+    /// (chrono's general arithmetic for a leap second, which it moves).
     pub(crate) fn minus_days(self, days: u32) -> Option<Timestamp> {
-        let utc = self.0.naive_utc();
         if self.is_leap_second() {
             return self
-                .0
+                .as_datetime()
                 .checked_sub_signed(Duration::days(i64::from(days)))
-                .map(Timestamp);
+                .map(Timestamp::from_datetime);
         }
-        let date = earlier_date(utc.date(), days)?;
-        Some(Timestamp(DateTime::from_naive_utc_and_offset(
-            date.and_time(utc.time()),
-            *self.0.offset(),
-        )))
+        let secs = self.secs - i64::from(days) * DAY;
+        (secs >= CALENDAR_START).then_some(Timestamp { secs, ..self })
     }
 
     /// Parse strict RFC 3339 (`T` separator, explicit offset or `Z`).
@@ -145,69 +216,150 @@ impl Timestamp {
         let t = match common {
             Some(t) => t,
             None => DateTime::parse_from_rfc3339(s)
+                .map(Timestamp::from_datetime)
                 .map_err(|e| TimeError::Syntax(crate::error::clip(s), e.to_string()))?,
         };
-        let year = chrono::Datelike::year(&t.naive_utc());
-        if !(MIN_YEAR..=MAX_YEAR).contains(&year) {
-            return Err(TimeError::OutOfRange(crate::error::clip(s)));
-        }
-        Ok(Timestamp(t))
+        t.supported()
+            .ok_or_else(|| TimeError::OutOfRange(crate::error::clip(s)))
     }
 
-    /// A computed date-time, if it is within the supported years (what
-    /// [`Timestamp::parse`] checks, without writing and reading text).
-    pub(crate) fn in_range(t: DateTime<FixedOffset>) -> Option<Timestamp> {
-        let year = chrono::Datelike::year(&t.naive_utc());
-        (MIN_YEAR..=MAX_YEAR)
-            .contains(&year)
-            .then_some(Timestamp(t))
+    /// This instant plus `seconds`, as chrono's `checked_add_signed` adds
+    /// them (none outside its calendar): by Unix seconds, or chrono's way
+    /// on a leap second, which it moves.
+    pub(crate) fn checked_plus_seconds(self, seconds: i64) -> Option<Timestamp> {
+        if self.is_leap_second() {
+            return Duration::try_seconds(seconds)
+                .and_then(|d| self.as_datetime().checked_add_signed(d))
+                .map(Timestamp::from_datetime);
+        }
+        let secs = self.secs.checked_add(seconds)?;
+        (CALENDAR_START..=CALENDAR_END)
+            .contains(&secs)
+            .then_some(Timestamp { secs, ..self })
+    }
+
+    /// This instant, if it is within the supported years (UTC).
+    pub(crate) fn supported(self) -> Option<Timestamp> {
+        (SUPPORTED.0..SUPPORTED.1)
+            .contains(&self.secs)
+            .then_some(self)
     }
 
     /// Wrap a date-time computed by the engine.
     pub(crate) fn from_datetime(t: DateTime<FixedOffset>) -> Timestamp {
-        Timestamp(t)
+        Timestamp {
+            secs: t.timestamp(),
+            // At most 1,999,999,999: no saturation.
+            nanos_on: NonZeroU32::MIN.saturating_add(t.timestamp_subsec_nanos()),
+            offset: t.offset().local_minus_utc(),
+        }
     }
 
-    /// The wrapped date-time, in the offset it was written with.
+    /// The instant as a chrono date-time, in the offset it was written with.
     pub fn as_datetime(&self) -> DateTime<FixedOffset> {
-        self.0
+        // Every timestamp is made from a chrono date-time or checked to
+        // be one (its seconds in chrono's calendar, its offset under a
+        // day): the defaults are never used.
+        let zone = FixedOffset::east_opt(self.offset).unwrap_or(Utc.fix());
+        match DateTime::from_timestamp(self.secs, self.subsec_nanos()) {
+            Some(utc) => utc.with_timezone(&zone),
+            // chrono makes a leap second at second 59 of the local clock,
+            // or of UTC's: with an offset of a fraction of a minute (which
+            // only a computed date-time has), only the local one is 59.
+            None => DateTime::from_timestamp(self.local_seconds(), self.subsec_nanos())
+                .and_then(|local| {
+                    chrono::TimeZone::from_local_datetime(&zone, &local.naive_utc()).single()
+                })
+                .unwrap_or(DateTime::<Utc>::MIN_UTC.fixed_offset()),
+        }
+    }
+
+    /// Seconds since 1970-01-01T00:00:00Z (a leap second is the second
+    /// 59 before it).
+    ///
+    /// ```
+    /// use loyalty_core::Timestamp;
+    /// let t = Timestamp::parse("1970-01-01T01:00:00+01:00").unwrap();
+    /// assert_eq!((t.unix_seconds(), t.offset_seconds()), (0, 3_600));
+    /// ```
+    pub fn unix_seconds(&self) -> i64 {
+        self.secs
+    }
+
+    /// Nanoseconds into the second (1,000,000,000 or more in a leap second).
+    pub fn subsec_nanos(&self) -> u32 {
+        self.nanos_on.get() - 1
+    }
+
+    /// The offset it was written with, in seconds east of UTC.
+    pub fn offset_seconds(&self) -> i32 {
+        self.offset
+    }
+
+    /// Seconds since 1970-01-01T00:00:00 local time: the Unix seconds
+    /// moved by the offset, the count whose days and seconds of the day
+    /// are the local date and clock.
+    pub(crate) fn local_seconds(&self) -> i64 {
+        self.secs + i64::from(self.offset)
+    }
+
+    /// Days from a Monday long before chrono's calendar to 1970-01-01, a
+    /// Thursday: counted from there, every local day of a timestamp is
+    /// positive and its remainder by 7 is its weekday (Monday 0), so the
+    /// divisions are unsigned, which the compiler makes a multiplication
+    /// and a shift without the fixes a signed one needs.
+    pub(crate) const MONDAY_BEFORE: i64 = 3 + 7 * 14_000_000;
+
+    /// The local day counted from [`Timestamp::MONDAY_BEFORE`]'s Monday,
+    /// and the local second of the day (a leap second is second 59's).
+    pub(crate) fn local_day_and_second(&self) -> (u64, u32) {
+        // Every timestamp is in chrono's calendar, some 262,000 years
+        // either way (8.3 x 10^12 seconds, less than the shift): the sum
+        // is positive.
+        let n = u64::try_from(self.local_seconds() + Self::MONDAY_BEFORE * DAY).unwrap_or(0);
+        // Under a day: the cast keeps it.
+        (n / 86_400, (n % 86_400) as u32)
     }
 
     /// This instant plus `days` whole days (of 24 hours), saturating at [`Timestamp::max`].
-    ///
-    /// The UTC date moves by `days` and the time of day stays: the same
-    /// instant as adding a duration, without chrono's general arithmetic
-    /// (every earning works out when its lot expires).
     pub fn plus_days(self, days: u32) -> Timestamp {
-        let utc = self.0.naive_utc();
-        let date = later_date(utc.date(), days);
-        // chrono moves a leap second to the next second when it adds a
-        // duration: such an instant (and one near the last supported year,
-        // which saturates) takes the general path.
-        let leap = chrono::Timelike::nanosecond(&utc.time()) >= 1_000_000_000;
-        match date {
-            Some(date) if chrono::Datelike::year(&date) < MAX_YEAR && !leap => Timestamp(
-                DateTime::from_naive_utc_and_offset(date.and_time(utc.time()), *self.0.offset()),
-            ),
-            _ => self.plus(Duration::days(i64::from(days))),
-        }
+        self.plus_seconds(i64::from(days) * DAY)
     }
 
     /// This instant plus `minutes`, saturating at [`Timestamp::max`].
     pub fn plus_minutes(self, minutes: u32) -> Timestamp {
-        self.plus(Duration::minutes(i64::from(minutes)))
+        self.plus_seconds(i64::from(minutes) * 60)
     }
 
-    fn plus(self, d: Duration) -> Timestamp {
-        match self.0.checked_add_signed(d) {
-            Some(t) if t <= Timestamp::max().0 => Timestamp(t),
+    /// This instant plus `seconds` (at most some 2^48), saturating at
+    /// [`Timestamp::max`]: by Unix seconds, or, on a leap second (which
+    /// chrono moves to the next second when it adds a duration), as
+    /// chrono adds a duration.
+    fn plus_seconds(self, seconds: i64) -> Timestamp {
+        let t = if self.is_leap_second() {
+            Duration::try_seconds(seconds)
+                .and_then(|d| self.as_datetime().checked_add_signed(d))
+                .map(Timestamp::from_datetime)
+        } else {
+            Some(Timestamp {
+                secs: self.secs + seconds,
+                ..self
+            })
+        };
+        match t {
+            Some(t) if t.same_or_before(&Timestamp::max()) => t,
             _ => Timestamp::max(),
         }
     }
 
+    /// Whether this instant is `other`'s or before it, whatever the offsets.
+    fn same_or_before(&self, other: &Timestamp) -> bool {
+        (self.secs, self.nanos_on) <= (other.secs, other.nanos_on)
+    }
+
     /// Same instant comparison, ignoring offsets.
     pub fn same_instant(&self, other: &Timestamp) -> bool {
-        self.0 == other.0
+        self.secs == other.secs && self.nanos_on == other.nanos_on
     }
 }
 
@@ -216,24 +368,23 @@ impl Timestamp {
 /// and account carries several timestamps). `None` for anything else
 /// (fractions of a second, leap seconds, unusual offsets, invalid dates,
 /// any other byte), which chrono then reads, or refuses with its message;
-/// where this gives a date-time, it is chrono's (checked by a test).
+/// where this gives a timestamp, it is chrono's (checked by a test).
 #[cfg_attr(target_arch = "wasm32", allow(dead_code))]
-fn parse_common(s: &str) -> Option<DateTime<FixedOffset>> {
+fn parse_common(s: &str) -> Option<Timestamp> {
     let b = s.as_bytes();
     common(b).and_then(|(t, len)| (len == b.len()).then_some(t))
 }
 
 /// The usual shape (see [`parse_common`]) at the start of `b`, whatever
-/// follows it: its date-time and its length (20 or 25 bytes).
+/// follows it: its timestamp and its length (20 or 25 bytes).
 ///
 /// The text is read as four overlapping words (`YYYY-MM-`, `DDTHH:MM`,
 /// `HH:MM:SS` and, with an offset, `SS±HH:MM`), each tested and turned
 /// into its numbers by a few word operations (see [`digit_word`] and
-/// [`pairs`]) rather than byte by byte; chrono is asked only to make the
-/// date (which also tells whether it exists) and to wrap the parts.
+/// [`pairs`]) rather than byte by byte; the date is checked against its
+/// month's length and counted in days by arithmetic.
 #[cfg_attr(target_arch = "wasm32", allow(dead_code))]
-fn common(b: &[u8]) -> Option<(DateTime<FixedOffset>, usize)> {
-    use chrono::{NaiveDate, NaiveTime};
+fn common(b: &[u8]) -> Option<(Timestamp, usize)> {
     // Bytes 0-7, 8-15 and 11-18 of a text of at least 20 bytes, and 17-24
     // of one of 25 (constant ranges of a fixed-size array: no test left).
     let head = b.first_chunk::<20>()?;
@@ -275,28 +426,22 @@ fn common(b: &[u8]) -> Option<(DateTime<FixedOffset>, usize)> {
         _ => return None,
     };
     let year = byte(date, 0) * 100 + byte(date, 2);
+    let (month, day) = (byte(date, 5), byte(day_time, 0));
     let (hour, minute, second) = (byte(day_time, 3), byte(day_time, 6), byte(time, 6));
     // Second 60 is refused here: leap seconds are chrono's.
     if hour > 23 || minute > 59 || second > 59 {
         return None;
     }
-    // Four digits: the cast keeps the year.
-    let date = NaiveDate::from_ymd_opt(year as i32, byte(date, 5), byte(day_time, 0))?;
-    // The UTC date and time: an offset is under a day, so the date moves by
-    // one day at most (chrono's general local-to-UTC conversion goes through
-    // a duration and back, several times the cost). Both terms are under a
-    // day: the cast keeps the time of day.
-    let utc = (hour * 3600 + minute * 60 + second) as i32 - offset;
-    let (date, utc) = if utc < 0 {
-        (date.pred_opt()?, utc + 86_400)
-    } else if utc >= 86_400 {
-        (date.succ_opt()?, utc - 86_400)
-    } else {
-        (date, utc)
+    if !(1..=12).contains(&month) || day == 0 || day > month_length(year, month) {
+        return None;
+    }
+    let local =
+        days_from_civil(year, month, day) * DAY + i64::from(hour * 3600 + minute * 60 + second);
+    let t = Timestamp {
+        secs: local - i64::from(offset),
+        nanos_on: NonZeroU32::MIN,
+        offset,
     };
-    let time = NaiveTime::from_num_seconds_from_midnight_opt(u32::try_from(utc).ok()?, 0)?;
-    let t =
-        DateTime::from_naive_utc_and_offset(date.and_time(time), FixedOffset::east_opt(offset)?);
     Some((t, len))
 }
 
@@ -348,10 +493,7 @@ impl Timestamp {
         if b.get(len) != Some(&b'"') {
             return None;
         }
-        let year = chrono::Datelike::year(&t.naive_utc());
-        (MIN_YEAR..=MAX_YEAR)
-            .contains(&year)
-            .then_some((Timestamp(t), len))
+        Some((t.supported()?, len))
     }
 }
 
@@ -363,7 +505,7 @@ impl Timestamp {
 /// engine reads and nearly every one it computes) is written by
 /// [`rfc3339_usual`]; the rest, and the WebAssembly build (where the
 /// package's size counts for more), by [`rfc3339_general`].
-fn rfc3339(t: &DateTime<FixedOffset>) -> Stamp {
+fn rfc3339(t: &Timestamp) -> Stamp {
     #[cfg(not(target_arch = "wasm32"))]
     if let Some(text) = rfc3339_usual(t) {
         return text;
@@ -422,43 +564,26 @@ fn pair(n: u32) -> [u8; 2] {
 }
 
 /// [`rfc3339_general`]'s text, for a local date in the years 0000 to 9999
-/// (none otherwise), without chrono's local date-time: the second of the
-/// day moves by the offset, and the UTC date by a day when that crosses
-/// midnight (rarely); the year, month and day are then read from chrono's
-/// date as it keeps them (year and day of the year, the month and day by
-/// a table), rather than turned into a day number and back into a civil
-/// date by arithmetic with divisions. The bytes are written at their
-/// fixed places. The same text as [`rfc3339_general`] for every instant
-/// and offset (checked by a test).
+/// (none otherwise), by arithmetic on the local seconds: their days are
+/// the local date ([`civil_from_days`]) and the rest the local clock. The
+/// bytes are written at their fixed places. The same text as
+/// [`rfc3339_general`] for every instant and offset (checked by a test).
 #[cfg(not(target_arch = "wasm32"))]
-fn rfc3339_usual(t: &DateTime<FixedOffset>) -> Option<Stamp> {
-    use chrono::{Datelike, Timelike};
-    let utc = t.naive_utc();
-    let offset = t.offset().local_minus_utc();
-    let time = utc.time();
-    // The local second of the day, moved by the offset (less than a day
-    // either way) into the day before or after. A date chrono cannot move
-    // is at the end of its calendar, far outside the years written here.
-    let mut secs = i32::try_from(time.num_seconds_from_midnight()).ok()? + offset;
-    let date = if secs < 0 {
-        secs += 86_400;
-        utc.date().pred_opt()?
-    } else if secs >= 86_400 {
-        secs -= 86_400;
-        utc.date().succ_opt()?
-    } else {
-        utc.date()
-    };
-    let secs = u32::try_from(secs).ok()?;
-    let year = u32::try_from(date.year()).ok().filter(|&y| y <= 9999)?;
-    let (month, day) = (date.month(), date.day());
+fn rfc3339_usual(t: &Timestamp) -> Option<Stamp> {
+    let (days, secs) = t.local_day_and_second();
+    // Under 2^40: the cast keeps it.
+    let (year, month, day) = civil_from_days(days as i64 - Timestamp::MONDAY_BEFORE)?;
+    if year > 9999 {
+        return None;
+    }
     // chrono keeps a leap second as nanoseconds past 1,000,000,000 of
     // second 59; it is written as second 60.
-    let (mut second, mut nanos) = (secs % 60, time.nanosecond());
+    let (mut second, mut nanos) = (secs % 60, t.subsec_nanos());
     if nanos >= 1_000_000_000 {
         second += 1;
         nanos -= 1_000_000_000;
     }
+    let offset = t.offset;
     let (hour, minute) = (secs / 3_600, secs / 60 % 60);
     let mut buf = [b' '; 48];
     let ([c0, c1], [y0, y1]) = (pair(year / 100), pair(year));
@@ -518,7 +643,8 @@ fn rfc3339_usual(t: &DateTime<FixedOffset>) -> Option<Stamp> {
 /// `to_rfc3339_opts(SecondsFormat::AutoSi, true)` writes it (checked by a
 /// test), without chrono's formatting machinery, which the WebAssembly
 /// build would otherwise carry.
-fn rfc3339_general(t: &DateTime<FixedOffset>) -> Stamp {
+fn rfc3339_general(t: &Timestamp) -> Stamp {
+    let t = t.as_datetime();
     use chrono::{Datelike, Timelike};
     let local = t.naive_local();
     let year = local.year();
@@ -585,14 +711,14 @@ impl Timestamp {
     /// without the writer's scan for bytes to escape.
     pub(crate) fn push_json(&self, out: &mut String) {
         out.push('"');
-        out.push_str(rfc3339(&self.0).as_str());
+        out.push_str(rfc3339(self).as_str());
         out.push('"');
     }
 }
 
 impl fmt::Display for Timestamp {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(rfc3339(&self.0).as_str())
+        f.write_str(rfc3339(self).as_str())
     }
 }
 
@@ -609,7 +735,7 @@ pub enum TimeError {
 
 impl Serialize for Timestamp {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(rfc3339(&self.0).as_str())
+        serializer.serialize_str(rfc3339(self).as_str())
     }
 }
 
@@ -642,60 +768,6 @@ impl JsonSchema for Timestamp {
             "format": "date-time",
             "description": "An RFC 3339 timestamp with an explicit offset, e.g. \"2026-03-14T09:30:00-04:00\"."
         })
-    }
-}
-
-/// `date` plus `days`, none past chrono's last date. A lot's expiry (a
-/// year or so on) moves the day of the year and the year at most a few
-/// times, cheaper than chrono's count of days since the Common Era and
-/// back (a 400-year cycle and a table each way); longer spans take that.
-fn later_date(date: chrono::NaiveDate, days: u32) -> Option<chrono::NaiveDate> {
-    use chrono::Datelike;
-    if days > SPAN_BY_YEARS {
-        return by_day_count(date, i64::from(days));
-    }
-    let (mut year, mut ordinal) = (date.year(), date.ordinal() + days);
-    while ordinal > year_length(year) {
-        ordinal -= year_length(year);
-        year = year.checked_add(1)?;
-    }
-    chrono::NaiveDate::from_yo_opt(year, ordinal)
-}
-
-/// `date` minus `days`, none before chrono's first date, as
-/// [`later_date`] moves forward (a return window's start).
-fn earlier_date(date: chrono::NaiveDate, days: u32) -> Option<chrono::NaiveDate> {
-    use chrono::Datelike;
-    if days > SPAN_BY_YEARS {
-        return by_day_count(date, -i64::from(days));
-    }
-    let (mut year, mut ordinal) = (date.year(), date.ordinal());
-    let mut days = days;
-    while days >= ordinal {
-        days -= ordinal;
-        year = year.checked_sub(1)?;
-        ordinal = year_length(year);
-    }
-    chrono::NaiveDate::from_yo_opt(year, ordinal - days)
-}
-
-/// The longest span [`later_date`] and [`earlier_date`] count year by year.
-const SPAN_BY_YEARS: u32 = 4 * 366;
-
-/// `date` moved by `days` through chrono's count of days since the Common Era.
-fn by_day_count(date: chrono::NaiveDate, days: i64) -> Option<chrono::NaiveDate> {
-    use chrono::Datelike;
-    i32::try_from(i64::from(date.num_days_from_ce()) + days)
-        .ok()
-        .and_then(chrono::NaiveDate::from_num_days_from_ce_opt)
-}
-
-/// Days in `year` (proleptic Gregorian).
-fn year_length(year: i32) -> u32 {
-    if year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) {
-        366
-    } else {
-        365
     }
 }
 
@@ -963,8 +1035,8 @@ mod tests {
             let Ok(t) = Timestamp::parse(&text) else {
                 continue;
             };
-            // Up to four years and a little more are counted year by year
-            // (`later_date`), longer spans through chrono's day count.
+            // Spans of none, a year, some years, centuries, and the
+            // longest (saturating at the end of time).
             let days = match (seed >> 40) % 5 {
                 0 => 0,
                 1 => 365,
@@ -972,15 +1044,22 @@ mod tests {
                 3 => ((seed >> 42) % 1_500) as u32,
                 _ => u32::MAX,
             };
-            assert_eq!(
-                t.plus_days(days),
-                t.plus(Duration::days(i64::from(days))),
-                "{text} + {days} days"
-            );
+            // chrono's duration arithmetic, saturating at the end of time.
+            let by_chrono = match t
+                .as_datetime()
+                .checked_add_signed(Duration::days(i64::from(days)))
+            {
+                Some(later) if later <= Timestamp::max().as_datetime() => {
+                    Timestamp::from_datetime(later)
+                }
+                _ => Timestamp::max(),
+            };
+            assert_eq!(t.plus_days(days), by_chrono, "{text} + {days} days");
             assert_eq!(
                 t.minus_days(days),
-                t.0.checked_sub_signed(Duration::days(i64::from(days)))
-                    .map(Timestamp),
+                t.as_datetime()
+                    .checked_sub_signed(Duration::days(i64::from(days)))
+                    .map(Timestamp::from_datetime),
                 "{text} - {days} days"
             );
         }
@@ -1066,7 +1145,10 @@ mod tests {
                 continue;
             };
             let t = zone.from_utc_datetime(&date.and_time(time));
-            let general = rfc3339_general(&t);
+            let stamp = Timestamp::from_datetime(t);
+            assert_eq!(stamp.as_datetime(), t, "{t:?}");
+            assert_eq!(stamp.as_datetime().offset(), t.offset(), "{t:?}");
+            let general = rfc3339_general(&stamp);
             let want = general.as_str();
             if offset % 60 == 0 {
                 assert_eq!(
@@ -1076,16 +1158,41 @@ mod tests {
                 );
             }
             let year = chrono::Datelike::year(&t.naive_local());
-            match rfc3339_usual(&t) {
+            match rfc3339_usual(&stamp) {
                 Some(text) => {
                     usual += 1;
                     assert_eq!(text.as_str(), want, "{t:?}");
                 }
                 None => assert!(!(0..=9999).contains(&year), "{t:?}"),
             }
-            assert_eq!(rfc3339(&t).as_str(), want, "{t:?}");
+            assert_eq!(rfc3339(&stamp).as_str(), want, "{t:?}");
         }
         assert!(usual > 300_000, "{usual}");
+    }
+
+    /// Both day counts are chrono's calendar, on every day of the years
+    /// 0000 to 10000 and at the constants' years.
+    #[test]
+    fn day_counts_are_chronos_calendar() {
+        use chrono::{Datelike, NaiveDate};
+        let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).unwrap();
+        let first = NaiveDate::from_ymd_opt(0, 1, 1).unwrap();
+        let mut date = first;
+        while date.year() <= 10_000 {
+            let days = (date - epoch).num_days();
+            let (y, m, d) = (date.year() as u32, date.month(), date.day());
+            assert_eq!(days_from_civil(y, m, d), days, "{date}");
+            #[cfg(not(target_arch = "wasm32"))]
+            assert_eq!(civil_from_days(days), Some((y, m, d)), "{date}");
+            assert!(month_length(y, m) >= d, "{date}");
+            date = date.succ_opt().unwrap();
+        }
+        #[cfg(not(target_arch = "wasm32"))]
+        assert_eq!(civil_from_days((first - epoch).num_days() - 1), None);
+        assert_eq!(LAST, Timestamp::parse("9999-12-31T23:59:59Z").unwrap().secs);
+        let start = Timestamp::parse("1970-01-01T00:00:00Z").unwrap();
+        assert_eq!((start.secs, SUPPORTED.0), (0, 0));
+        assert!(Timestamp::parse("9999-12-31T23:59:59-00:01").is_err());
     }
 
     /// The allocation-free writer and chrono's agree on every form.
@@ -1102,14 +1209,14 @@ mod tests {
             "2016-12-31T23:59:60Z",
         ] {
             let t = Timestamp::parse(text).expect("valid");
-            let chrono = t.0.to_rfc3339_opts(SecondsFormat::AutoSi, true);
+            let chrono = t.as_datetime().to_rfc3339_opts(SecondsFormat::AutoSi, true);
             assert_eq!(t.to_string(), chrono, "{text}");
             assert_eq!(
                 serde_json::to_string(&t).expect("json"),
                 format!("\"{chrono}\"")
             );
         }
-        let far = Timestamp::max().0 + Duration::days(400);
+        let far = Timestamp::max().as_datetime() + Duration::days(400);
         let t = Timestamp::from_datetime(far);
         assert_eq!(
             t.to_string(),

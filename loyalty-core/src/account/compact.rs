@@ -27,7 +27,6 @@ use std::borrow::Cow;
 use std::collections::VecDeque;
 use std::fmt;
 
-use chrono::{DateTime, Duration, FixedOffset};
 use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::ser::{SerializeSeq, SerializeStruct};
@@ -52,68 +51,40 @@ fn relative(anchor: Option<&Timestamp>, t: &Timestamp) -> Option<i64> {
     Anchor::new(anchor?).seconds_to(t)
 }
 
-/// The anchor of an account's relative times (its `last_event_at`), with
-/// its Unix seconds worked out once: an account writes the time of every
-/// lot and purchase relative to it, and chrono's `timestamp()` is a
-/// calendar computation each time.
+/// The anchor of an account's relative times (its `last_event_at`): an
+/// account writes the time of every lot and purchase as the seconds from
+/// it, which for timestamps kept as Unix seconds is a subtraction.
 #[derive(Clone, Copy)]
 struct Anchor {
-    at: DateTime<FixedOffset>,
-    seconds: i64,
-    nanos: u32,
+    at: Timestamp,
 }
 
 impl Anchor {
     fn new(anchor: &Timestamp) -> Anchor {
-        let at = anchor.as_datetime();
-        Anchor {
-            at,
-            seconds: at.timestamp(),
-            nanos: at.timestamp_subsec_nanos(),
-        }
+        Anchor { at: *anchor }
     }
 
     /// Seconds from the anchor to `t`, when that says exactly `t`.
     fn seconds_to(&self, t: &Timestamp) -> Option<i64> {
-        let d = t.as_datetime();
-        if self.at.offset() != d.offset() {
+        let at = &self.at;
+        if at.offset_seconds() != t.offset_seconds() {
             return None;
         }
-        // The same instant (a record made by the last event): no
-        // calendar arithmetic at all.
-        if d.naive_utc() == self.at.naive_utc() {
+        // The same instant (a record made by the last event).
+        if t.same_instant(at) {
             return Some(0);
         }
-        // By Unix seconds (chrono's general arithmetic was a large share of
-        // writing a lot); leap seconds take chrono's path.
-        let dn = d.timestamp_subsec_nanos();
-        if self.nanos < 1_000_000_000 && dn < 1_000_000_000 {
-            return (self.nanos == dn).then(|| d.timestamp() - self.seconds);
+        let (an, tn) = (at.subsec_nanos(), t.subsec_nanos());
+        if an < 1_000_000_000 && tn < 1_000_000_000 {
+            return (an == tn).then(|| t.unix_seconds() - at.unix_seconds());
         }
         // Next to a leap second, chrono's difference and its sum do not
         // always undo each other: a time kept as seconds must read back as
         // itself, or it is written whole.
-        let diff = d.signed_duration_since(self.at);
+        let diff = t.as_datetime().signed_duration_since(at.as_datetime());
         let seconds = (diff.subsec_nanos() == 0).then(|| diff.num_seconds())?;
-        (plus_seconds(self.at, seconds) == Some(d)).then_some(seconds)
+        (at.checked_plus_seconds(seconds) == Some(*t)).then_some(seconds)
     }
-}
-
-/// `anchor` plus `seconds`, as chrono's `checked_add_signed` gives it:
-/// by Unix seconds (chrono's general arithmetic was most of reading a
-/// lot), or chrono's way for a leap-second anchor and out of its range.
-fn plus_seconds(anchor: DateTime<FixedOffset>, seconds: i64) -> Option<DateTime<FixedOffset>> {
-    let nanos = anchor.timestamp_subsec_nanos();
-    if nanos < 1_000_000_000 {
-        let t = anchor
-            .timestamp()
-            .checked_add(seconds)
-            .and_then(|s| DateTime::from_timestamp(s, nanos));
-        if let Some(t) = t {
-            return Some(t.with_timezone(anchor.offset()));
-        }
-    }
-    Duration::try_seconds(seconds).and_then(|d| anchor.checked_add_signed(d))
 }
 
 fn resolve<E: de::Error>(anchor: Option<&Timestamp>, seconds: i64) -> Result<Timestamp, E> {
@@ -122,13 +93,14 @@ fn resolve<E: de::Error>(anchor: Option<&Timestamp>, seconds: i64) -> Result<Tim
             "`{seconds}`: a time written as seconds needs `last_event_at` before it"
         )));
     };
-    let out_of_range = || {
-        E::custom(format!(
-            "`{seconds}` seconds after `last_event_at` is outside the supported years"
-        ))
-    };
-    let t = plus_seconds(anchor.as_datetime(), seconds).ok_or_else(out_of_range)?;
-    Timestamp::in_range(t).ok_or_else(out_of_range)
+    anchor
+        .checked_plus_seconds(seconds)
+        .and_then(Timestamp::supported)
+        .ok_or_else(|| {
+            E::custom(format!(
+                "`{seconds}` seconds after `last_event_at` is outside the supported years"
+            ))
+        })
 }
 
 struct TimeOut<'a> {
@@ -2129,6 +2101,7 @@ mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
     use super::*;
+    use chrono::{DateTime, Duration, FixedOffset};
 
     #[cfg(not(target_arch = "wasm32"))]
     #[test]
@@ -2336,9 +2309,13 @@ mod tests {
                 _ => i64::try_from(next(100_000_000)).unwrap() - 50_000_000,
             };
             let chrono = Duration::try_seconds(seconds).and_then(|d| anchor.checked_add_signed(d));
-            let ours = plus_seconds(anchor, seconds);
-            assert_eq!(ours, chrono, "{anchor} {seconds}");
-            assert_eq!(ours.map(|t| *t.offset()), chrono.map(|t| *t.offset()));
+            let ours = Timestamp::from_datetime(anchor).checked_plus_seconds(seconds);
+            // Equal timestamps have equal offsets too.
+            assert_eq!(
+                ours,
+                chrono.map(Timestamp::from_datetime),
+                "{anchor} {seconds}"
+            );
             if let Some(t) = chrono {
                 let (a, t) = (
                     Timestamp::from_datetime(anchor),
@@ -2348,7 +2325,7 @@ mod tests {
                 assert_eq!(relative(Some(&a), &t), want, "{anchor} {seconds}");
                 if let Some(n) = want {
                     // Whatever is kept as seconds reads back as itself.
-                    assert_eq!(plus_seconds(anchor, n), Some(t.as_datetime()));
+                    assert_eq!(a.checked_plus_seconds(n), Some(t));
                 }
                 let other =
                     t.as_datetime() + Duration::nanoseconds(i64::try_from(next(3)).unwrap());

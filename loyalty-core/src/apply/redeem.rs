@@ -59,7 +59,7 @@ impl Tx<'_, '_> {
                 .acc
                 .subscription
                 .as_ref()
-                .map_or(0, |s| s.period_start.as_datetime().timestamp()),
+                .map_or(0, |s| s.period_start.unix_seconds()),
         };
         let used = period::used(&self.acc.usage, &key, p);
         if used >= i64::from(*units) {

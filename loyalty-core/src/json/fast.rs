@@ -629,7 +629,11 @@ pub(crate) fn purchase(json: &str) -> Option<Purchase> {
 /// last is read over them (baskets of 1 to 5 lines otherwise made and
 /// freed two strings for every line more than the last one's, 2 of the 5
 /// allocations of a kept café event).
+///
+/// Never inlined: the kept account's `apply_in` is large, and inlined
+/// into it this was some 200 instructions an event slower.
 #[cfg(not(target_arch = "wasm32"))]
+#[inline(never)]
 pub(crate) fn purchase_into(json: &str, into: &mut Purchase, spare: &mut Vec<Line>) -> Option<()> {
     let mut t = Text::new(json);
     // Which members were read: a repeated one gives up, as in `purchase`.
