@@ -44,47 +44,33 @@ use crate::time::Timestamp;
 
 // ---------------------------------------------------------------- times
 
-/// Seconds from `anchor` to `t`, when that says exactly `t` (the
-/// writers use [`Anchor`], made once per account).
+/// [`seconds_to`] from an optional anchor.
 #[cfg(test)]
 fn relative(anchor: Option<&Timestamp>, t: &Timestamp) -> Option<i64> {
-    Anchor::new(anchor?).seconds_to(t)
+    seconds_to(anchor?, t)
 }
 
-/// The anchor of an account's relative times (its `last_event_at`): an
-/// account writes the time of every lot and purchase as the seconds from
-/// it, which for timestamps kept as Unix seconds is a subtraction.
-#[derive(Clone, Copy)]
-struct Anchor {
-    at: Timestamp,
-}
-
-impl Anchor {
-    fn new(anchor: &Timestamp) -> Anchor {
-        Anchor { at: *anchor }
+/// Seconds from `anchor` (an account's `last_event_at`, from which it
+/// writes the time of every lot and purchase) to `t`, when that says
+/// exactly `t`: a subtraction of Unix seconds, but next to a leap second.
+fn seconds_to(anchor: &Timestamp, t: &Timestamp) -> Option<i64> {
+    if anchor.offset_seconds() != t.offset_seconds() {
+        return None;
     }
-
-    /// Seconds from the anchor to `t`, when that says exactly `t`.
-    fn seconds_to(&self, t: &Timestamp) -> Option<i64> {
-        let at = &self.at;
-        if at.offset_seconds() != t.offset_seconds() {
-            return None;
-        }
-        // The same instant (a record made by the last event).
-        if t.same_instant(at) {
-            return Some(0);
-        }
-        let (an, tn) = (at.subsec_nanos(), t.subsec_nanos());
-        if an < 1_000_000_000 && tn < 1_000_000_000 {
-            return (an == tn).then(|| t.unix_seconds() - at.unix_seconds());
-        }
-        // Next to a leap second, chrono's difference and its sum do not
-        // always undo each other: a time kept as seconds must read back as
-        // itself, or it is written whole.
-        let diff = t.as_datetime().signed_duration_since(at.as_datetime());
-        let seconds = (diff.subsec_nanos() == 0).then(|| diff.num_seconds())?;
-        (at.checked_plus_seconds(seconds) == Some(*t)).then_some(seconds)
+    // The same instant (a record made by the last event).
+    if t.same_instant(anchor) {
+        return Some(0);
     }
+    let (an, tn) = (anchor.subsec_nanos(), t.subsec_nanos());
+    if an < 1_000_000_000 && tn < 1_000_000_000 {
+        return (an == tn).then(|| t.unix_seconds() - anchor.unix_seconds());
+    }
+    // Next to a leap second, chrono's difference and its sum do not
+    // always undo each other: a time kept as seconds must read back as
+    // itself, or it is written whole.
+    let diff = t.as_datetime().signed_duration_since(anchor.as_datetime());
+    let seconds = (diff.subsec_nanos() == 0).then(|| diff.num_seconds())?;
+    (anchor.checked_plus_seconds(seconds) == Some(*t)).then_some(seconds)
 }
 
 fn resolve<E: de::Error>(anchor: Option<&Timestamp>, seconds: i64) -> Result<Timestamp, E> {
@@ -105,12 +91,12 @@ fn resolve<E: de::Error>(anchor: Option<&Timestamp>, seconds: i64) -> Result<Tim
 
 struct TimeOut<'a> {
     t: &'a Timestamp,
-    anchor: Option<&'a Anchor>,
+    anchor: Option<&'a Timestamp>,
 }
 
 impl Serialize for TimeOut<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        match self.anchor.and_then(|a| a.seconds_to(self.t)) {
+        match self.anchor.and_then(|a| seconds_to(a, self.t)) {
             Some(n) => s.serialize_i64(n),
             None => self.t.serialize(s),
         }
@@ -119,7 +105,7 @@ impl Serialize for TimeOut<'_> {
 
 struct OptTimeOut<'a> {
     t: Option<&'a Timestamp>,
-    anchor: Option<&'a Anchor>,
+    anchor: Option<&'a Timestamp>,
 }
 
 impl Serialize for OptTimeOut<'_> {
@@ -220,7 +206,7 @@ fn end<'de, A: SeqAccess<'de>>(seq: &mut A, max: usize, what: &str) -> Result<()
 
 struct LotOut<'a> {
     lot: &'a Lot,
-    anchor: Option<&'a Anchor>,
+    anchor: Option<&'a Timestamp>,
 }
 
 impl Serialize for LotOut<'_> {
@@ -288,7 +274,7 @@ impl<'de> Visitor<'de> for LotIn<'_> {
 
 struct LotsOut<'a> {
     lots: &'a VecDeque<Lot>,
-    anchor: Option<&'a Anchor>,
+    anchor: Option<&'a Timestamp>,
 }
 
 impl Serialize for LotsOut<'_> {
@@ -366,7 +352,7 @@ const POINTS_FIELDS: &[&str] = &["balance", "pending", "reserved", "debt", "lots
 
 struct PointsOut<'a> {
     points: &'a Points,
-    anchor: Option<&'a Anchor>,
+    anchor: Option<&'a Timestamp>,
 }
 
 impl Serialize for PointsOut<'_> {
@@ -606,7 +592,7 @@ impl JsonSchema for LineRecord {
 
 struct PurchaseOut<'a> {
     p: &'a PurchaseRecord,
-    anchor: Option<&'a Anchor>,
+    anchor: Option<&'a Timestamp>,
 }
 
 impl Serialize for PurchaseOut<'_> {
@@ -652,7 +638,7 @@ impl Serialize for PurchaseOut<'_> {
 
 struct PurchasesOut<'a> {
     list: &'a VecDeque<PurchaseRecord>,
-    anchor: Option<&'a Anchor>,
+    anchor: Option<&'a Timestamp>,
 }
 
 impl Serialize for PurchasesOut<'_> {
@@ -1003,8 +989,7 @@ fn field<S: SerializeStruct>(
 impl Serialize for Account {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let a = self;
-        let anchor = a.last_event_at.as_ref().map(Anchor::new);
-        let anchor = anchor.as_ref();
+        let anchor = a.last_event_at.as_ref();
         let mut st = s.serialize_struct("Account", ACCOUNT_FIELDS.len())?;
         st.serialize_field("member", &a.member)?;
         field(
@@ -1112,7 +1097,7 @@ mod direct {
     use super::super::{
         Account, Bucket, LineRecord, Lot, Points, PurchaseRecord, SeenEvent, Stamps, TierState,
     };
-    use super::{seen_text, unused, Anchor};
+    use super::{seconds_to, seen_text, unused};
     use crate::json::write::direct::{int, member, str, uint, value};
     use crate::text::Padded;
     use crate::time::Timestamp;
@@ -1132,8 +1117,8 @@ mod direct {
     /// A time as `TimeOut` writes it: seconds after the anchor when they
     /// say it exactly, else its text.
     #[inline]
-    fn time(out: &mut String, t: &Timestamp, anchor: Option<&Anchor>) {
-        match anchor.and_then(|a| a.seconds_to(t)) {
+    fn time(out: &mut String, t: &Timestamp, anchor: Option<&Timestamp>) {
+        match anchor.and_then(|a| seconds_to(a, t)) {
             Some(n) => int(out, n),
             None => t.push_json(out),
         }
@@ -1173,8 +1158,7 @@ mod direct {
             messaging,
             recent_events,
         } = a;
-        let anchor = last_event_at.as_ref().map(Anchor::new);
-        let anchor = anchor.as_ref();
+        let anchor = last_event_at.as_ref();
         out.push_str("{\"member\":");
         str(out, id)?;
         if let Some(t) = enrolled_at {
@@ -1269,7 +1253,7 @@ mod direct {
     }
 
     /// As `PointsOut`.
-    fn points_of(out: &mut String, p: &Points, anchor: Option<&Anchor>) {
+    fn points_of(out: &mut String, p: &Points, anchor: Option<&Timestamp>) {
         let Points {
             balance,
             pending,
@@ -1303,7 +1287,7 @@ mod direct {
     }
 
     /// As `LotOut`.
-    fn lot_of(out: &mut String, lot: &Lot, anchor: Option<&Anchor>) {
+    fn lot_of(out: &mut String, lot: &Lot, anchor: Option<&Timestamp>) {
         let Lot {
             points,
             earned_at,
@@ -1329,7 +1313,7 @@ mod direct {
     }
 
     /// As `PurchaseOut`.
-    fn purchase(out: &mut String, p: &PurchaseRecord, anchor: Option<&Anchor>) -> Option<()> {
+    fn purchase(out: &mut String, p: &PurchaseRecord, anchor: Option<&Timestamp>) -> Option<()> {
         let PurchaseRecord {
             id,
             at,
@@ -2337,7 +2321,7 @@ mod tests {
     }
 
     /// Seconds from `anchor` to `t` as the writers worked them out before
-    /// [`Anchor`]: chrono's Unix seconds of both, each time; next to a leap
+    /// [`seconds_to`] (and its `Anchor` before that): chrono's Unix seconds of both, each time; next to a leap
     /// second, chrono's difference, kept only when it reads back as `t`.
     fn relative_before(anchor: Option<&Timestamp>, t: &Timestamp) -> Option<i64> {
         let a = anchor?.as_datetime();
