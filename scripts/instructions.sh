@@ -32,7 +32,7 @@ rows=(
     "baseline|loyalty_benches::baseline::cafe_hybrid|baseline 2000|3000|0"
     "quote_into|loyalty_core::engine::Engine::quote_into|quote_into 2000|3000|2520"
     "quote|loyalty_core::engine::Engine::quote|quote 2000|3000|2770"
-    "apply (typed)|loyalty_core::engine::Engine::apply|apply 2000|3000|9120"
+    "apply (typed)|loyalty_core::engine::Engine::apply|apply 2000|3000|8930"
     "quote JSON|loyalty_core::json::quote|quote_json 2000|3000|20640"
     "apply JSON stateless|loyalty_core::json::apply|apply_json 2000|3000|34605"
     "kept JSON, 10 events|profile::timed_kept|history_kept 10 50|2000|17755"

@@ -40,7 +40,7 @@ pub(crate) struct Valued<'a> {
     /// Outside the excluded categories.
     pub eligible: bool,
     /// The matches of the program this line is one of, and whether it is
-    /// excluded ([`crate::compiled::Plan::classify`]).
+    /// excluded ([`crate::compiled::Compiled::classify`]).
     pub mask: u64,
     /// Units that earn per-unit awards: units paid for by a reward do not.
     pub earning_units: u32,
@@ -275,7 +275,7 @@ pub(crate) fn split(total: i64, weights: &[i64]) -> Vec<i64> {
     shares
 }
 
-/// [`split`] in place: `buf` holds the weights and is left holding the
+/// The split of `total` by weights (the tests' `split`), in place: `buf` holds the weights and is left holding the
 /// shares (the evaluation keeps its shares in one arena).
 pub(crate) fn split_in_place(total: i64, buf: &mut [i64]) {
     // The sum of the (positive) weights, in 128 bits (an add with carry a

@@ -2065,8 +2065,8 @@ mod usual {
             Some(slot)
         }
 
-        /// [`Account::read_usual`] into `slot`, where the caller keeps the
-        /// account. On `None`, `slot` holds anything: the caller reads the
+        /// An account document read as `read_usual` reads it, into `slot`,
+        /// where the caller keeps the account. On `None`, `slot` holds anything: the caller reads the
         /// text again with serde into it.
         pub(crate) fn read_usual_into(json: &str, slot: &mut Option<Account>) -> Option<()> {
             let mut t = Text::new(json);

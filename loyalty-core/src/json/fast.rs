@@ -724,7 +724,7 @@ pub(crate) fn purchase_into(json: &str, into: &mut Purchase, spare: &mut Vec<Lin
     Some(())
 }
 
-/// [`line`] read over `into`, reusing its strings.
+/// [`line()`] read over `into`, reusing its strings.
 #[cfg(not(target_arch = "wasm32"))]
 fn line_into(t: &mut Text<'_>, into: &mut Line) -> Option<()> {
     let [mut sku, mut category, mut tags, mut quantity, mut unit_price, mut discount, mut reward_discount] =
