@@ -120,6 +120,30 @@ impl Journals {
             buckets: journal::BucketLog::Off,
         }
     }
+
+    /// The end of journals that are [`Journals::off`], which hold
+    /// nothing: they are forgotten rather than dropped. Dropping them
+    /// tested each of the six for what it might hold, 85 instructions an
+    /// event (1% of a typed apply).
+    fn forget_off(self) {
+        use journal::Journal::Off;
+        let Journals {
+            points,
+            wallet,
+            purchases,
+            redemptions,
+            vouchers,
+            buckets,
+        } = &self;
+        debug_assert!(
+            matches!(
+                (points, wallet, purchases, redemptions, vouchers, buckets),
+                (Off, Off, Off, Off, Off, journal::BucketLog::Off)
+            ),
+            "journals that were off kept something"
+        );
+        std::mem::forget(self);
+    }
 }
 
 /// What becomes of the account when an event fails.
@@ -373,6 +397,9 @@ fn run(
     let remember = usize::try_from(engine.program().idempotency.remember).unwrap_or(usize::MAX);
     let tier_value = tx.tier_value;
     let acc = tx.acc;
+    if !restore {
+        journal.forget_off();
+    }
     ReturnWindow::close(engine, acc, now, Reads::of(event));
     acc.last_event_at = Some(now);
     // The oldest are forgotten first, so a full memory never needs room
