@@ -77,7 +77,7 @@ for row in "${rows[@]}"; do
     fi
 done
 if ((failed)); then
-    echo "instructions: over budget (see benches/README.md, 'Instruction budgets')" >&2
+    echo "instructions: over budget (see benches/README.md, 'Budgets that do not need a quiet machine')" >&2
     exit 1
 fi
 echo "instructions: every figure within its budget"
