@@ -632,6 +632,17 @@ fn cases() -> Vec<Case> {
             "id",
             "empty",
         ),
+        case(
+            // Reported before its bad line: a purchase's id is checked
+            // first, by the purchase's own check (which a quote shares).
+            "purchase with an empty id",
+            buy(r#"{"sku":"","quantity":0,"unit_price":"1.00"}"#)
+                .replace(r#""id":"h""#, r#""id":"""#),
+            Validation,
+            "invalid_event",
+            "id",
+            "empty",
+        ),
         // State: returns, redemptions, reservations, duplicates.
         case(
             "return of an unknown purchase",
