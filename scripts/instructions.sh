@@ -30,18 +30,18 @@ trap 'rm -rf "$work"' EXIT
 # as the profile says it replayed) | budget (0: none)
 rows=(
     "baseline|loyalty_benches::baseline::cafe_hybrid|baseline 2000|3000|0"
-    "quote_into|loyalty_core::engine::Engine::quote_into|quote_into 2000|3000|2520"
-    "quote|loyalty_core::engine::Engine::quote|quote 2000|3000|2770"
-    "apply (typed)|loyalty_core::engine::Engine::apply|apply 2000|3000|8783"
-    "quote JSON|loyalty_core::json::quote|quote_json 2000|3000|20640"
-    "apply JSON stateless|loyalty_core::json::apply|apply_json 2000|3000|34459"
-    "kept JSON, 10 events|profile::timed_kept|history_kept 10 50|2000|17673"
-    "kept JSON into, 10 events|profile::timed_kept_into|history_kept_into 10 50|2000|17164"
-    "in place, 10 events|profile::timed_apply|history 10 50|2000|8593"
-    "in place, 1,000 events|profile::timed_apply|history 1000 50|2000|9440"
-    "replayed event|profile::replay_one|replay 300|events|7495"
-    "quote, 200 rules|loyalty_core::engine::Engine::quote|rules_200_quote 500|600|53200"
-    "apply in place, 200 rules|profile::timed_apply|rules_200_apply 300|400|105284"
+    "quote_into|loyalty_core::engine::Engine::quote_into|quote_into 2000|3000|2511"
+    "quote|loyalty_core::engine::Engine::quote|quote 2000|3000|2761"
+    "apply (typed)|loyalty_core::engine::Engine::apply|apply 2000|3000|8773"
+    "quote JSON|loyalty_core::json::quote|quote_json 2000|3000|20455"
+    "apply JSON stateless|loyalty_core::json::apply|apply_json 2000|3000|34274"
+    "kept JSON, 10 events|profile::timed_kept|history_kept 10 50|2000|17559"
+    "kept JSON into, 10 events|profile::timed_kept_into|history_kept_into 10 50|2000|17053"
+    "in place, 10 events|profile::timed_apply|history 10 50|2000|8579"
+    "in place, 1,000 events|profile::timed_apply|history 1000 50|2000|9423"
+    "replayed event|profile::replay_one|replay 300|events|7478"
+    "quote, 200 rules|loyalty_core::engine::Engine::quote|rules_200_quote 500|600|52945"
+    "apply in place, 200 rules|profile::timed_apply|rules_200_apply 300|400|104945"
 )
 
 failed=0

@@ -52,12 +52,31 @@ pub struct Id(Inner);
 
 #[cfg(not(target_arch = "wasm32"))]
 type Inner = smol_str::SmolStr;
+
+/// The longest id held inline (`smol_str`'s inline capacity).
+#[cfg(not(target_arch = "wasm32"))]
+const INLINE: usize = 23;
 #[cfg(target_arch = "wasm32")]
 type Inner = String;
 
 impl Id {
     /// The id `text`.
+    ///
+    /// Natively a text of up to 23 bytes is made inline by
+    /// `SmolStr::new_inline`, which is inlined here and copies the text
+    /// once, into a zeroed buffer, rather than by `SmolStr::new`, which is
+    /// out of line and moves the copied text through the stack twice more,
+    /// at odd offsets: each move read back bytes just written by narrower
+    /// stores, which the processor cannot forward to a load, and waited
+    /// for them to reach the cache (`smol_str::Repr::new` was a
+    /// twenty-fifth of the stateless JSON door's time, by `perf`'s
+    /// samples: the door makes some 18 ids an event). The copy here reads
+    /// its buffer back once.
     pub fn new(text: &str) -> Id {
+        #[cfg(not(target_arch = "wasm32"))]
+        if text.len() <= INLINE {
+            return Id(smol_str::SmolStr::new_inline(text));
+        }
         Id(Inner::from(text))
     }
 
@@ -380,7 +399,27 @@ fn short_printable(_: &[u8]) -> Option<bool> {
 
 #[cfg(test)]
 mod tests {
-    use super::{printable, same, Fault};
+    use super::{printable, same, Fault, Id};
+
+    /// An id made inline is the id `SmolStr::new` makes, at every length
+    /// around the inline capacity (a capacity below `INLINE` would panic
+    /// here), multi-byte characters included; a longer one is shared.
+    #[test]
+    fn ids_are_made_as_smol_str_makes_them() {
+        for len in 0..=30 {
+            for text in ["k".repeat(len), "\u{e9}".repeat(len / 2)] {
+                let id = Id::new(&text);
+                assert_eq!(id.as_str(), text);
+                #[cfg(not(target_arch = "wasm32"))]
+                {
+                    let smol = smol_str::SmolStr::new(&text);
+                    assert_eq!(id.0, smol);
+                    assert_eq!(id.0.is_heap_allocated(), smol.is_heap_allocated(), "{len}");
+                    assert_eq!(id.0.is_heap_allocated(), text.len() > super::INLINE);
+                }
+            }
+        }
+    }
 
     /// Eight at a time gives what a byte-by-byte test gives, wherever a
     /// bad byte is and whatever its neighbours.
