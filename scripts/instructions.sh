@@ -34,7 +34,7 @@ rows=(
     "quote|loyalty_core::engine::Engine::quote|quote 2000|3000|2761"
     "apply (typed)|loyalty_core::engine::Engine::apply|apply 2000|3000|8773"
     "quote JSON|loyalty_core::json::quote|quote_json 2000|3000|20455"
-    "apply JSON stateless|loyalty_core::json::apply|apply_json 2000|3000|34274"
+    "apply JSON stateless|loyalty_core::json::apply|apply_json 2000|3000|33705"
     "kept JSON, 10 events|profile::timed_kept|history_kept 10 50|2000|17559"
     "kept JSON into, 10 events|profile::timed_kept_into|history_kept_into 10 50|2000|17053"
     "in place, 10 events|profile::timed_apply|history 10 50|2000|8579"

@@ -250,7 +250,7 @@ pub fn parse_account(json: &str) -> Result<Option<Account>, Error> {
     #[cfg(not(target_arch = "wasm32"))]
     {
         let mut slot = None;
-        parse_account_into(json, &mut slot)?;
+        parse_account_into(json, &mut slot, None)?;
         Ok(slot)
     }
     #[cfg(target_arch = "wasm32")]
@@ -265,7 +265,9 @@ pub fn parse_account(json: &str) -> Result<Option<Account>, Error> {
 
 /// [`parse_account`] into `slot`, where the caller keeps the account (an
 /// account is 808 bytes, and each move on the way to the engine was a
-/// copy); on an error `slot` holds anything.
+/// copy); on an error `slot` holds anything. The timestamps read in the
+/// usual shape are written to `times` when given, for an answer to write
+/// back (see `fast::ReadTimes`).
 ///
 /// An account in the shape the engine writes is read in one pass over the
 /// text (see `Account::read_usual_into`). The checks before parsing have
@@ -273,8 +275,17 @@ pub fn parse_account(json: &str) -> Result<Option<Account>, Error> {
 /// most six levels, far within `MAX_NESTING`, and it accepts only `null`
 /// or an object.
 #[cfg(not(target_arch = "wasm32"))]
-fn parse_account_into(json: &str, slot: &mut Option<Account>) -> Result<(), Error> {
-    if json.len() > MAX_DOCUMENT_BYTES || Account::read_usual_into(json, slot).is_none() {
+fn parse_account_into<'j>(
+    json: &'j str,
+    slot: &mut Option<Account>,
+    mut times: Option<&mut fast::ReadTimes<'j>>,
+) -> Result<(), Error> {
+    let usual = json.len() <= MAX_DOCUMENT_BYTES
+        && Account::read_usual_into(json, slot, times.as_deref_mut()).is_some();
+    if !usual {
+        if let Some(times) = times {
+            *times = fast::ReadTimes::none(json);
+        }
         *slot = account_with_serde(json)?;
     }
     if let Some(a) = slot {
@@ -301,13 +312,29 @@ struct Tag {
 /// fields are read straight from the text, so paths in errors are exact and
 /// no intermediate tree is built.
 pub fn parse_event(json: &str) -> Result<Event, Error> {
-    // A purchase in the usual shape is read in one pass over the text
-    // (natively: see `fast`); the checks before parsing have nothing to
-    // refuse in what that reader accepts but the size.
     #[cfg(not(target_arch = "wasm32"))]
+    return parse_event_reading_times(json, None);
+    #[cfg(target_arch = "wasm32")]
+    parse_event_with_serde(json)
+}
+
+/// [`parse_event`], with the timestamps read in the usual shape written to
+/// `times` when given, for the answer to write back (see
+/// `fast::ReadTimes`).
+#[cfg(not(target_arch = "wasm32"))]
+fn parse_event_reading_times<'j>(
+    json: &'j str,
+    mut times: Option<&mut fast::ReadTimes<'j>>,
+) -> Result<Event, Error> {
+    // A purchase in the usual shape is read in one pass over the text
+    // (see `fast`); the checks before parsing have nothing to refuse in
+    // what that reader accepts but the size.
     if json.len() <= MAX_DOCUMENT_BYTES {
-        if let Some(p) = fast::purchase(json) {
+        if let Some(p) = fast::purchase(json, times.as_deref_mut()) {
             return Ok(Event::Purchase(p));
+        }
+        if let Some(times) = times {
+            *times = fast::ReadTimes::none(json);
         }
     }
     parse_event_with_serde(json)
@@ -421,14 +448,16 @@ pub fn apply_typed(
 /// [`apply_typed`] with the account read into `slot` and applied there
 /// (natively: see [`parse_account_into`]), which it is left in.
 #[cfg(not(target_arch = "wasm32"))]
-fn apply_in<'s>(
+fn apply_in<'s, 'j>(
     engine: &Engine,
-    account: &str,
-    event: &str,
+    account: &'j str,
+    event: &'j str,
     slot: &'s mut Option<Account>,
+    times: &mut [fast::ReadTimes<'j>; 2],
 ) -> Result<(&'s Account, Outcome), Error> {
-    let event = parse_event(event)?;
-    parse_account_into(account, slot)?;
+    let [account_times, event_times] = times;
+    let event = parse_event_reading_times(event, Some(event_times))?;
+    parse_account_into(account, slot, Some(account_times))?;
     let account = match (slot, &event) {
         (Some(a), _) => a,
         (slot @ None, Event::Enrol(e)) => slot.insert(Account::new(e.member.clone())),
@@ -450,32 +479,36 @@ pub fn apply(engine: &Engine, account: &str, event: &str) -> String {
     #[cfg(not(target_arch = "wasm32"))]
     let mut slot = None;
     #[cfg(not(target_arch = "wasm32"))]
-    let applied = apply_in(engine, account, event, &mut slot);
+    let mut times = [fast::ReadTimes::none(account), fast::ReadTimes::none(event)];
+    #[cfg(not(target_arch = "wasm32"))]
+    let applied = apply_in(engine, account, event, &mut slot, &mut times);
     #[cfg(target_arch = "wasm32")]
     let applied = apply_typed(engine, account, event);
     match applied {
+        #[cfg(not(target_arch = "wasm32"))]
         Ok((account, outcome)) => {
-            #[cfg(target_arch = "wasm32")]
+            let mut out = String::with_capacity(size);
+            out.push_str(r#"{"ok":true,"outcome":"#);
+            // Written straight, without serde's machinery (the same bytes:
+            // see `answer` and `account::compact::direct`), the timestamps
+            // read copied back (see `fast::ReadTimes`).
+            answer::outcome_with(&mut out, &outcome, &times);
+            out.push_str(r#","account":"#);
+            account.append_json_with(&mut out, &times);
+            out.push('}');
+            out
+        }
+        #[cfg(target_arch = "wasm32")]
+        Ok((account, outcome)) => {
             let account = &account;
             let mut out = String::with_capacity(size);
             out.push_str(r#"{"ok":true,"outcome":"#);
-            // Natively written straight, without serde's machinery (the
-            // same bytes: see `answer` and `account::compact::direct`).
-            #[cfg(not(target_arch = "wasm32"))]
-            {
-                answer::outcome(&mut out, &outcome);
-                out.push_str(r#","account":"#);
-                account.append_json(&mut out);
-            }
-            #[cfg(target_arch = "wasm32")]
-            {
-                // As `to_json`: a value that cannot be written is left empty.
-                write::append(&mut out, &outcome).unwrap_or_default();
-                out.push_str(r#","account":"#);
-                // As an `Account` (not a reference to one), which the
-                // writer is inlined into.
-                write::append::<Account>(&mut out, account).unwrap_or_default();
-            }
+            // As `to_json`: a value that cannot be written is left empty.
+            write::append(&mut out, &outcome).unwrap_or_default();
+            out.push_str(r#","account":"#);
+            // As an `Account` (not a reference to one), which the writer
+            // is inlined into.
+            write::append::<Account>(&mut out, account).unwrap_or_default();
             out.push('}');
             out
         }
@@ -493,11 +526,12 @@ pub fn apply_parts(engine: &Engine, account: &str, event: &str) -> Result<(Strin
     #[cfg(not(target_arch = "wasm32"))]
     {
         let mut slot = None;
-        let (account, outcome) = apply_in(engine, account, event, &mut slot)?;
+        let mut times = [fast::ReadTimes::none(account), fast::ReadTimes::none(event)];
+        let (account, outcome) = apply_in(engine, account, event, &mut slot, &mut times)?;
         let mut account_json = String::with_capacity(sizes.0);
-        account.append_json(&mut account_json);
+        account.append_json_with(&mut account_json, &times);
         let mut outcome_json = String::with_capacity(sizes.1);
-        answer::outcome(&mut outcome_json, &outcome);
+        answer::outcome_with(&mut outcome_json, &outcome, &times);
         Ok((account_json, outcome_json))
     }
     #[cfg(target_arch = "wasm32")]
@@ -547,7 +581,7 @@ pub fn quote_typed(engine: &Engine, account: &str, event: &str) -> Result<Quote,
     let mut slot = None;
     #[cfg(not(target_arch = "wasm32"))]
     let account: &Account = {
-        parse_account_into(account, &mut slot)?;
+        parse_account_into(account, &mut slot, None)?;
         slot.get_or_insert_with(Account::default)
     };
     #[cfg(target_arch = "wasm32")]

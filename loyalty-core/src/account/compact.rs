@@ -1098,6 +1098,7 @@ mod direct {
         Account, Bucket, LineRecord, Lot, Points, PurchaseRecord, SeenEvent, Stamps, TierState,
     };
     use super::{seconds_to, seen_text, unused};
+    use crate::json::fast::{push_time, ReadTimes};
     use crate::json::write::direct::{int, member, str, uint, value};
     use crate::text::Padded;
     use crate::time::Timestamp;
@@ -1106,8 +1107,15 @@ mod direct {
         /// Appends the JSON of the account to `out`, as
         /// `json::write::append` does (on serde_json's error, nothing).
         pub(crate) fn append_json(&self, out: &mut String) {
+            self.append_json_with(out, &[]);
+        }
+
+        /// [`Account::append_json`], copying the text of a timestamp read
+        /// in one of `times`' documents rather than formatting it (the
+        /// same bytes: see `ReadTimes`).
+        pub(crate) fn append_json_with(&self, out: &mut String, times: &[ReadTimes<'_>]) {
             let start = out.len();
-            if account_direct(out, self).is_none() {
+            if account_direct(out, self, times).is_none() {
                 out.truncate(start);
                 crate::json::write::append(out, self).unwrap_or_default();
             }
@@ -1126,14 +1134,14 @@ mod direct {
 
     /// An optional time as `Option<Timestamp>` writes it.
     #[inline]
-    fn opt_stamp(out: &mut String, t: Option<&Timestamp>) {
+    fn opt_stamp(out: &mut String, t: Option<&Timestamp>, times: &[ReadTimes<'_>]) {
         match t {
-            Some(t) => t.push_json(out),
+            Some(t) => push_time(out, t, times),
             None => out.push_str("null"),
         }
     }
 
-    fn account_direct(out: &mut String, a: &Account) -> Option<()> {
+    fn account_direct(out: &mut String, a: &Account, times: &[ReadTimes<'_>]) -> Option<()> {
         let Account {
             member: id,
             enrolled_at,
@@ -1163,15 +1171,15 @@ mod direct {
         str(out, id)?;
         if let Some(t) = enrolled_at {
             out.push_str(",\"enrolled_at\":");
-            t.push_json(out);
+            push_time(out, t, times);
         }
         if let Some(t) = last_event_at {
             out.push_str(",\"last_event_at\":");
-            t.push_json(out);
+            push_time(out, t, times);
         }
         if last_activity_at != last_event_at {
             out.push_str(",\"last_activity_at\":");
-            opt_stamp(out, last_activity_at.as_ref());
+            opt_stamp(out, last_activity_at.as_ref(), times);
         }
         member(out, ",\"profile\":", !profile.is_empty(), profile)?;
         if *visits != 0 {
@@ -1220,7 +1228,7 @@ mod direct {
         }
         if let Some(t) = tier {
             out.push_str(",\"tier\":");
-            tier_of(out, t)?;
+            tier_of(out, t, times)?;
         }
         member(out, ",\"usage\":", !usage.is_empty(), usage)?;
         member(
@@ -1394,7 +1402,7 @@ mod direct {
 
     /// As `TierState`'s derived `Serialize`: each member left out when
     /// empty, `{}` when all are.
-    fn tier_of(out: &mut String, t: &TierState) -> Option<()> {
+    fn tier_of(out: &mut String, t: &TierState, times: &[ReadTimes<'_>]) -> Option<()> {
         let TierState {
             level,
             since,
@@ -1416,7 +1424,7 @@ mod direct {
             if let Some(t) = t {
                 out.push_str(open);
                 out.push_str(key);
-                t.push_json(out);
+                push_time(out, t, times);
                 open = ",";
             }
         }
@@ -1569,7 +1577,7 @@ mod usual {
     };
     use super::{digest, resolve};
     use crate::id::Id;
-    use crate::json::fast::{members, once, Text};
+    use crate::json::fast::{members, once, ReadTimes, Text};
     use crate::program::IntentKind;
     use crate::time::Timestamp;
 
@@ -1577,7 +1585,7 @@ mod usual {
 
     /// A time as `TimeIn` reads it: an RFC 3339 string, or whole seconds
     /// after the anchor.
-    fn time(t: &mut Text<'_>, anchor: Anchor<'_>) -> Option<Timestamp> {
+    fn time(t: &mut Text<'_, '_>, anchor: Anchor<'_>) -> Option<Timestamp> {
         if t.peek()? == b'"' {
             return t.timestamp();
         }
@@ -1585,33 +1593,33 @@ mod usual {
     }
 
     /// A time or `null` (`OptTimeIn`).
-    fn opt_time(t: &mut Text<'_>, anchor: Anchor<'_>) -> Option<Option<Timestamp>> {
+    fn opt_time(t: &mut Text<'_, '_>, anchor: Anchor<'_>) -> Option<Option<Timestamp>> {
         t.nullable(|t| time(t, anchor))
     }
 
     /// An RFC 3339 string (a `Timestamp` field of a derived struct).
-    fn stamp(t: &mut Text<'_>) -> Option<Timestamp> {
+    fn stamp(t: &mut Text<'_, '_>) -> Option<Timestamp> {
         t.timestamp()
     }
 
-    fn opt_stamp(t: &mut Text<'_>) -> Option<Option<Timestamp>> {
+    fn opt_stamp(t: &mut Text<'_, '_>) -> Option<Option<Timestamp>> {
         t.nullable(stamp)
     }
 
-    fn string(t: &mut Text<'_>) -> Option<String> {
+    fn string(t: &mut Text<'_, '_>) -> Option<String> {
         t.str().map(str::to_owned)
     }
 
-    fn opt_string(t: &mut Text<'_>) -> Option<Option<String>> {
+    fn opt_string(t: &mut Text<'_, '_>) -> Option<Option<String>> {
         Some(t.opt_str()?.map(str::to_owned))
     }
 
-    fn strings(t: &mut Text<'_>) -> Option<Vec<String>> {
+    fn strings(t: &mut Text<'_, '_>) -> Option<Vec<String>> {
         t.list(string)
     }
 
     /// `[points, earned_at, expires_at, available_at]` (`LotIn`).
-    fn lot(t: &mut Text<'_>, anchor: Anchor<'_>) -> Option<Lot> {
+    fn lot(t: &mut Text<'_, '_>, anchor: Anchor<'_>) -> Option<Lot> {
         if !t.open()? {
             return None;
         }
@@ -1640,12 +1648,12 @@ mod usual {
         Some(lot)
     }
 
-    fn lots(t: &mut Text<'_>, anchor: Anchor<'_>) -> Option<Vec<Lot>> {
+    fn lots(t: &mut Text<'_, '_>, anchor: Anchor<'_>) -> Option<Vec<Lot>> {
         t.list(|t| lot(t, anchor))
     }
 
     /// `PointsIn`: `balance`, the counters and the lots.
-    fn points(t: &mut Text<'_>, anchor: Anchor<'_>) -> Option<Points> {
+    fn points(t: &mut Text<'_, '_>, anchor: Anchor<'_>) -> Option<Points> {
         let (mut balance, mut pending, mut reserved, mut debt, mut list) =
             (None, None, None, None, None);
         members!(t, {
@@ -1667,7 +1675,7 @@ mod usual {
     /// `[quantity, points, spend, stamps, cashback, donation, returned,
     /// points_back, spend_back, stamps_back, cashback_back, donation_back]`
     /// (`LineVisitor`): `quantity` and `returned` are `u32`.
-    fn line(t: &mut Text<'_>) -> Option<LineRecord> {
+    fn line(t: &mut Text<'_, '_>) -> Option<LineRecord> {
         if !t.open()? {
             return None;
         }
@@ -1694,7 +1702,7 @@ mod usual {
 
     /// `[id, at, lines, tier_bucket, visit_points, visit_stamps,
     /// redemptions, cause, vouchers]` (`PurchaseIn`).
-    fn purchase(t: &mut Text<'_>, anchor: Anchor<'_>) -> Option<PurchaseRecord> {
+    fn purchase(t: &mut Text<'_, '_>, anchor: Anchor<'_>) -> Option<PurchaseRecord> {
         if !t.open()? {
             return None;
         }
@@ -1749,7 +1757,7 @@ mod usual {
     }
 
     /// `[key, value]`.
-    fn bucket(t: &mut Text<'_>) -> Option<Bucket> {
+    fn bucket(t: &mut Text<'_, '_>) -> Option<Bucket> {
         if !t.open()? {
             return None;
         }
@@ -1769,7 +1777,7 @@ mod usual {
     /// Read as the visitor's `rsplit_once(' ')` and [`digest`] read it:
     /// the digest is 16 hex digits (no space among them), so the last
     /// space is the 17th byte from the end whenever the visitor takes it.
-    fn seen(t: &mut Text<'_>) -> Option<SeenEvent> {
+    fn seen(t: &mut Text<'_, '_>) -> Option<SeenEvent> {
         let text = t.str()?;
         let (id, d) = text.split_at_checked(text.len().checked_sub(17)?)?;
         let d = d.strip_prefix(' ')?;
@@ -1782,7 +1790,7 @@ mod usual {
     // The derived structs (`deny_unknown_fields`; `Option` fields and
     // those with `default` may be left out).
 
-    fn profile(t: &mut Text<'_>) -> Option<Profile> {
+    fn profile(t: &mut Text<'_, '_>) -> Option<Profile> {
         let (mut tags, mut birthday, mut cause, mut referrer) = (None, None, None, None);
         members!(t, {
             "tags" => once(&mut tags, strings(t)?),
@@ -1798,7 +1806,7 @@ mod usual {
         })
     }
 
-    fn stamps(t: &mut Text<'_>) -> Option<Stamps> {
+    fn stamps(t: &mut Text<'_, '_>) -> Option<Stamps> {
         let (mut count, mut cards_completed) = (None, None);
         members!(t, {
             "count" => once(&mut count, t.i64()?),
@@ -1810,7 +1818,7 @@ mod usual {
         })
     }
 
-    fn voucher(t: &mut Text<'_>) -> Option<Voucher> {
+    fn voucher(t: &mut Text<'_, '_>) -> Option<Voucher> {
         let (mut id, mut reward, mut issued_at, mut expires_at) = (None, None, None, None);
         members!(t, {
             "id" => once(&mut id, Id::from(t.str()?)),
@@ -1826,11 +1834,11 @@ mod usual {
         })
     }
 
-    fn opt_voucher(t: &mut Text<'_>) -> Option<Option<Voucher>> {
+    fn opt_voucher(t: &mut Text<'_, '_>) -> Option<Option<Voucher>> {
         t.nullable(voucher)
     }
 
-    fn usage(t: &mut Text<'_>) -> Option<Usage> {
+    fn usage(t: &mut Text<'_, '_>) -> Option<Usage> {
         let (mut key_, mut period, mut used) = (None, None, None);
         members!(t, {
             "key" => once(&mut key_, string(t)?),
@@ -1844,7 +1852,7 @@ mod usual {
         })
     }
 
-    fn reservation(t: &mut Text<'_>) -> Option<Reservation> {
+    fn reservation(t: &mut Text<'_, '_>) -> Option<Reservation> {
         let (mut id, mut reward, mut expires_at, mut points) = (None, None, None, None);
         let (mut lots_, mut voucher, mut wallet, mut wallet_lots, mut allowance) =
             (None, None, None, None, None);
@@ -1873,7 +1881,7 @@ mod usual {
         })
     }
 
-    fn redemption(t: &mut Text<'_>) -> Option<Redemption> {
+    fn redemption(t: &mut Text<'_, '_>) -> Option<Redemption> {
         let (mut id, mut at, mut reward, mut points, mut voucher, mut wallet) =
             (None, None, None, None, None, None);
         members!(t, {
@@ -1894,7 +1902,7 @@ mod usual {
         })
     }
 
-    fn tier(t: &mut Text<'_>) -> Option<TierState> {
+    fn tier(t: &mut Text<'_, '_>) -> Option<TierState> {
         let (mut level, mut since, mut review_at, mut grace_until, mut buckets) =
             (None, None, None, None, None);
         members!(t, {
@@ -1913,7 +1921,7 @@ mod usual {
         })
     }
 
-    fn subscription(t: &mut Text<'_>) -> Option<Subscription> {
+    fn subscription(t: &mut Text<'_, '_>) -> Option<Subscription> {
         let (mut plan, mut started_at, mut period_start, mut paid_until, mut cancelled) =
             (None, None, None, None, None);
         members!(t, {
@@ -1932,7 +1940,7 @@ mod usual {
         })
     }
 
-    fn cause_total(t: &mut Text<'_>) -> Option<CauseTotal> {
+    fn cause_total(t: &mut Text<'_, '_>) -> Option<CauseTotal> {
         let (mut cause, mut amount) = (None, None);
         members!(t, {
             "cause" => once(&mut cause, string(t)?),
@@ -1945,11 +1953,11 @@ mod usual {
     }
 
     /// An intent's kind, by the derived reader of its name.
-    fn intent_kind(t: &mut Text<'_>) -> Option<IntentKind> {
+    fn intent_kind(t: &mut Text<'_, '_>) -> Option<IntentKind> {
         IntentKind::deserialize(StrDeserializer::<ValueError>::new(t.str()?)).ok()
     }
 
-    fn sent_intent(t: &mut Text<'_>) -> Option<SentIntent> {
+    fn sent_intent(t: &mut Text<'_, '_>) -> Option<SentIntent> {
         let (mut kind, mut at) = (None, None);
         members!(t, {
             "kind" => once(&mut kind, intent_kind(t)?),
@@ -1961,7 +1969,7 @@ mod usual {
         })
     }
 
-    fn messaging(t: &mut Text<'_>) -> Option<MessagingState> {
+    fn messaging(t: &mut Text<'_, '_>) -> Option<MessagingState> {
         let (mut sent, mut expiring_until, mut missed_since) = (None, None, None);
         let (mut risk_review, mut renewal_for) = (None, None);
         members!(t, {
@@ -1987,7 +1995,7 @@ mod usual {
 
     /// `AccountVisitor`: members in any order, each once; the times of
     /// lots and purchases relative to a `last_event_at` read before them.
-    fn account(t: &mut Text<'_>, slot: &mut Option<Account>) -> Option<()> {
+    fn account(t: &mut Text<'_, '_>, slot: &mut Option<Account>) -> Option<()> {
         let mut member = None;
         let (mut enrolled_at, mut last_event_at, mut last_activity_at) = (None, None, None);
         let (mut profile_, mut visits, mut points_, mut wallet, mut stamps_) =
@@ -2061,15 +2069,21 @@ mod usual {
         #[cfg(test)]
         pub(crate) fn read_usual(json: &str) -> Option<Option<Account>> {
             let mut slot = None;
-            Account::read_usual_into(json, &mut slot)?;
+            Account::read_usual_into(json, &mut slot, None)?;
             Some(slot)
         }
 
         /// An account document read as `read_usual` reads it, into `slot`,
-        /// where the caller keeps the account. On `None`, `slot` holds anything: the caller reads the
-        /// text again with serde into it.
-        pub(crate) fn read_usual_into(json: &str, slot: &mut Option<Account>) -> Option<()> {
-            let mut t = Text::new(json);
+        /// where the caller keeps the account, with the timestamps read in
+        /// it written to `times` when given (see `ReadTimes`). On `None`,
+        /// `slot` and `times` hold anything: the caller reads the text
+        /// again with serde into `slot`.
+        pub(crate) fn read_usual_into<'j>(
+            json: &'j str,
+            slot: &mut Option<Account>,
+            times: Option<&mut ReadTimes<'j>>,
+        ) -> Option<()> {
+            let mut t = Text::keeping_times(json, times);
             if t.null()? {
                 *slot = None;
             } else {

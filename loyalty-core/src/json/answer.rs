@@ -14,12 +14,19 @@
 
 use crate::outcome::{Award, Balances, LedgerEntry, Outcome, Quote, TierInfo, TierProgress};
 
+use super::fast::{push_time, ReadTimes};
 use super::write::direct::{int, member, str, value};
 
 /// Appends the JSON of `o` to `out`, as `write::append` does.
 pub(crate) fn outcome(out: &mut String, o: &Outcome) {
+    outcome_with(out, o, &[]);
+}
+
+/// [`outcome`], copying the text of a timestamp read in one of `times`'
+/// documents rather than formatting it (the same bytes: see `ReadTimes`).
+pub(crate) fn outcome_with(out: &mut String, o: &Outcome, times: &[ReadTimes<'_>]) {
     let start = out.len();
-    if outcome_direct(out, o).is_none() {
+    if outcome_direct(out, o, times).is_none() {
         out.truncate(start);
         super::write::append(out, o).unwrap_or_default();
     }
@@ -69,7 +76,7 @@ fn quote_direct(out: &mut String, q: &Quote) -> Option<()> {
     Some(())
 }
 
-fn outcome_direct(out: &mut String, o: &Outcome) -> Option<()> {
+fn outcome_direct(out: &mut String, o: &Outcome, times: &[ReadTimes<'_>]) -> Option<()> {
     let Outcome {
         event,
         status,
@@ -114,7 +121,7 @@ fn outcome_direct(out: &mut String, o: &Outcome) -> Option<()> {
     member(out, ",\"suppressed\":", !suppressed.is_empty(), suppressed)?;
     if let Some(t) = tier {
         out.push_str(",\"tier\":");
-        tier_info(out, t)?;
+        tier_info(out, t, times)?;
     }
     out.push_str(",\"balances\":");
     balances_of(out, balances);
@@ -181,7 +188,7 @@ fn entry(out: &mut String, e: &LedgerEntry) -> Option<()> {
     Some(())
 }
 
-fn tier_info(out: &mut String, t: &TierInfo) -> Option<()> {
+fn tier_info(out: &mut String, t: &TierInfo, times: &[ReadTimes<'_>]) -> Option<()> {
     let TierInfo {
         level,
         qualifying,
@@ -207,7 +214,7 @@ fn tier_info(out: &mut String, t: &TierInfo) -> Option<()> {
     }
     if let Some(at) = next_evaluation {
         out.push_str(",\"next_evaluation\":");
-        at.push_json(out);
+        push_time(out, at, times);
     }
     out.push_str(if *at_risk {
         ",\"at_risk\":true}"

@@ -24,15 +24,114 @@ use crate::id::Id;
 use crate::limits::{MAX_INTEGER_DIGITS, MAX_SCALE};
 use crate::time::Timestamp;
 
-/// A position in a JSON text.
-pub(crate) struct Text<'a> {
+/// A position in a JSON text, and where to keep the timestamps read, if
+/// anywhere (see [`ReadTimes`]).
+pub(crate) struct Text<'a, 't> {
     s: &'a str,
     at: usize,
+    times: Option<&'t mut ReadTimes<'a>>,
 }
 
-impl<'a> Text<'a> {
+/// How many timestamps a [`ReadTimes`] keeps: an account in a café
+/// program has four or five (enrolment, last event, the tier's dates).
+const READ_TIMES: usize = 6;
+
+/// Timestamps a reader read, each with where its text is in the document
+/// when that is the text [`Timestamp::push_json`] writes for the same
+/// value, so that a writer can copy it rather than format it.
+///
+/// The stateless JSON door writes back nearly every timestamp it read
+/// (the account's enrolment and tier dates, the event's time as the
+/// account's last event, the tier's review as the outcome's next
+/// evaluation), and formatting one was some 300 instructions. Only texts
+/// in the usual shape are kept (the shape `Timestamp::read_quoted` reads:
+/// a date, a time to the second, `Z` or an offset), which the writer
+/// writes back to the byte, but for an offset of zero written `+00:00`
+/// or `-00:00` (written back `Z`): a kept text is therefore 22 bytes
+/// with its quotes when its offset is zero, else 27.
+///
+/// Small (the texts are positions in the one document) and filled where
+/// the caller keeps it: a list of texts moved from the reader to the
+/// writer cost more in copies than it saved.
+#[derive(Clone, Copy)]
+pub(crate) struct ReadTimes<'a> {
+    text: &'a str,
+    kept: [Option<(Timestamp, u32)>; READ_TIMES],
+    n: usize,
+}
+
+impl<'a> ReadTimes<'a> {
+    /// None read, in `text`.
+    pub(crate) const fn none(text: &'a str) -> ReadTimes<'a> {
+        ReadTimes {
+            text,
+            kept: [None; READ_TIMES],
+            n: 0,
+        }
+    }
+
+    /// Keeps `t`, whose quoted text starts at `at`, while there is room.
+    #[inline]
+    fn keep(&mut self, t: Timestamp, at: usize) {
+        if let (Some(slot), Ok(at)) = (self.kept.get_mut(self.n), u32::try_from(at)) {
+            *slot = Some((t, at));
+            self.n += 1;
+        }
+    }
+
+    /// The quoted text of `t`, when it was read.
+    #[inline]
+    fn text_of(&self, t: &Timestamp) -> Option<&'a str> {
+        let (_, at) = self
+            .kept
+            .iter()
+            .take(self.n)
+            .flatten()
+            .find(|(k, _)| k == t)?;
+        let len = if t.offset_seconds() == 0 { 22 } else { 27 };
+        let at = *at as usize;
+        self.text.get(at..at + len)
+    }
+
+    /// Every kept text is the one `push_json` writes for its value.
+    #[cfg(all(test, not(target_arch = "wasm32")))]
+    pub(crate) fn assert_written_back(&self) {
+        for (t, _) in self.kept.iter().take(self.n).flatten() {
+            let mut written = String::new();
+            t.push_json(&mut written);
+            assert_eq!(Some(written.as_str()), self.text_of(t));
+        }
+    }
+}
+
+/// Appends `t` to `out` as [`Timestamp::push_json`] does: its text as
+/// read in one of `times`' documents, when it was.
+#[cfg(not(target_arch = "wasm32"))]
+#[inline]
+pub(crate) fn push_time(out: &mut String, t: &Timestamp, times: &[ReadTimes<'_>]) {
+    match times.iter().find_map(|r| r.text_of(t)) {
+        Some(quoted) => out.push_str(quoted),
+        None => t.push_json(out),
+    }
+}
+
+impl<'a, 't> Text<'a, 't> {
     pub(crate) fn new(s: &'a str) -> Self {
-        Text { s, at: 0 }
+        Text {
+            s,
+            at: 0,
+            times: None,
+        }
+    }
+
+    /// A text whose timestamps read in the usual shape are kept in
+    /// `times` (emptied first), when given.
+    pub(crate) fn keeping_times(s: &'a str, times: Option<&'t mut ReadTimes<'a>>) -> Self {
+        let times = times.map(|times| {
+            *times = ReadTimes::none(s);
+            times
+        });
+        Text { s, at: 0, times }
     }
 
     fn bytes(&self) -> &'a [u8] {
@@ -109,6 +208,11 @@ impl<'a> Text<'a> {
         #[cfg(not(target_arch = "wasm32"))]
         if let Some((b'"', rest)) = self.bytes().get(self.at..).and_then(<[u8]>::split_first) {
             if let Some((t, len)) = Timestamp::read_quoted(rest) {
+                if let Some(times) = self.times.as_deref_mut() {
+                    if len == 20 || t.offset_seconds() != 0 {
+                        times.keep(t, self.at);
+                    }
+                }
                 self.at += len + 2;
                 return Some(t);
             }
@@ -476,7 +580,7 @@ pub(crate) fn once<T>(slot: &mut Option<T>, v: T) -> Option<()> {
 
 /// A decimal string, read straight from the text into its value (`str`
 /// then `Dec::from_str` was a fifth of reading an event).
-fn dec(t: &mut Text<'_>) -> Option<Dec> {
+fn dec(t: &mut Text<'_, '_>) -> Option<Dec> {
     t.eat(b'"')?;
     let (d, len) = decimal(t.bytes().get(t.at..)?)?;
     t.at += len;
@@ -554,7 +658,7 @@ fn digit_run(b: &[u8], max: usize) -> Option<(u64, usize)> {
     (len > 0).then_some((n, len))
 }
 
-fn line(t: &mut Text<'_>) -> Option<Line> {
+fn line(t: &mut Text<'_, '_>) -> Option<Line> {
     let (mut sku, mut category, mut tags) = (None, None, None);
     let (mut quantity, mut unit_price, mut discount, mut reward_discount) =
         (None, None, None, None);
@@ -578,14 +682,15 @@ fn line(t: &mut Text<'_>) -> Option<Line> {
     })
 }
 
-fn opt_dec(t: &mut Text<'_>) -> Option<Option<Dec>> {
+fn opt_dec(t: &mut Text<'_, '_>) -> Option<Option<Dec>> {
     t.nullable(dec)
 }
 
 /// A purchase event (`"type": "purchase"`, anywhere, once), as
-/// `parse_event` reads it; `None` when serde must read it.
-pub(crate) fn purchase(json: &str) -> Option<Purchase> {
-    let mut t = Text::new(json);
+/// `parse_event` reads it, with the timestamps read in it written to
+/// `times` when given (see [`ReadTimes`]); `None` when serde must read it.
+pub(crate) fn purchase<'a>(json: &'a str, times: Option<&mut ReadTimes<'a>>) -> Option<Purchase> {
+    let mut t = Text::keeping_times(json, times);
     let (mut kind, mut id, mut time, mut location, mut staff) = (None, None, None, None, None);
     let (mut channel, mut lines, mut redemptions) = (None, None, None);
     members!(t, {
@@ -726,7 +831,7 @@ pub(crate) fn purchase_into(json: &str, into: &mut Purchase, spare: &mut Vec<Lin
 
 /// [`line()`] read over `into`, reusing its strings.
 #[cfg(not(target_arch = "wasm32"))]
-fn line_into(t: &mut Text<'_>, into: &mut Line) -> Option<()> {
+fn line_into(t: &mut Text<'_, '_>, into: &mut Line) -> Option<()> {
     let [mut sku, mut category, mut tags, mut quantity, mut unit_price, mut discount, mut reward_discount] =
         [false; 7];
     let Line {
@@ -821,7 +926,7 @@ fn set_opt(into: &mut Option<String>, s: Option<&str>) {
 
 /// A list of strings read over `into`, reusing its strings.
 #[cfg(not(target_arch = "wasm32"))]
-fn strings_into(t: &mut Text<'_>, into: &mut Vec<String>) -> Option<()> {
+fn strings_into(t: &mut Text<'_, '_>, into: &mut Vec<String>) -> Option<()> {
     let n = t.items(|t, i| {
         let s = t.str()?;
         match into.get_mut(i) {
@@ -1151,6 +1256,74 @@ pub(crate) mod tests {
         }
     }
 
+    /// A timestamp read in the usual shape is kept with its text exactly
+    /// when the writer writes that text back: every offset but a zero
+    /// one written `+00:00` or `-00:00`, dates of every month and of the
+    /// years around the supported range's ends.
+    #[test]
+    #[cfg(not(target_arch = "wasm32"))]
+    fn read_times_keep_the_texts_written_back() {
+        use super::{push_time, ReadTimes, Text, READ_TIMES};
+        let mut rng = Rng(0x5eed_0000_7153_0026);
+        let offsets = [
+            "Z", "+00:00", "-00:00", "+05:30", "-04:00", "+14:00", "-12:00", "+23:59", "-00:01",
+            "+01:00",
+        ];
+        let (mut kept, mut total) = (0, 0);
+        for _ in 0..20_000 {
+            let year = 1900 + rng.below(400);
+            let (month, day) = (1 + rng.below(12), 1 + rng.below(31));
+            let (h, m, sec) = (rng.below(24), rng.below(60), rng.below(60));
+            let offset = offsets[rng.below(offsets.len())];
+            let text = format!("{year:04}-{month:02}-{day:02}T{h:02}:{m:02}:{sec:02}{offset}");
+            // After other text, so that positions start past 0.
+            let json = format!("[1,\"{text}\"]");
+            let mut times = ReadTimes::none("");
+            let read = {
+                let mut t = Text::keeping_times(&json, Some(&mut times));
+                t.open()
+                    .and_then(|_| t.i64())
+                    .and_then(|_| t.then())
+                    .and_then(|_| t.timestamp())
+            };
+            let Some(read) = read else {
+                continue;
+            };
+            total += 1;
+            times.assert_written_back();
+            let zero = offset == "+00:00" || offset == "-00:00";
+            assert_eq!(times.n, usize::from(!zero), "{text}");
+            kept += times.n;
+            // What a writer writes for it is the text read, or the same
+            // instant written `Z`.
+            let mut written = String::new();
+            push_time(&mut written, &read, &[times]);
+            let expected = if zero {
+                format!("\"{}Z\"", &text[..19])
+            } else {
+                format!("\"{text}\"")
+            };
+            assert_eq!(written, expected);
+        }
+        assert!(kept > 10_000 && total > 15_000, "{kept} of {total}");
+        // Room for `READ_TIMES`: more are read, not kept, and written.
+        let many: Vec<String> = (0..10)
+            .map(|i| format!("\"2026-01-{:02}T00:00:00Z\"", i + 1))
+            .collect();
+        let json = format!("[{}]", many.join(","));
+        let mut times = ReadTimes::none("");
+        let read = Text::keeping_times(&json, Some(&mut times))
+            .list(Text::timestamp)
+            .unwrap_or_default();
+        assert_eq!((read.len(), times.n), (10, READ_TIMES));
+        times.assert_written_back();
+        let mut written = String::new();
+        for r in &read {
+            push_time(&mut written, r, &[times]);
+        }
+        assert_eq!(written, many.concat());
+    }
+
     /// What the fast reader accepts, serde reads to the same value; and
     /// it gives up on whatever serde refuses.
     #[test]
@@ -1174,10 +1347,12 @@ pub(crate) mod tests {
         for event in &events {
             for json in mutations(event, &mut rng, 60) {
                 total += 1;
-                let Some(p) = super::purchase(&json) else {
+                let mut times = super::ReadTimes::none(&json);
+                let Some(p) = super::purchase(&json, Some(&mut times)) else {
                     continue;
                 };
                 fast += 1;
+                times.assert_written_back();
                 match super::super::parse_event_with_serde(&json) {
                     Ok(Event::Purchase(q)) => assert_eq!(p, q, "{json}"),
                     other => panic!("{json}: the fast reader read what serde gives as {other:?}"),
@@ -1206,7 +1381,7 @@ pub(crate) mod tests {
         for event in &events {
             for json in mutations(event, &mut rng, 40) {
                 total += 1;
-                let new = super::purchase(&json);
+                let new = super::purchase(&json, None);
                 let Some(into) = kept.as_mut() else {
                     kept = new;
                     continue;
