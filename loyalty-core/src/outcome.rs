@@ -118,6 +118,8 @@ pub struct TierProgress {
 
 /// Whether the event changed the account.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, JsonSchema)]
+// Read back only by the tests of the JSON writer.
+#[cfg_attr(test, derive(serde::Deserialize))]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     /// The event was applied.
@@ -197,6 +199,8 @@ pub struct Balances {
 
 /// What a ledger entry moves.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, JsonSchema)]
+// Read back only by the tests of the JSON writer.
+#[cfg_attr(test, derive(serde::Deserialize))]
 #[serde(rename_all = "snake_case")]
 pub enum Asset {
     /// Spendable points (`balance`).
@@ -231,6 +235,8 @@ pub enum Asset {
 
 /// Why a ledger entry happened.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, JsonSchema)]
+// Read back only by the tests of the JSON writer.
+#[cfg_attr(test, derive(serde::Deserialize))]
 #[serde(rename_all = "snake_case")]
 pub enum EntryKind {
     /// Earned by a rule (or the welcome bonus).

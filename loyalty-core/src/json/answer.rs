@@ -328,79 +328,26 @@ mod tests {
     use crate::time::Timestamp;
 
     /// Every status, asset and kind of entry is written as its
-    /// `Serialize` writes it, and the lists hold every variant: the names
-    /// are those of the JSON Schema, which the same derive gives.
+    /// `Serialize` writes it: each name of the JSON Schema (which the
+    /// same derive gives) read back and written both ways.
     #[test]
     fn unit_variants_are_written_as_serde_writes_them() {
-        fn check<T: serde::Serialize + schemars::JsonSchema>(
-            all: &[T],
-            json: fn(&T) -> &'static str,
-        ) {
+        fn check<T>(json: fn(&T) -> &'static str)
+        where
+            T: serde::Serialize + serde::de::DeserializeOwned + schemars::JsonSchema,
+        {
             let schema = serde_json::to_value(schemars::schema_for!(T)).unwrap();
-            let mut names: Vec<String> = schema["oneOf"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|v| format!("{}", v["const"]))
-                .collect();
-            let mut written: Vec<String> = all.iter().map(|v| json(v).to_owned()).collect();
-            for v in all {
-                assert_eq!(serde_json::to_string(v).unwrap(), json(v));
+            let names = schema["oneOf"].as_array().unwrap();
+            assert!(!names.is_empty());
+            for name in names {
+                let v: T = serde_json::from_value(name["const"].clone()).unwrap();
+                assert_eq!(json(&v), name["const"].to_string());
+                assert_eq!(serde_json::to_string(&v).unwrap(), json(&v));
             }
-            names.sort();
-            written.sort();
-            assert_eq!(written, names);
         }
-        use Asset::*;
-        use EntryKind::*;
-        check(&[Status::Applied, Status::Duplicate], |s| {
-            super::status_json(*s)
-        });
-        check(
-            &[
-                Points,
-                Pending,
-                Reserved,
-                Debt,
-                Stamps,
-                Vouchers,
-                ReservedVouchers,
-                Wallet,
-                WalletPending,
-                WalletReserved,
-                WalletDebt,
-                Donations,
-                Tier,
-                Subscription,
-            ],
-            |a| super::asset_json(*a),
-        );
-        check(
-            &[
-                Earn,
-                Vest,
-                Redeem,
-                Reserve,
-                Release,
-                Expire,
-                Clawback,
-                DebtRepaid,
-                DebtIncurred,
-                CardCompleted,
-                Restore,
-                Adjust,
-                Donate,
-                TierUp,
-                TierDown,
-                Subscribed,
-                Renewed,
-                Cancelled,
-                Lapsed,
-                Referral,
-                Birthday,
-            ],
-            |k| super::kind_json(*k),
-        );
+        check::<Status>(|s| super::status_json(*s));
+        check::<Asset>(|a| super::asset_json(*a));
+        check::<EntryKind>(|k| super::kind_json(*k));
     }
 
     /// Every outcome the conformance vectors' events give.
