@@ -33,15 +33,15 @@ rows=(
     "quote_into|loyalty_core::engine::Engine::quote_into|quote_into 2000|3000|2511"
     "quote|loyalty_core::engine::Engine::quote|quote 2000|3000|2761"
     "apply (typed)|loyalty_core::engine::Engine::apply|apply 2000|3000|8773"
-    "quote JSON|loyalty_core::json::quote|quote_json 2000|3000|20455"
-    "apply JSON stateless|loyalty_core::json::apply|apply_json 2000|3000|33596"
-    "kept JSON, 10 events|profile::timed_kept|history_kept 10 50|2000|17445"
-    "kept JSON into, 10 events|profile::timed_kept_into|history_kept_into 10 50|2000|16939"
-    "in place, 10 events|profile::timed_apply|history 10 50|2000|8579"
-    "in place, 1,000 events|profile::timed_apply|history 1000 50|2000|9423"
+    "quote JSON|loyalty_core::json::quote|quote_json 2000|3000|20338"
+    "apply JSON stateless|loyalty_core::json::apply|apply_json 2000|3000|33220"
+    "kept JSON, 10 events|profile::timed_kept|history_kept 10 50|2000|17112"
+    "kept JSON into, 10 events|profile::timed_kept_into|history_kept_into 10 50|2000|16606"
+    "in place, 10 events|profile::timed_apply|history 10 50|2000|8558"
+    "in place, 1,000 events|profile::timed_apply|history 1000 50|2000|9395"
     "replayed event|profile::replay_one|replay 300|events|7478"
-    "quote, 200 rules|loyalty_core::engine::Engine::quote|rules_200_quote 500|600|52945"
-    "apply in place, 200 rules|profile::timed_apply|rules_200_apply 300|400|104945"
+    "quote, 200 rules|loyalty_core::engine::Engine::quote|rules_200_quote 500|600|52536"
+    "apply in place, 200 rules|profile::timed_apply|rules_200_apply 300|400|104440"
 )
 
 failed=0

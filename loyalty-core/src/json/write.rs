@@ -225,6 +225,11 @@ impl Writer<'_> {
         Ok(())
     }
 
+    /// Inlined natively: an answer writes some 18 strings (ids, rule
+    /// names, references), and the call was a fifth of each (the
+    /// registers saved and restored around a few dozen instructions); the
+    /// WebAssembly build, whose size counts for more, calls it.
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
     fn string(&mut self, s: &str) -> Result<(), Unusual> {
         if !plain(s) {
             return self.escaped(s);
