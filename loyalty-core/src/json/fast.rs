@@ -284,7 +284,12 @@ impl<'a, 't> Text<'a, 't> {
     /// `i64` field: digits, or `-` and digits. `-0` is a float to
     /// serde_json (its negative zero), which an integer field refuses: it
     /// gives up, as it does below `i64::MIN` or above `i64::MAX`.
-    #[inline]
+    ///
+    /// Always inlined: an account holds a few dozen of them, most of one
+    /// digit or two, and the call cost about what reading one does
+    /// (`inline(always)` on `Text::str` or `Id::new` cost more than it
+    /// saved, and was left out).
+    #[inline(always)]
     pub(crate) fn i64(&mut self) -> Option<i64> {
         if self.peek()? != b'-' {
             return i64::try_from(self.digits()?).ok();
