@@ -278,14 +278,11 @@ pub fn parse_account(json: &str) -> Result<Option<Account>, Error> {
 fn parse_account_into<'j>(
     json: &'j str,
     slot: &mut Option<Account>,
-    mut times: Option<&mut fast::ReadTimes<'j>>,
+    times: Option<&mut fast::ReadTimes<'j>>,
 ) -> Result<(), Error> {
-    let usual = json.len() <= MAX_DOCUMENT_BYTES
-        && Account::read_usual_into(json, slot, times.as_deref_mut()).is_some();
-    if !usual {
-        if let Some(times) = times {
-            *times = fast::ReadTimes::none(json);
-        }
+    // On a fall back to serde, what `times` holds is still true of the
+    // text (a timestamp and where it stands): it is left as it is.
+    if json.len() > MAX_DOCUMENT_BYTES || Account::read_usual_into(json, slot, times).is_none() {
         *slot = account_with_serde(json)?;
     }
     if let Some(a) = slot {
@@ -324,17 +321,16 @@ pub fn parse_event(json: &str) -> Result<Event, Error> {
 #[cfg(not(target_arch = "wasm32"))]
 fn parse_event_reading_times<'j>(
     json: &'j str,
-    mut times: Option<&mut fast::ReadTimes<'j>>,
+    times: Option<&mut fast::ReadTimes<'j>>,
 ) -> Result<Event, Error> {
     // A purchase in the usual shape is read in one pass over the text
     // (see `fast`); the checks before parsing have nothing to refuse in
     // what that reader accepts but the size.
     if json.len() <= MAX_DOCUMENT_BYTES {
-        if let Some(p) = fast::purchase(json, times.as_deref_mut()) {
+        // On a fall back to serde, `times` is left as it is (see
+        // `parse_account_into`).
+        if let Some(p) = fast::purchase(json, times) {
             return Ok(Event::Purchase(p));
-        }
-        if let Some(times) = times {
-            *times = fast::ReadTimes::none(json);
         }
     }
     parse_event_with_serde(json)

@@ -2076,8 +2076,9 @@ mod usual {
         /// An account document read as `read_usual` reads it, into `slot`,
         /// where the caller keeps the account, with the timestamps read in
         /// it written to `times` when given (see `ReadTimes`). On `None`,
-        /// `slot` and `times` hold anything: the caller reads the text
-        /// again with serde into `slot`.
+        /// `slot` holds anything (the caller reads the text again with
+        /// serde into it) and `times` the timestamps read before the
+        /// reader gave up, which are still true of the text.
         pub(crate) fn read_usual_into<'j>(
             json: &'j str,
             slot: &mut Option<Account>,
