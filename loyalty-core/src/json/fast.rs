@@ -276,6 +276,9 @@ impl<'a, 't> Text<'a, 't> {
         self.digits()
     }
 
+    /// Always inlined, as [`Text::i64`] is (a quantity in each basket
+    /// line and each line record of an account).
+    #[inline(always)]
     pub(crate) fn u32(&mut self) -> Option<u32> {
         u32::try_from(self.u64()?).ok()
     }
